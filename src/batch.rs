@@ -1,0 +1,264 @@
+//! Running the pipeline over files and folders: which output each input goes to, scrubbing in
+//! parallel, and writing so that no partial or unverified file is ever left behind.
+//!
+//! Shared by the command line and the GUI's "export all"; it never prints.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::document::{Error, FileReport, Findings};
+
+/// One input file and the path its clean copy goes to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Job {
+    pub input: PathBuf,
+    pub output: PathBuf,
+}
+
+/// What walking the inputs produced: the jobs to run, and the inputs that already failed (missing
+/// paths, links not followed, two inputs that would land on the same output).
+#[derive(Debug, Default)]
+pub struct Jobs {
+    pub jobs: Vec<Job>,
+    pub failed: Vec<FileReport>,
+}
+
+/// A file found under the inputs, with the name its output keeps: the file's own name for a file
+/// given directly, `FOLDER/RELATIVE` for a file found in a folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    pub path: PathBuf,
+    pub relative: PathBuf,
+}
+
+/// Every file under the inputs, folders walked recursively in name order. Symbolic links inside
+/// folders are not followed (a link can point back up and loop); they are reported instead.
+pub fn walk(inputs: &[PathBuf]) -> (Vec<Found>, Vec<FileReport>) {
+    let mut found = Vec::new();
+    let mut failed = Vec::new();
+    for input in inputs {
+        let metadata = match std::fs::metadata(input) {
+            Ok(metadata) => metadata,
+            Err(error) => {
+                failed.push(failure(input.clone(), &Error::Read(error).to_string()));
+                continue;
+            }
+        };
+        if !metadata.is_dir() {
+            let name = input.file_name().map(PathBuf::from).unwrap_or_default();
+            found.push(Found {
+                path: input.clone(),
+                relative: name,
+            });
+            continue;
+        }
+        let folder_name = absolute(input)
+            .file_name()
+            .map(PathBuf::from)
+            .unwrap_or_default();
+        let entries = walkdir::WalkDir::new(input)
+            .follow_links(false)
+            .sort_by_file_name();
+        for entry in entries {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(error) => {
+                    let path = error.path().unwrap_or(input).to_path_buf();
+                    failed.push(failure(path, &error.to_string()));
+                    continue;
+                }
+            };
+            let kind = entry.file_type();
+            if kind.is_dir() {
+                continue;
+            }
+            let path = entry.into_path();
+            if kind.is_symlink() {
+                failed.push(failure(
+                    path,
+                    "symbolic link not followed; pass its target instead",
+                ));
+                continue;
+            }
+            let relative = folder_name.join(path.strip_prefix(input).unwrap_or(&path));
+            found.push(Found { path, relative });
+        }
+    }
+    (found, failed)
+}
+
+/// Refuse to write `target` (the output folder, a report) inside an input folder or over an
+/// input: a run must never touch its inputs.
+pub fn refuse_inside_inputs(target: &Path, inputs: &[PathBuf]) -> Result<(), String> {
+    let target_abs = absolute(target);
+    for input in inputs {
+        let input_abs = absolute(input);
+        if target_abs == input_abs {
+            return Err(format!("{} is also an input", target.display()));
+        }
+        if input.is_dir() && target_abs.starts_with(&input_abs) {
+            return Err(format!(
+                "{} is inside the input folder {}: choose a place outside it",
+                target.display(),
+                input.display()
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Map inputs to outputs under `out`, keeping relative paths. Fails (the caller's usage error)
+/// when `out` is inside an input folder; an input whose output would overwrite an input or
+/// another input's output fails on its own and the others go on.
+pub fn plan_jobs(inputs: &[PathBuf], out: &Path) -> Result<Jobs, String> {
+    refuse_inside_inputs(out, inputs)?;
+    let (found, failed) = walk(inputs);
+    let mut planned = Jobs {
+        jobs: Vec::new(),
+        failed,
+    };
+    let mut claimed: HashMap<PathBuf, PathBuf> = HashMap::new();
+    for Found { path, relative } in found {
+        let output = out.join(relative);
+        let key = absolute(&output);
+        if key == absolute(&path) {
+            planned
+                .failed
+                .push(failure(path, "its output would overwrite it"));
+        } else if let Some(first) = claimed.get(&key) {
+            let reason = format!(
+                "{} already goes to {}; rename one of them",
+                first.display(),
+                output.display()
+            );
+            planned.failed.push(failure(path, &reason));
+        } else {
+            claimed.insert(key, path.clone());
+            planned.jobs.push(Job {
+                input: path,
+                output,
+            });
+        }
+    }
+    Ok(planned)
+}
+
+/// Scrub every job in parallel; `on_done` sees each report as soon as it is ready (for progress),
+/// and the reports come back in job order.
+pub fn run(jobs: &[Job], on_done: impl Fn(&FileReport) + Sync) -> Vec<FileReport> {
+    jobs.par_iter()
+        .map(|job| {
+            let report = scrub_file(job);
+            on_done(&report);
+            report
+        })
+        .collect()
+}
+
+/// The whole pipeline for one file. The clean bytes are written to a temporary file beside the
+/// destination, read back from disk and verified; only a verified file is renamed into place.
+pub fn scrub_file(job: &Job) -> FileReport {
+    let mut report = FileReport::new(job.input.clone());
+    let result = (|| -> Result<(), Error> {
+        let document = crate::load(&job.input)?;
+        report.format = Some(document.format);
+        report.findings = crate::analyze(&document)?;
+        let plan = crate::Plan::default_for(&report.findings);
+        let output = crate::apply(&document, &plan)?;
+        report.done = output.done.clone();
+        let remaining = write_verified(&job.output, &output)?;
+        report.clean = remaining.is_clean();
+        report.remaining = remaining;
+        if report.clean {
+            report.output = Some(job.output.clone());
+        }
+        Ok(())
+    })();
+    if let Err(error) = result {
+        report.error = Some(error.to_string());
+    }
+    report
+}
+
+/// Write `output` to `destination` only if what lands on disk verifies clean; otherwise nothing is
+/// left there and the remaining findings are returned.
+fn write_verified(destination: &Path, output: &crate::Output) -> Result<Findings, Error> {
+    let written = write_temporary(destination, &output.bytes)?;
+    let on_disk = std::fs::read(written.path()).map_err(Error::Read)?;
+    let remaining = crate::verify(&crate::Output {
+        format: output.format,
+        bytes: on_disk,
+        done: Vec::new(),
+    })?;
+    if remaining.is_clean() {
+        written
+            .persist(destination)
+            .map_err(|error| Error::Write(error.error))?;
+    }
+    Ok(remaining)
+}
+
+/// A temporary file in the destination's folder, so the final rename is atomic. It deletes itself
+/// if dropped before being persisted, which is what keeps failed runs from leaving partial files.
+fn write_temporary(destination: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile, Error> {
+    let folder = destination.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(folder).map_err(Error::Write)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".caviar-").suffix(".part");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut file = builder.tempfile_in(folder).map_err(Error::Write)?;
+    file.write_all(bytes).map_err(Error::Write)?;
+    file.flush().map_err(Error::Write)?;
+    Ok(file)
+}
+
+/// Write any bytes (a report, a caption) atomically: all or nothing at `destination`.
+pub fn write_atomically(destination: &Path, bytes: &[u8]) -> Result<(), Error> {
+    write_temporary(destination, bytes)?
+        .persist(destination)
+        .map(drop)
+        .map_err(|error| Error::Write(error.error))
+}
+
+fn failure(input: PathBuf, reason: &str) -> FileReport {
+    FileReport {
+        error: Some(reason.to_string()),
+        ..FileReport::new(input)
+    }
+}
+
+/// An absolute, lexically normalised path, resolving symlinks where the path exists, so that two
+/// spellings of one place compare equal even before the output folder is created.
+fn absolute(path: &Path) -> PathBuf {
+    if let Ok(real) = path.canonicalize() {
+        return real;
+    }
+    let mut missing = Vec::new();
+    let mut existing = path.to_path_buf();
+    loop {
+        if let Ok(real) = existing.canonicalize() {
+            return missing
+                .iter()
+                .rev()
+                .fold(real, |acc: PathBuf, part| acc.join(part));
+        }
+        match (existing.file_name(), existing.parent()) {
+            (Some(name), Some(parent)) => {
+                missing.push(name.to_os_string());
+                existing = if parent.as_os_str().is_empty() {
+                    PathBuf::from(".")
+                } else {
+                    parent.to_path_buf()
+                };
+            }
+            _ => return std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()),
+        }
+    }
+}

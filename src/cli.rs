@@ -1,0 +1,270 @@
+//! The headless commands. Thin: parse arguments, call the library, print. Progress and errors go
+//! to stderr, one line per failed file naming it and the reason; stdout carries only what was
+//! asked for (an inspection, a JSON document).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use caviar::batch;
+use caviar::{FileReport, Findings, Format};
+use clap::{Parser, Subcommand};
+use serde::Serialize;
+
+#[derive(Parser)]
+#[command(
+    name = "caviar",
+    version,
+    about = "Remove what identifies someone from a picture before it is shared.",
+    arg_required_else_help = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Write clean copies of files and folders (recursively) into an output folder.
+    Scrub {
+        /// Files or folders to clean. They are never modified.
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+        /// Folder for the clean copies, outside every input folder; relative paths are kept.
+        #[arg(long)]
+        out: PathBuf,
+        /// Also write every finding and action, per file, to this JSON file.
+        #[arg(long, value_name = "FILE.json")]
+        report: Option<PathBuf>,
+    },
+    /// List what identifies someone in files, and where, without writing anything.
+    Inspect {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+const FAILED: u8 = 1;
+const USAGE: u8 = 2;
+
+pub fn run() -> ExitCode {
+    match Cli::parse().command {
+        Command::Scrub {
+            inputs,
+            out,
+            report,
+        } => scrub(&inputs, &out, report.as_deref()),
+        Command::Inspect { files, json } => inspect(&files, json),
+    }
+}
+
+fn scrub(inputs: &[PathBuf], out: &Path, report_path: Option<&Path>) -> ExitCode {
+    if let Some(report) = report_path
+        && let Err(message) = batch::refuse_inside_inputs(report, inputs)
+    {
+        eprintln!("caviar: {message}");
+        return ExitCode::from(USAGE);
+    }
+    let planned = match batch::plan_jobs(inputs, out) {
+        Ok(planned) => planned,
+        Err(message) => {
+            eprintln!("caviar: {message}");
+            return ExitCode::from(USAGE);
+        }
+    };
+    if let Err(reason) = check_writable(out) {
+        eprintln!("caviar: cannot write to {}: {reason}", out.display());
+        return ExitCode::from(FAILED);
+    }
+    for failure in &planned.failed {
+        print_problem(failure);
+    }
+
+    let progress = indicatif::ProgressBar::with_draw_target(
+        Some(planned.jobs.len() as u64),
+        indicatif::ProgressDrawTarget::stderr(),
+    );
+    if planned.jobs.len() < 2 {
+        progress.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    progress.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{bar:40} {pos}/{len} files, {per_sec}, {eta} left",
+        )
+        .expect("the progress template is valid"),
+    );
+    let done = batch::run(&planned.jobs, |report| {
+        progress.suspend(|| print_problem(report));
+        progress.inc(1);
+    });
+    progress.finish_and_clear();
+
+    let reports: Vec<FileReport> = planned.failed.into_iter().chain(done).collect();
+    let clean = reports.iter().filter(|r| r.clean).count();
+    let failed = reports.len() - clean;
+    eprintln!(
+        "caviar: {clean} of {} files clean in {}{}",
+        reports.len(),
+        out.display(),
+        if failed > 0 {
+            format!(", {failed} not written")
+        } else {
+            String::new()
+        }
+    );
+
+    if let Some(path) = report_path {
+        let document = ScrubReport {
+            files: reports.len(),
+            clean,
+            failed,
+            reports: &reports,
+        };
+        let json = serde_json::to_vec_pretty(&document).expect("reports serialise");
+        if let Err(error) = batch::write_atomically(path, &json) {
+            eprintln!("caviar: report {}: {error}", path.display());
+            return ExitCode::from(FAILED);
+        }
+    }
+    if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(FAILED)
+    }
+}
+
+#[derive(Serialize)]
+struct ScrubReport<'a> {
+    files: usize,
+    clean: usize,
+    failed: usize,
+    reports: &'a [FileReport],
+}
+
+/// One line per file that was not written clean; nothing for the files that were.
+fn print_problem(report: &FileReport) {
+    let input = report.input.display();
+    if let Some(error) = &report.error {
+        eprintln!("caviar: {input}: {error}");
+    } else if !report.clean {
+        let left: Vec<String> = report
+            .remaining
+            .identifying()
+            .map(|f| f.location.to_string())
+            .collect();
+        eprintln!(
+            "caviar: {input}: not clean after scrubbing, not written (still there: {})",
+            left.join(", ")
+        );
+    }
+}
+
+/// Find out before the first file whether the output folder can be written at all, so a
+/// read-only destination is one clear line rather than one per file.
+fn check_writable(out: &Path) -> Result<(), std::io::Error> {
+    std::fs::create_dir_all(out)?;
+    tempfile::Builder::new()
+        .prefix(".caviar-")
+        .tempfile_in(out)?;
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct Inspection {
+    file: PathBuf,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    format: Option<Format>,
+    findings: Findings,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+}
+
+fn inspect(inputs: &[PathBuf], json: bool) -> ExitCode {
+    let (found, failed) = batch::walk(inputs);
+    let mut inspections: Vec<Inspection> = failed
+        .into_iter()
+        .map(|f| Inspection {
+            file: f.input,
+            format: None,
+            findings: Findings::default(),
+            error: f.error,
+        })
+        .collect();
+    for file in found {
+        let result = caviar::load(&file.path)
+            .and_then(|document| Ok((document.format, caviar::analyze(&document)?)));
+        inspections.push(match result {
+            Ok((format, findings)) => Inspection {
+                file: file.path,
+                format: Some(format),
+                findings,
+                error: None,
+            },
+            Err(error) => Inspection {
+                file: file.path,
+                format: None,
+                findings: Findings::default(),
+                error: Some(error.to_string()),
+            },
+        });
+    }
+
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let written = if json {
+        serde_json::to_writer_pretty(&mut out, &inspections)
+            .map_err(std::io::Error::from)
+            .and_then(|()| writeln!(out))
+    } else {
+        inspections
+            .iter()
+            .try_for_each(|inspection| print_inspection(&mut out, inspection))
+    };
+    if let Err(error) = written {
+        if error.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("caviar: {error}");
+        }
+        return ExitCode::from(FAILED);
+    }
+    if inspections.iter().any(|i| i.error.is_some()) {
+        ExitCode::from(FAILED)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn print_inspection(out: &mut impl Write, inspection: &Inspection) -> std::io::Result<()> {
+    let file = inspection.file.display();
+    if let Some(error) = &inspection.error {
+        eprintln!("caviar: {file}: {error}");
+        return Ok(());
+    }
+    let format = inspection.format.map(Format::name).unwrap_or_default();
+    let identifying = inspection.findings.identifying().count();
+    match identifying {
+        0 => writeln!(out, "{file} ({format}): nothing identifying found")?,
+        1 => writeln!(out, "{file} ({format}): 1 item identifies someone")?,
+        n => writeln!(out, "{file} ({format}): {n} items identify someone")?,
+    }
+    for finding in &inspection.findings.0 {
+        let verdict = if finding.category.identifies() {
+            finding.category.label().to_string()
+        } else {
+            format!("kept: {}", finding.category.label())
+        };
+        let value = if finding.value.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", finding.value)
+        };
+        writeln!(
+            out,
+            "  [{verdict}] {}{value}: {}",
+            finding.location, finding.explanation
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,282 @@
+//! The shared vocabulary of the pipeline (load → analyze → plan → apply → verify).
+//!
+//! Every part speaks these types and none of them knows how a format is parsed: the parts own the
+//! parsing, this module owns the words. Adding a medium (DICOM, caption) means adding variants here,
+//! never a parallel set of types in the part.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+/// The container a document's bytes were recognised as, by content rather than by file name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Jpeg,
+    Png,
+    WebP,
+    Tiff,
+    Gif,
+}
+
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Jpeg => "JPEG",
+            Format::Png => "PNG",
+            Format::WebP => "WebP",
+            Format::Tiff => "TIFF",
+            Format::Gif => "GIF",
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A loaded input. The bytes are kept whole: scrubbing copies what it keeps from them verbatim,
+/// which is what makes the photo path lossless.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub source: PathBuf,
+    pub format: Format,
+    pub bytes: Vec<u8>,
+}
+
+/// What kind of thing a finding reveals. The user sees findings grouped by it, and it decides
+/// whether a leftover finding makes an output unclean.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    /// Where the picture was taken or who is where: GPS, city, address.
+    Location,
+    /// A person's name: owner, author, photographer, by-line.
+    Person,
+    /// The camera or phone: make, model, serial numbers, the software that saved the file.
+    Device,
+    /// When something happened: date taken, modified, digitised.
+    Date,
+    /// A picture inside the picture: thumbnails, previews, extra embedded images.
+    Picture,
+    /// Editing history and identifiers that link this file to others.
+    History,
+    /// Free text someone typed or a program wrote: descriptions, captions, comments, keywords.
+    Text,
+    /// Data the tool does not understand; removed because it cannot be shown to be harmless.
+    Unknown,
+    /// How the picture is turned on screen; kept so the shared picture looks like the original.
+    Orientation,
+    /// How colours are reproduced; kept so the shared picture looks like the original.
+    ColourProfile,
+}
+
+impl Category {
+    /// Whether a finding of this kind left in an output means the output is not clean.
+    pub fn identifies(self) -> bool {
+        !matches!(self, Category::Orientation | Category::ColourProfile)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Category::Location => "location",
+            Category::Person => "person",
+            Category::Device => "device",
+            Category::Date => "date",
+            Category::Picture => "hidden picture",
+            Category::History => "history",
+            Category::Text => "text",
+            Category::Unknown => "unknown data",
+            Category::Orientation => "orientation",
+            Category::ColourProfile => "colour profile",
+        }
+    }
+}
+
+/// Where in the document a finding sits, precisely enough for a person to look it up with
+/// another tool.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Location {
+    Metadata {
+        /// 0 for the main picture; 1.. for pictures embedded after it (MPO, multi-page TIFF).
+        picture: u32,
+        /// The metadata block, as its format names it: "EXIF", "EXIF GPS", "XMP", "IPTC",
+        /// "PNG tEXt", "JPEG comment"…
+        container: String,
+        /// The item inside the block: a tag or property name.
+        field: String,
+    },
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Location::Metadata {
+                picture,
+                container,
+                field,
+            } => {
+                if *picture > 0 {
+                    write!(f, "picture {} ", picture + 1)?;
+                }
+                write!(f, "{container} {field}")
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Remove,
+    Keep,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    pub category: Category,
+    pub location: Location,
+    /// What was found, shortened for display; binary data is described, not dumped.
+    pub value: String,
+    /// One sentence a patient understands: what this is and why it matters.
+    pub explanation: String,
+    /// 1.0 when the item is certainly there (metadata is parsed, not guessed).
+    pub confidence: f32,
+    pub action: Action,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(transparent)]
+pub struct Findings(pub Vec<Finding>);
+
+impl Findings {
+    /// The findings that, left in a file, would identify someone.
+    pub fn identifying(&self) -> impl Iterator<Item = &Finding> {
+        self.0.iter().filter(|f| f.category.identifies())
+    }
+
+    pub fn is_clean(&self) -> bool {
+        self.identifying().next().is_none()
+    }
+}
+
+/// What will be done. It starts as the proposed action of every finding; the GUI lets the user
+/// change them. Whatever is not a finding is removed anyway: the plan can only keep what was
+/// shown to the user, never something nobody looked at.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Plan {
+    pub findings: Findings,
+}
+
+impl Plan {
+    pub fn default_for(findings: &Findings) -> Plan {
+        Plan {
+            findings: findings.clone(),
+        }
+    }
+
+    /// Whether anything of this category is to be kept; parts ask this for the few items they
+    /// can carry over (orientation, colour profile).
+    pub fn keeps(&self, category: Category) -> bool {
+        self.findings
+            .0
+            .iter()
+            .any(|f| f.category == category && f.action == Action::Keep)
+    }
+}
+
+/// One thing `apply` did to the bytes, in words, for the report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Done {
+    pub action: Action,
+    pub what: String,
+}
+
+impl Done {
+    pub fn removed(what: impl Into<String>) -> Done {
+        Done {
+            action: Action::Remove,
+            what: what.into(),
+        }
+    }
+
+    pub fn kept(what: impl Into<String>) -> Done {
+        Done {
+            action: Action::Keep,
+            what: what.into(),
+        }
+    }
+}
+
+/// The clean bytes and the record of how they were made. Nothing is written to disk here.
+#[derive(Debug, Clone)]
+pub struct Output {
+    pub format: Format,
+    pub bytes: Vec<u8>,
+    pub done: Vec<Done>,
+}
+
+/// Everything a run did with one input, as `--report` writes it.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileReport {
+    pub input: PathBuf,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output: Option<PathBuf>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format: Option<Format>,
+    pub findings: Findings,
+    pub done: Vec<Done>,
+    /// True only when the written output was analysed again and nothing identifying was found.
+    pub clean: bool,
+    /// What verification still found in the output; an output with any of these is not clean.
+    pub remaining: Findings,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+impl FileReport {
+    /// A report for an input nothing has been done with yet: not clean until shown to be.
+    pub fn new(input: PathBuf) -> FileReport {
+        FileReport {
+            input,
+            output: None,
+            format: None,
+            findings: Findings::default(),
+            done: Vec::new(),
+            clean: false,
+            remaining: Findings::default(),
+            error: None,
+        }
+    }
+}
+
+/// Why an input could not be handled. Each message names the reason in words a user can act on;
+/// the caller adds the file name.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("cannot read: {0}")]
+    Read(std::io::Error),
+    #[error("cannot write: {0}")]
+    Write(std::io::Error),
+    #[error("empty file (0 bytes)")]
+    Empty,
+    #[error("not a supported picture: {0}")]
+    Unsupported(String),
+    #[error("damaged {format} file: {reason}")]
+    Malformed { format: Format, reason: String },
+    #[error("{0}")]
+    Refused(String),
+}
+
+impl Error {
+    pub fn malformed(format: Format, reason: impl Into<String>) -> Error {
+        Error::Malformed {
+            format,
+            reason: reason.into(),
+        }
+    }
+}

@@ -1,0 +1,193 @@
+//! Photo metadata: find every item that can identify someone, and strip them losslessly.
+//!
+//! This part owns the containers (JPEG/MPO, PNG, WebP, TIFF, GIF) and the metadata payloads they
+//! carry (EXIF, XMP, IPTC, comments, text chunks). Stripping is a whitelist: each container keeps
+//! its image data, the ICC profile and an Orientation-only EXIF, and rebuilds itself without
+//! anything else, so an item nobody here has heard of is dropped rather than copied. Pixels are
+//! never decoded or re-encoded on this path: what is kept is copied byte for byte.
+
+mod exif;
+mod gif;
+mod iptc;
+mod jpeg;
+mod png;
+mod tiff;
+mod webp;
+mod xmp;
+
+use crate::document::{
+    Action, Category, Document, Error, Finding, Findings, Format, Location, Output, Plan,
+};
+
+/// Recognise a photo container from its first bytes. HEIC and AVIF are recognised only to be
+/// refused with a reason: no well-kept Rust crate rewrites their boxes losslessly yet.
+pub fn sniff(bytes: &[u8]) -> Result<Format, Error> {
+    if bytes.is_empty() {
+        return Err(Error::Empty);
+    }
+    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        return Ok(Format::Jpeg);
+    }
+    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        return Ok(Format::Png);
+    }
+    if bytes.len() >= 12 && &bytes[0..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        return Ok(Format::WebP);
+    }
+    if bytes.starts_with(b"II*\0") || bytes.starts_with(b"MM\0*") {
+        return Ok(Format::Tiff);
+    }
+    if bytes.starts_with(b"II+\0") || bytes.starts_with(b"MM\0+") {
+        return Err(Error::Unsupported(
+            "BigTIFF is not supported yet; save it as an ordinary TIFF or PNG first".into(),
+        ));
+    }
+    if bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a") {
+        return Ok(Format::Gif);
+    }
+    if bytes.len() >= 12 && &bytes[4..8] == b"ftyp" {
+        let brand = &bytes[8..12];
+        let kind = match brand {
+            b"avif" | b"avis" => Some("AVIF"),
+            b"heic" | b"heix" | b"heim" | b"heis" | b"hevc" | b"hevx" | b"mif1" | b"msf1" => {
+                Some("HEIC")
+            }
+            _ => None,
+        };
+        if let Some(kind) = kind {
+            return Err(Error::Unsupported(format!(
+                "{kind} cannot be cleaned yet; export it as JPEG or PNG first \
+                 (on an iPhone: Settings > Camera > Formats > Most Compatible)"
+            )));
+        }
+    }
+    Err(Error::Unsupported(
+        "not a JPEG, PNG, WebP, TIFF or GIF picture".into(),
+    ))
+}
+
+/// List every metadata item of a photo.
+pub fn analyze(document: &Document) -> Result<Findings, Error> {
+    inspect(document.format, &document.bytes)
+}
+
+fn inspect(format: Format, bytes: &[u8]) -> Result<Findings, Error> {
+    let mut found = Collector::default();
+    match format {
+        Format::Jpeg => jpeg::inspect(bytes, &mut found)?,
+        Format::Png => png::inspect(bytes, &mut found)?,
+        Format::WebP => webp::inspect(bytes, &mut found)?,
+        Format::Tiff => tiff::inspect(bytes, &mut found)?,
+        Format::Gif => gif::inspect(bytes, &mut found)?,
+    }
+    Ok(Findings(found.findings))
+}
+
+/// Rebuild the photo with only what the plan keeps.
+pub fn apply(document: &Document, plan: &Plan) -> Result<Output, Error> {
+    let keep = Keep {
+        orientation: plan.keeps(Category::Orientation),
+        colour_profile: plan.keeps(Category::ColourProfile),
+    };
+    let mut done = Vec::new();
+    let bytes = match document.format {
+        Format::Jpeg => jpeg::strip(&document.bytes, keep, &mut done)?,
+        Format::Png => png::strip(&document.bytes, keep, &mut done)?,
+        Format::WebP => webp::strip(&document.bytes, keep, &mut done)?,
+        Format::Tiff => tiff::strip(&document.bytes, keep, &mut done)?,
+        Format::Gif => gif::strip(&document.bytes, keep, &mut done)?,
+    };
+    Ok(Output {
+        format: document.format,
+        bytes,
+        done,
+    })
+}
+
+/// Analyse written bytes again. The output must still be a photo of the same format; anything
+/// identifying found in it is returned, and the caller reports the file as not clean.
+pub fn verify(output: &Output) -> Result<Findings, Error> {
+    let format = sniff(&output.bytes)?;
+    if format != output.format {
+        return Err(Error::Refused(format!(
+            "output turned into {format} instead of {}",
+            output.format
+        )));
+    }
+    inspect(format, &output.bytes)
+}
+
+/// The few things a stripped photo may carry over, decided by the plan.
+#[derive(Debug, Clone, Copy)]
+struct Keep {
+    orientation: bool,
+    colour_profile: bool,
+}
+
+/// Gathers findings while a container is walked. `picture` says which embedded picture the
+/// walker is in, so an MPO's second image or a TIFF's second page is named as such.
+#[derive(Default)]
+struct Collector {
+    findings: Vec<Finding>,
+    picture: u32,
+}
+
+impl Collector {
+    fn add(
+        &mut self,
+        category: Category,
+        container: &str,
+        field: impl Into<String>,
+        value: impl Into<String>,
+        explanation: impl Into<String>,
+    ) {
+        let action = if category.identifies() {
+            Action::Remove
+        } else {
+            Action::Keep
+        };
+        self.findings.push(Finding {
+            category,
+            location: Location::Metadata {
+                picture: self.picture,
+                container: container.to_string(),
+                field: field.into(),
+            },
+            value: shorten(&value.into()),
+            explanation: explanation.into(),
+            confidence: 1.0,
+            action,
+        });
+    }
+}
+
+/// Values are shown to the user and written to reports; a long XMP history or comment is cut so
+/// a report stays readable.
+fn shorten(value: &str) -> String {
+    const MAX_CHARS: usize = 200;
+    let trimmed = value.trim_matches(|c: char| c == '\0' || c.is_whitespace());
+    let mut chars = trimmed.chars();
+    let head: String = chars.by_ref().take(MAX_CHARS).collect();
+    if chars.next().is_some() {
+        format!("{head}…")
+    } else {
+        head
+    }
+}
+
+/// Text from metadata is often Latin-1 or padded with NULs; show it as readable text either way.
+fn text(bytes: &[u8]) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_string(),
+        Err(_) => bytes.iter().map(|&b| b as char).collect(),
+    }
+}
+
+/// A plain description of binary data for the user, never the bytes themselves.
+fn size(len: usize) -> String {
+    if len >= 10 * 1024 {
+        format!("{} kB", len / 1024)
+    } else {
+        format!("{len} bytes")
+    }
+}
