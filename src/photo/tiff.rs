@@ -1,0 +1,1752 @@
+//! Classic TIFF structure: a bounds-checked directory reader shared with EXIF (an EXIF payload is
+//! TIFF-structured), and the TIFF file container itself.
+//!
+//! Every offset, count and length in a TIFF comes from the file. They are all checked before use,
+//! and the walk is bounded, so a damaged or hostile file ends in a finding or an error, never in a
+//! panic, an endless loop or a read outside the buffer. Stripping rebuilds the file from a
+//! whitelist of the tags a viewer needs to draw the picture; everything else is left behind.
+
+use std::collections::{HashMap, HashSet};
+
+use super::exif::{self, Space, Walk};
+use super::{Collector, Keep, size, text};
+use crate::document::{Category, Done, Error, Format};
+
+/// Real directories list a few dozen entries; more than this is damage, or an attempt to make
+/// the walk slow.
+const MAX_ENTRIES_PER_IFD: u16 = 4096;
+/// Bounds the work one file can cause: a long multi-page scan has thousands of pages, and
+/// overlapping directories in a hostile file must not multiply that.
+const MAX_IFDS: usize = 65_536;
+const MAX_ENTRIES: usize = 1 << 18;
+
+const NEW_SUBFILE_TYPE: u16 = 254;
+const SUBFILE_TYPE: u16 = 255;
+const IMAGE_WIDTH: u16 = 256;
+const IMAGE_LENGTH: u16 = 257;
+const BITS_PER_SAMPLE: u16 = 258;
+const COMPRESSION: u16 = 259;
+const STRIP_OFFSETS: u16 = 273;
+pub(super) const ORIENTATION: u16 = 274;
+const SAMPLES_PER_PIXEL: u16 = 277;
+const STRIP_BYTE_COUNTS: u16 = 279;
+const TILE_OFFSETS: u16 = 324;
+const TILE_BYTE_COUNTS: u16 = 325;
+const SUB_IFDS: u16 = 330;
+const JPEG_TABLES: u16 = 347;
+const JPEG_INTERCHANGE_FORMAT: u16 = 513;
+const JPEG_INTERCHANGE_FORMAT_LENGTH: u16 = 514;
+const ICC_PROFILE: u16 = 34675;
+
+/// Old-style JPEG (TIFF 6.0 section 22) scatters its tables over offsets that readers guess at;
+/// its data cannot be copied with confidence that nothing else comes along.
+const OLD_JPEG: u32 = 6;
+
+const BYTE: u16 = 1;
+const ASCII: u16 = 2;
+const SHORT: u16 = 3;
+const LONG: u16 = 4;
+const RATIONAL: u16 = 5;
+const SBYTE: u16 = 6;
+const UNDEFINED: u16 = 7;
+const SSHORT: u16 = 8;
+const SLONG: u16 = 9;
+const SRATIONAL: u16 = 10;
+const FLOAT: u16 = 11;
+const DOUBLE: u16 = 12;
+const IFD: u16 = 13;
+
+fn type_size(kind: u16) -> Option<usize> {
+    match kind {
+        BYTE | ASCII | SBYTE | UNDEFINED => Some(1),
+        SHORT | SSHORT => Some(2),
+        LONG | SLONG | FLOAT | IFD => Some(4),
+        RATIONAL | SRATIONAL | DOUBLE => Some(8),
+        _ => None,
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Order {
+    Little,
+    Big,
+}
+
+impl Order {
+    fn u16(self, bytes: &[u8], at: usize) -> Option<u16> {
+        let raw: [u8; 2] = bytes.get(at..at.checked_add(2)?)?.try_into().ok()?;
+        Some(match self {
+            Order::Little => u16::from_le_bytes(raw),
+            Order::Big => u16::from_be_bytes(raw),
+        })
+    }
+
+    fn u32(self, bytes: &[u8], at: usize) -> Option<u32> {
+        let raw: [u8; 4] = bytes.get(at..at.checked_add(4)?)?.try_into().ok()?;
+        Some(match self {
+            Order::Little => u32::from_le_bytes(raw),
+            Order::Big => u32::from_be_bytes(raw),
+        })
+    }
+
+    fn u64(self, bytes: &[u8], at: usize) -> Option<u64> {
+        let raw: [u8; 8] = bytes.get(at..at.checked_add(8)?)?.try_into().ok()?;
+        Some(match self {
+            Order::Little => u64::from_le_bytes(raw),
+            Order::Big => u64::from_be_bytes(raw),
+        })
+    }
+
+    fn put_u16(self, out: &mut Vec<u8>, value: u16) {
+        out.extend_from_slice(&match self {
+            Order::Little => value.to_le_bytes(),
+            Order::Big => value.to_be_bytes(),
+        });
+    }
+
+    fn put_u32(self, out: &mut Vec<u8>, value: u32) {
+        out.extend_from_slice(&self.u32_bytes(value));
+    }
+
+    fn u32_bytes(self, value: u32) -> [u8; 4] {
+        match self {
+            Order::Little => value.to_le_bytes(),
+            Order::Big => value.to_be_bytes(),
+        }
+    }
+
+    fn header(self) -> [u8; 4] {
+        match self {
+            Order::Little => *b"II*\0",
+            Order::Big => *b"MM\0*",
+        }
+    }
+}
+
+/// One directory entry. `value` is `None` when the value cannot be located: an unknown type, or
+/// bytes that would lie outside the data.
+#[derive(Debug, Clone)]
+pub(super) struct Entry<'a> {
+    pub(super) tag: u16,
+    pub(super) kind: u16,
+    pub(super) count: u32,
+    value: Option<&'a [u8]>,
+    order: Order,
+}
+
+impl Entry<'_> {
+    /// The `index`th value of an unsigned integer entry (BYTE, SHORT, LONG, IFD).
+    pub(super) fn number(&self, index: usize) -> Option<u32> {
+        let value = self.value?;
+        match self.kind {
+            BYTE => value.get(index).map(|&b| u32::from(b)),
+            SHORT => self.order.u16(value, index.checked_mul(2)?).map(u32::from),
+            LONG | IFD => self.order.u32(value, index.checked_mul(4)?),
+            _ => None,
+        }
+    }
+
+    /// Every value of an unsigned integer entry.
+    pub(super) fn numbers(&self) -> Option<Vec<u32>> {
+        (0..self.count as usize).map(|i| self.number(i)).collect()
+    }
+
+    /// The `index`th value of a RATIONAL or SRATIONAL entry, as numerator and denominator.
+    pub(super) fn rational(&self, index: usize) -> Option<(i64, i64)> {
+        let value = self.value?;
+        let at = index.checked_mul(8)?;
+        let numerator = self.order.u32(value, at)?;
+        let denominator = self.order.u32(value, at.checked_add(4)?)?;
+        match self.kind {
+            RATIONAL => Some((i64::from(numerator), i64::from(denominator))),
+            SRATIONAL => Some((
+                i64::from(numerator.cast_signed()),
+                i64::from(denominator.cast_signed()),
+            )),
+            _ => None,
+        }
+    }
+
+    /// The `index`th value of any numeric entry as a real number; `None` for a fraction over zero.
+    pub(super) fn real(&self, index: usize) -> Option<f64> {
+        let value = self.value?;
+        match self.kind {
+            BYTE | SHORT | LONG | IFD => self.number(index).map(f64::from),
+            SBYTE => value.get(index).map(|&b| f64::from(b.cast_signed())),
+            SSHORT => self
+                .order
+                .u16(value, index.checked_mul(2)?)
+                .map(|v| f64::from(v.cast_signed())),
+            SLONG => self
+                .order
+                .u32(value, index.checked_mul(4)?)
+                .map(|v| f64::from(v.cast_signed())),
+            RATIONAL | SRATIONAL => {
+                let (numerator, denominator) = self.rational(index)?;
+                (denominator != 0).then(|| numerator as f64 / denominator as f64)
+            }
+            FLOAT => self
+                .order
+                .u32(value, index.checked_mul(4)?)
+                .map(|v| f64::from(f32::from_bits(v))),
+            DOUBLE => self
+                .order
+                .u64(value, index.checked_mul(8)?)
+                .map(f64::from_bits),
+            _ => None,
+        }
+    }
+
+    /// An ASCII entry's strings: TIFF allows several, each ended by NUL.
+    pub(super) fn ascii(&self) -> Option<Vec<String>> {
+        if self.kind != ASCII {
+            return None;
+        }
+        Some(
+            self.value?
+                .split(|&b| b == 0)
+                .filter(|s| !s.is_empty())
+                .map(text)
+                .collect(),
+        )
+    }
+
+    pub(super) fn bytes(&self) -> Option<&[u8]> {
+        self.value
+    }
+
+    fn is_numeric(&self) -> bool {
+        matches!(
+            self.kind,
+            BYTE | SHORT | LONG | RATIONAL | SBYTE | SSHORT | SLONG | SRATIONAL | FLOAT | DOUBLE
+        )
+    }
+
+    /// EXIF's UNICODE text follows the byte order of the structure around it.
+    pub(super) fn is_little_endian(&self) -> bool {
+        self.order == Order::Little
+    }
+
+    pub(super) fn is_rational(&self) -> bool {
+        matches!(self.kind, RATIONAL | SRATIONAL)
+    }
+
+    pub(super) fn is_binary(&self) -> bool {
+        matches!(self.kind, BYTE | UNDEFINED | SBYTE)
+    }
+}
+
+/// One image file directory, as far as it could be read.
+#[derive(Debug, Clone)]
+pub(super) struct Ifd<'a> {
+    pub(super) entries: Vec<Entry<'a>>,
+    /// Offset of the next directory in the chain; 0 at the end (or where the data ran out).
+    pub(super) next: u32,
+    /// The data ended before the last entry: what is here is real, but something is missing.
+    pub(super) truncated: bool,
+}
+
+impl<'a> Ifd<'a> {
+    /// The first entry with this tag: readers disagree on repeated tags, and the first is what
+    /// libtiff uses.
+    pub(super) fn get(&self, tag: u16) -> Option<&Entry<'a>> {
+        self.entries.iter().find(|e| e.tag == tag)
+    }
+
+    fn number(&self, tag: u16) -> Option<u32> {
+        self.get(tag)?.number(0)
+    }
+
+    /// A directory marked as a smaller copy of another (NewSubfileType bit 0, or the older
+    /// SubfileType 2), rather than a page of its own.
+    fn is_reduced(&self) -> bool {
+        self.number(NEW_SUBFILE_TYPE).is_some_and(|v| v & 1 == 1)
+            || self.number(SUBFILE_TYPE) == Some(2)
+    }
+
+    /// Whether the directory points at picture data of its own (a thumbnail or preview).
+    pub(super) fn has_picture(&self) -> bool {
+        [JPEG_INTERCHANGE_FORMAT, STRIP_OFFSETS, TILE_OFFSETS]
+            .iter()
+            .any(|&tag| self.get(tag).is_some())
+    }
+
+    /// Width, height and the size of the picture data, in words, for a finding about a hidden
+    /// picture.
+    pub(super) fn picture_summary(&self) -> String {
+        let mut parts = Vec::new();
+        if let (Some(width), Some(height)) = (self.number(IMAGE_WIDTH), self.number(IMAGE_LENGTH)) {
+            parts.push(format!("{width}×{height} pixels"));
+        }
+        let length = self
+            .get(JPEG_INTERCHANGE_FORMAT_LENGTH)
+            .and_then(|e| e.number(0))
+            .map(u64::from)
+            .or_else(|| {
+                [STRIP_BYTE_COUNTS, TILE_BYTE_COUNTS]
+                    .iter()
+                    .find_map(|&tag| {
+                        let counts = self.get(tag)?.numbers()?;
+                        Some(counts.iter().map(|&c| u64::from(c)).sum())
+                    })
+            });
+        if let Some(length) = length {
+            parts.push(size(usize::try_from(length).unwrap_or(usize::MAX)));
+        }
+        if parts.is_empty() {
+            "size unknown".to_string()
+        } else {
+            parts.join(", ")
+        }
+    }
+}
+
+/// Reads directories out of TIFF-structured data, remembering which it has read so that no chain
+/// or pointer can send it round in a loop, and counting what it reads so that no file can make it
+/// work without end.
+pub(super) struct Reader<'a> {
+    data: &'a [u8],
+    order: Order,
+    /// Offset of the first directory, from the header; 0 when there is none.
+    pub(super) first: u32,
+    visited: HashSet<u32>,
+    entries_left: usize,
+}
+
+impl<'a> Reader<'a> {
+    pub(super) fn new(data: &'a [u8]) -> Result<Reader<'a>, String> {
+        let order = match data.get(..4) {
+            Some(b"II*\0") => Order::Little,
+            Some(b"MM\0*") => Order::Big,
+            Some(b"II+\0" | b"MM\0+") => {
+                return Err("BigTIFF structure, which is not supported".to_string());
+            }
+            Some(_) => return Err("the data does not start with a TIFF header".to_string()),
+            None => return Err("the TIFF header is cut short".to_string()),
+        };
+        let first = order
+            .u32(data, 4)
+            .ok_or_else(|| "the TIFF header is cut short".to_string())?;
+        Ok(Reader {
+            data,
+            order,
+            first,
+            visited: HashSet::new(),
+            entries_left: MAX_ENTRIES,
+        })
+    }
+
+    /// Whether the directory at `offset` was already read: following it again would loop.
+    pub(super) fn seen(&self, offset: u32) -> bool {
+        self.visited.contains(&offset)
+    }
+
+    /// Read the directory at `offset`. Entries that fit are returned even when the data ends
+    /// early (`truncated`); an offset outside the data, a directory read before, or one past the
+    /// limits is an error.
+    pub(super) fn ifd(&mut self, offset: u32) -> Result<Ifd<'a>, String> {
+        if !self.visited.insert(offset) {
+            return Err(format!(
+                "image directories form a loop (byte {offset} is reached twice)"
+            ));
+        }
+        if self.visited.len() > MAX_IFDS {
+            return Err(format!(
+                "more than {MAX_IFDS} image directories, far more than any real picture has"
+            ));
+        }
+        let at = offset as usize;
+        let count = self.order.u16(self.data, at).ok_or_else(|| {
+            format!(
+                "an image directory at byte {offset} lies outside the {} bytes of data",
+                self.data.len()
+            )
+        })?;
+        if count > MAX_ENTRIES_PER_IFD {
+            return Err(format!(
+                "an image directory at byte {offset} claims {count} entries, far more than any \
+                 real picture has"
+            ));
+        }
+        self.entries_left = self
+            .entries_left
+            .checked_sub(usize::from(count))
+            .ok_or_else(|| {
+                format!(
+                    "more than {MAX_ENTRIES} directory entries, far more than any real picture has"
+                )
+            })?;
+        let mut entries = Vec::with_capacity(usize::from(count));
+        let mut truncated = false;
+        for i in 0..usize::from(count) {
+            let Some(raw) = at
+                .checked_add(2 + 12 * i)
+                .and_then(|start| self.data.get(start..start.checked_add(12)?))
+            else {
+                truncated = true;
+                break;
+            };
+            entries.push(self.entry(raw));
+        }
+        let next = if truncated {
+            0
+        } else {
+            at.checked_add(2 + 12 * usize::from(count))
+                .and_then(|p| self.order.u32(self.data, p))
+                .unwrap_or(0)
+        };
+        Ok(Ifd {
+            entries,
+            next,
+            truncated,
+        })
+    }
+
+    fn entry(&self, raw: &'a [u8]) -> Entry<'a> {
+        let order = self.order;
+        let tag = order.u16(raw, 0).unwrap_or_default();
+        let kind = order.u16(raw, 2).unwrap_or_default();
+        let count = order.u32(raw, 4).unwrap_or_default();
+        let value = type_size(kind)
+            .and_then(|unit| unit.checked_mul(count as usize))
+            .and_then(|len| {
+                if len <= 4 {
+                    raw.get(8..8 + len)
+                } else {
+                    let start = order.u32(raw, 8)? as usize;
+                    self.data.get(start..start.checked_add(len)?)
+                }
+            });
+        Entry {
+            tag,
+            kind,
+            count,
+            value,
+            order,
+        }
+    }
+}
+
+/// Find every metadata item of a TIFF file, page by page.
+pub(super) fn inspect(bytes: &[u8], found: &mut Collector) -> Result<(), Error> {
+    let damaged = |reason: String| Error::malformed(Format::Tiff, reason);
+    let mut reader = Reader::new(bytes).map_err(damaged)?;
+    if reader.first == 0 {
+        return Err(damaged("the file lists no picture".to_string()));
+    }
+    let first = reader.ifd(reader.first).map_err(damaged)?;
+    if first.truncated {
+        return Err(damaged(
+            "the first image directory is cut short".to_string(),
+        ));
+    }
+    let mut walk = Walk::new(reader, found, "TIFF EXIF");
+    let mut pages = 0u32;
+    let mut index = 0usize;
+    let mut ifd = first;
+    loop {
+        if ifd.is_reduced() {
+            walk.found.picture = pages.saturating_sub(1);
+            let container = format!("TIFF IFD{index}");
+            walk.picture(&ifd, &container, "preview picture", exif::SMALL_COPY);
+            walk.tags(&ifd, Space::Main, &container);
+        } else {
+            walk.found.picture = pages;
+            pages = pages.saturating_add(1);
+            walk.tags(&ifd, Space::Main, "TIFF");
+            report_hidden_tables(&mut walk, &ifd);
+        }
+        if ifd.next == 0 || walk.reader.seen(ifd.next) {
+            break;
+        }
+        match walk.reader.ifd(ifd.next) {
+            Ok(next) => ifd = next,
+            Err(reason) => {
+                walk.trouble(reason);
+                break;
+            }
+        }
+        index += 1;
+    }
+    walk.found.picture = 0;
+    walk.finish(
+        "TIFF",
+        "TIFF data that could not be fully read; it is not copied to the cleaned file",
+    );
+    Ok(())
+}
+
+fn report_hidden_tables(walk: &mut Walk, ifd: &Ifd) {
+    let Some(entry) = ifd.get(JPEG_TABLES) else {
+        return;
+    };
+    let tables = entry
+        .bytes()
+        .ok_or_else(|| "the JPEG tables lie outside the file".to_string())
+        .and_then(jpeg_tables);
+    match tables {
+        Ok(tables) => {
+            for segment in tables.hidden {
+                let (category, value, explanation) = if segment.marker == COM {
+                    (
+                        Category::Text,
+                        text(segment.payload),
+                        "a comment hidden in the picture's compression tables",
+                    )
+                } else {
+                    (
+                        Category::Unknown,
+                        size(segment.payload.len()),
+                        "data hidden in the picture's compression tables; removed",
+                    )
+                };
+                walk.found.add(
+                    category,
+                    "TIFF JPEGTables",
+                    segment.name(),
+                    value,
+                    explanation,
+                );
+            }
+        }
+        Err(reason) => walk.trouble(reason),
+    }
+}
+
+const SOI: u8 = 0xD8;
+const EOI: u8 = 0xD9;
+const COM: u8 = 0xFE;
+
+/// A JPEGTables stream with only its tables, and what else was found in it.
+struct Tables<'a> {
+    clean: Vec<u8>,
+    hidden: Vec<Hidden<'a>>,
+}
+
+/// A segment of a JPEGTables stream that is not a table. `marker` 0 stands for bytes after the
+/// end marker.
+struct Hidden<'a> {
+    marker: u8,
+    payload: &'a [u8],
+}
+
+impl Hidden<'_> {
+    fn name(&self) -> String {
+        match self.marker {
+            COM => "comment".to_string(),
+            0 => "data after the end".to_string(),
+            marker => format!("APP{} segment", marker.wrapping_sub(0xE0)),
+        }
+    }
+}
+
+/// Split JPEGTables into its tables and anything else. The field is meant to hold only
+/// quantisation, Huffman and restart tables for the JPEG strips; a comment or application
+/// segment there would be copied along with the picture if it were kept whole.
+fn jpeg_tables(data: &[u8]) -> Result<Tables<'_>, String> {
+    const DHT: u8 = 0xC4;
+    const DAC: u8 = 0xCC;
+    const DQT: u8 = 0xDB;
+    const DRI: u8 = 0xDD;
+    if !data.starts_with(&[0xFF, SOI]) {
+        return Err("the JPEG tables do not start like JPEG data".to_string());
+    }
+    let mut clean = vec![0xFF, SOI];
+    let mut hidden = Vec::new();
+    let mut pos = 2;
+    while pos < data.len() {
+        if data[pos] != 0xFF {
+            return Err("the JPEG tables hold bytes that are not JPEG segments".to_string());
+        }
+        while data.get(pos) == Some(&0xFF) {
+            pos += 1;
+        }
+        let Some(&marker) = data.get(pos) else {
+            break;
+        };
+        pos += 1;
+        if marker == EOI {
+            if pos < data.len() {
+                hidden.push(Hidden {
+                    marker: 0,
+                    payload: &data[pos..],
+                });
+            }
+            break;
+        }
+        let length = data
+            .get(pos..pos + 2)
+            .map(|b| usize::from(u16::from_be_bytes([b[0], b[1]])))
+            .filter(|&length| length >= 2)
+            .ok_or_else(|| "a segment of the JPEG tables is cut short".to_string())?;
+        let segment = data
+            .get(pos..pos + length)
+            .ok_or_else(|| "a segment of the JPEG tables is cut short".to_string())?;
+        match marker {
+            DHT | DAC | DQT | DRI => {
+                clean.extend_from_slice(&[0xFF, marker]);
+                clean.extend_from_slice(segment);
+            }
+            0xE0..=0xEF | COM => hidden.push(Hidden {
+                marker,
+                payload: &segment[2..],
+            }),
+            _ => {
+                return Err(format!(
+                    "the JPEG tables hold an unexpected segment (marker 0x{marker:02X})"
+                ));
+            }
+        }
+        pos += length;
+    }
+    clean.extend_from_slice(&[0xFF, EOI]);
+    Ok(Tables { clean, hidden })
+}
+
+/// How a kept tag's value may look. Anything else is refused: a decoding tag carrying text, or
+/// far more numbers than decoding needs, could smuggle out what the whitelist is there to drop.
+#[derive(Debug, Clone, Copy)]
+enum Shape {
+    One,
+    /// At most one value per sample.
+    PerSample,
+    UpTo(u32),
+    /// A lookup table indexed by sample value (ColorMap, TransferFunction): up to three
+    /// channels of 2^BitsPerSample entries.
+    Table,
+    /// Where the picture data lies; rewritten to where it lies in the new file.
+    DataOffsets,
+    /// How long each piece of picture data is.
+    DataLengths,
+    /// Abbreviated JPEG stream of tables; copied with its tables only.
+    JpegTables,
+}
+
+/// The tags a viewer needs to decode and display a page. Orientation and the ICC profile are
+/// decided by the plan, not by this list.
+const KEEP: &[(u16, Shape)] = &[
+    (NEW_SUBFILE_TYPE, Shape::One),
+    (IMAGE_WIDTH, Shape::One),
+    (IMAGE_LENGTH, Shape::One),
+    (BITS_PER_SAMPLE, Shape::PerSample),
+    (COMPRESSION, Shape::One),
+    (262, Shape::One), // PhotometricInterpretation
+    (263, Shape::One), // Threshholding
+    (266, Shape::One), // FillOrder
+    (STRIP_OFFSETS, Shape::DataOffsets),
+    (SAMPLES_PER_PIXEL, Shape::One),
+    (278, Shape::One), // RowsPerStrip
+    (STRIP_BYTE_COUNTS, Shape::DataLengths),
+    (280, Shape::PerSample), // MinSampleValue
+    (281, Shape::PerSample), // MaxSampleValue
+    (282, Shape::One),       // XResolution
+    (283, Shape::One),       // YResolution
+    (284, Shape::One),       // PlanarConfiguration
+    (292, Shape::One),       // T4Options
+    (293, Shape::One),       // T6Options
+    (296, Shape::One),       // ResolutionUnit
+    (301, Shape::Table),     // TransferFunction
+    (317, Shape::One),       // Predictor
+    (318, Shape::UpTo(2)),   // WhitePoint
+    (319, Shape::UpTo(6)),   // PrimaryChromaticities
+    (320, Shape::Table),     // ColorMap
+    (322, Shape::One),       // TileWidth
+    (323, Shape::One),       // TileLength
+    (TILE_OFFSETS, Shape::DataOffsets),
+    (TILE_BYTE_COUNTS, Shape::DataLengths),
+    (332, Shape::One),       // InkSet
+    (334, Shape::One),       // NumberOfInks
+    (338, Shape::PerSample), // ExtraSamples
+    (339, Shape::PerSample), // SampleFormat
+    (340, Shape::PerSample), // SMinSampleValue
+    (341, Shape::PerSample), // SMaxSampleValue
+    (JPEG_TABLES, Shape::JpegTables),
+    (529, Shape::UpTo(3)), // YCbCrCoefficients
+    (530, Shape::UpTo(2)), // YCbCrSubSampling
+    (531, Shape::One),     // YCbCrPositioning
+    (532, Shape::UpTo(8)), // ReferenceBlackWhite
+];
+
+fn shape(tag: u16) -> Option<Shape> {
+    KEEP.iter()
+        .find(|(t, _)| *t == tag)
+        .map(|&(_, shape)| shape)
+}
+
+/// Rebuild a TIFF with every full-size page and, in each, only what is needed to show it.
+pub(super) fn strip(bytes: &[u8], keep: Keep, done: &mut Vec<Done>) -> Result<Vec<u8>, Error> {
+    let damaged = |reason: String| Error::malformed(Format::Tiff, reason);
+    let mut reader = Reader::new(bytes).map_err(damaged)?;
+    if reader.first == 0 {
+        return Err(damaged("the file lists no picture".to_string()));
+    }
+    let order = reader.order;
+    let mut pages = Vec::new();
+    let mut previews = 0usize;
+    let mut next = reader.first;
+    while next != 0 && !reader.seen(next) {
+        let ifd = reader.ifd(next).map_err(damaged)?;
+        if ifd.truncated {
+            return Err(damaged(
+                "an image directory is cut short; the file is probably incomplete".to_string(),
+            ));
+        }
+        if let Some(sub) = ifd.get(SUB_IFDS) {
+            previews = previews.saturating_add(sub.count as usize);
+        }
+        next = ifd.next;
+        if ifd.is_reduced() {
+            previews += 1;
+        } else {
+            pages.push(ifd);
+        }
+    }
+    if pages.is_empty() {
+        return Err(Error::Unsupported(
+            "this TIFF holds only preview pictures, as camera raw files (DNG) do; convert it to \
+             TIFF, PNG or JPEG in a photo editor first"
+                .to_string(),
+        ));
+    }
+
+    let mut out = NewFile {
+        bytes: order.header().to_vec(),
+        order,
+        copied: HashMap::new(),
+        copied_total: 0,
+        source: bytes,
+    };
+    out.bytes.extend_from_slice(&[0; 4]);
+    let mut link = 4;
+    let many = pages.len() > 1;
+    for (index, page) in pages.iter().enumerate() {
+        let label = if many {
+            format!("page {}: ", index + 1)
+        } else {
+            String::new()
+        };
+        let entries = rebuild_page(page, &label, keep, &mut out, done)?;
+        let (at, next_link) = out.write_ifd(&entries)?;
+        out.bytes[link..link + 4].copy_from_slice(&order.u32_bytes(at));
+        link = next_link;
+    }
+    if previews > 0 {
+        let plural = if previews == 1 { "" } else { "s" };
+        done.push(Done::removed(format!(
+            "removed {previews} preview picture{plural}"
+        )));
+    }
+    done.push(Done::kept(if many {
+        format!(
+            "kept the picture data of {} pages byte for byte",
+            pages.len()
+        )
+    } else {
+        "kept the picture data byte for byte".to_string()
+    }));
+    Ok(out.bytes)
+}
+
+/// A directory entry of the new file, its value already in the file's byte order.
+struct NewEntry {
+    tag: u16,
+    kind: u16,
+    count: u32,
+    value: Vec<u8>,
+}
+
+/// The file being built. Picture data is copied once per distinct piece, so strips that share
+/// bytes (blank tiles often do) stay shared, and the copy can never grow past the input.
+struct NewFile<'a> {
+    source: &'a [u8],
+    bytes: Vec<u8>,
+    order: Order,
+    copied: HashMap<(u32, u32), u32>,
+    copied_total: usize,
+}
+
+impl NewFile<'_> {
+    /// TIFF wants values and directories on word boundaries.
+    fn align(&mut self) {
+        if self.bytes.len() % 2 == 1 {
+            self.bytes.push(0);
+        }
+    }
+
+    fn position(&self) -> Result<u32, Error> {
+        u32::try_from(self.bytes.len()).map_err(|_| {
+            Error::Unsupported(
+                "the cleaned TIFF would be larger than 4 GB, the most a classic TIFF can hold"
+                    .to_string(),
+            )
+        })
+    }
+
+    /// Copy one piece of picture data and return where it now lies. Empty pieces (sparse tiles)
+    /// stay empty, at offset 0.
+    fn copy(&mut self, offset: u32, length: u32, label: &str) -> Result<u32, Error> {
+        let damaged = |reason: &str| Error::malformed(Format::Tiff, format!("{label}{reason}"));
+        if length == 0 {
+            return Ok(0);
+        }
+        if let Some(&at) = self.copied.get(&(offset, length)) {
+            return Ok(at);
+        }
+        let start = offset as usize;
+        let piece = start
+            .checked_add(length as usize)
+            .and_then(|end| self.source.get(start..end))
+            .ok_or_else(|| {
+                damaged("the picture data lies outside the file; the file is probably cut short")
+            })?;
+        self.copied_total = self.copied_total.saturating_add(piece.len());
+        if self.copied_total > self.source.len() {
+            return Err(damaged("pieces of the picture data overlap each other"));
+        }
+        self.align();
+        let at = self.position()?;
+        self.bytes.extend_from_slice(piece);
+        self.copied.insert((offset, length), at);
+        Ok(at)
+    }
+
+    /// Write a directory followed by its values; returns where it starts and where its link to
+    /// the next directory is, for the next page to fill in.
+    fn write_ifd(&mut self, entries: &[NewEntry]) -> Result<(u32, usize), Error> {
+        let order = self.order;
+        self.align();
+        let at = self.position()?;
+        let count = u16::try_from(entries.len())
+            .map_err(|_| Error::malformed(Format::Tiff, "too many tags to keep"))?;
+        order.put_u16(&mut self.bytes, count);
+        let mut fields = Vec::with_capacity(entries.len());
+        for entry in entries {
+            order.put_u16(&mut self.bytes, entry.tag);
+            order.put_u16(&mut self.bytes, entry.kind);
+            order.put_u32(&mut self.bytes, entry.count);
+            fields.push(self.bytes.len());
+            self.bytes.extend_from_slice(&[0; 4]);
+        }
+        let link = self.bytes.len();
+        self.bytes.extend_from_slice(&[0; 4]);
+        for (entry, field) in entries.iter().zip(fields) {
+            if entry.value.len() <= 4 {
+                self.bytes[field..field + entry.value.len()].copy_from_slice(&entry.value);
+            } else {
+                self.align();
+                let offset = self.position()?;
+                self.bytes.extend_from_slice(&entry.value);
+                self.bytes[field..field + 4].copy_from_slice(&order.u32_bytes(offset));
+            }
+        }
+        self.position()?;
+        Ok((at, link))
+    }
+}
+
+fn byte_count(len: usize) -> Result<u32, Error> {
+    u32::try_from(len)
+        .map_err(|_| Error::malformed(Format::Tiff, "a value is larger than a TIFF can hold"))
+}
+
+/// Copy a page's strips or tiles into `out`; returns their new offsets, as LONGs in the file's
+/// byte order.
+fn copy_picture_data(page: &Ifd, label: &str, out: &mut NewFile) -> Result<Vec<u8>, Error> {
+    let damaged = |reason: &str| Error::malformed(Format::Tiff, format!("{label}{reason}"));
+    let (offsets_tag, lengths_tag) = match (page.get(STRIP_OFFSETS), page.get(TILE_OFFSETS)) {
+        (Some(_), None) => (STRIP_OFFSETS, STRIP_BYTE_COUNTS),
+        (None, Some(_)) => (TILE_OFFSETS, TILE_BYTE_COUNTS),
+        (None, None) => return Err(damaged("there is no picture data")),
+        (Some(_), Some(_)) => {
+            return Err(damaged(
+                "the picture data is described both as strips and as tiles",
+            ));
+        }
+    };
+    let pieces = |tag: u16| {
+        page.get(tag)
+            .filter(|e| matches!(e.kind, SHORT | LONG))
+            .and_then(Entry::numbers)
+    };
+    let offsets =
+        pieces(offsets_tag).ok_or_else(|| damaged("where the picture data lies cannot be read"))?;
+    let lengths = pieces(lengths_tag)
+        .ok_or_else(|| damaged("how long the picture data is cannot be read"))?;
+    if offsets.len() != lengths.len() {
+        return Err(damaged(&format!(
+            "the picture data has {} pieces but {} lengths",
+            offsets.len(),
+            lengths.len()
+        )));
+    }
+    let mut new_offsets = Vec::with_capacity(offsets.len() * 4);
+    for (&offset, &length) in offsets.iter().zip(&lengths) {
+        let at = out.copy(offset, length, label)?;
+        out.order.put_u32(&mut new_offsets, at);
+    }
+    Ok(new_offsets)
+}
+
+fn fits(entry: &Entry, shape: Shape, page: &Ifd) -> bool {
+    match shape {
+        Shape::One => entry.is_numeric() && entry.count == 1,
+        Shape::PerSample => {
+            let samples = page.number(SAMPLES_PER_PIXEL).unwrap_or(1).max(1);
+            entry.is_numeric() && (1..=samples).contains(&entry.count)
+        }
+        Shape::UpTo(most) => entry.is_numeric() && (1..=most).contains(&entry.count),
+        Shape::Table => {
+            let bits = page.number(BITS_PER_SAMPLE).unwrap_or(1).min(16);
+            entry.is_numeric() && entry.count >= 1 && u64::from(entry.count) <= 3u64 << bits
+        }
+        Shape::DataOffsets | Shape::DataLengths => matches!(entry.kind, SHORT | LONG),
+        Shape::JpegTables => matches!(entry.kind, UNDEFINED | BYTE),
+    }
+}
+
+/// The entries a page keeps, with its picture data copied into `out`; says in `done` what it
+/// left behind and what it kept.
+fn rebuild_page(
+    page: &Ifd,
+    label: &str,
+    keep: Keep,
+    out: &mut NewFile,
+    done: &mut Vec<Done>,
+) -> Result<Vec<NewEntry>, Error> {
+    let damaged = |reason: String| Error::malformed(Format::Tiff, format!("{label}{reason}"));
+    if page.number(COMPRESSION) == Some(OLD_JPEG) {
+        return Err(Error::Unsupported(
+            "this TIFF uses old-style JPEG compression, which cannot be copied safely; open it in \
+             a photo editor and save it as TIFF with LZW or Deflate compression, or as PNG, then \
+             try again"
+                .to_string(),
+        ));
+    }
+    let new_offsets = copy_picture_data(page, label, out)?;
+
+    let mut entries = Vec::new();
+    let mut removed = Vec::new();
+    let mut notes = Vec::new();
+    let mut seen = HashSet::new();
+    for entry in &page.entries {
+        let name = exif::tag_name(Space::Main, entry.tag);
+        if !seen.insert(entry.tag) {
+            removed.push(format!("{name} (repeated)"));
+            continue;
+        }
+        if entry.tag == ORIENTATION {
+            match entry.number(0).and_then(|v| u16::try_from(v).ok()) {
+                Some(value @ 2..=8) if keep.orientation && entry.count == 1 => {
+                    let mut bytes = Vec::with_capacity(2);
+                    out.order.put_u16(&mut bytes, value);
+                    entries.push(NewEntry {
+                        tag: ORIENTATION,
+                        kind: SHORT,
+                        count: 1,
+                        value: bytes,
+                    });
+                    let turn = exif::orientation_text(value).unwrap_or_default();
+                    notes.push(Done::kept(format!("{label}kept orientation ({turn})")));
+                }
+                _ => removed.push(name),
+            }
+            continue;
+        }
+        if entry.tag == ICC_PROFILE {
+            match entry.bytes() {
+                Some(profile) if keep.colour_profile => {
+                    entries.push(NewEntry {
+                        tag: ICC_PROFILE,
+                        kind: UNDEFINED,
+                        count: byte_count(profile.len())?,
+                        value: profile.to_vec(),
+                    });
+                    notes.push(Done::kept(format!("{label}kept ICC colour profile")));
+                }
+                _ => notes.push(Done::removed(format!("{label}removed ICC colour profile"))),
+            }
+            continue;
+        }
+        let Some(shape) = shape(entry.tag) else {
+            removed.push(name);
+            continue;
+        };
+        if !fits(entry, shape, page) {
+            return Err(damaged(format!(
+                "the tag {name} holds {} values of TIFF type {}, which no picture needs",
+                entry.count, entry.kind
+            )));
+        }
+        let value = entry
+            .bytes()
+            .ok_or_else(|| damaged(format!("the value of {name} lies outside the file")))?;
+        entries.push(match shape {
+            Shape::DataOffsets => NewEntry {
+                tag: entry.tag,
+                kind: LONG,
+                count: entry.count,
+                value: new_offsets.clone(),
+            },
+            Shape::JpegTables => {
+                let tables = jpeg_tables(value).map_err(damaged)?;
+                if !tables.hidden.is_empty() {
+                    let names: Vec<String> = tables.hidden.iter().map(Hidden::name).collect();
+                    notes.push(Done::removed(format!(
+                        "{label}removed from the JPEG tables: {}",
+                        names.join(", ")
+                    )));
+                }
+                NewEntry {
+                    tag: entry.tag,
+                    kind: UNDEFINED,
+                    count: byte_count(tables.clean.len())?,
+                    value: tables.clean,
+                }
+            }
+            _ => NewEntry {
+                tag: entry.tag,
+                kind: entry.kind,
+                count: entry.count,
+                value: value.to_vec(),
+            },
+        });
+    }
+    entries.sort_by_key(|e| e.tag);
+    if !removed.is_empty() {
+        done.push(Done::removed(format!(
+            "{label}removed TIFF tags: {}",
+            removed.join(", ")
+        )));
+    }
+    done.extend(notes);
+    Ok(entries)
+}
+
+#[cfg(test)]
+pub(super) mod tests {
+    use super::*;
+    use crate::document::Action;
+
+    /// A value for a hand-built entry.
+    pub(in crate::photo) enum V {
+        Short(Vec<u16>),
+        Long(Vec<u32>),
+        Ascii(&'static str),
+        Rational(Vec<(u32, u32)>),
+        Raw(u16, Vec<u8>),
+    }
+
+    /// TIFF-structured bytes built by hand, in either byte order, with directories placed where
+    /// they are appended; children are written before the directory that points at them.
+    pub(in crate::photo) struct Builder {
+        pub(in crate::photo) order: Order,
+        pub(in crate::photo) bytes: Vec<u8>,
+    }
+
+    impl Builder {
+        pub(in crate::photo) fn new(order: Order) -> Builder {
+            let mut bytes = order.header().to_vec();
+            bytes.extend_from_slice(&[0; 4]);
+            Builder { order, bytes }
+        }
+
+        /// Append raw data (picture strips, thumbnails) and return where it lies.
+        pub(in crate::photo) fn data(&mut self, data: &[u8]) -> u32 {
+            if self.bytes.len() % 2 == 1 {
+                self.bytes.push(0);
+            }
+            let at = self.bytes.len() as u32;
+            self.bytes.extend_from_slice(data);
+            at
+        }
+
+        /// Append a directory with its values; returns its offset.
+        pub(in crate::photo) fn ifd(&mut self, entries: Vec<(u16, V)>) -> u32 {
+            let order = self.order;
+            let encoded: Vec<(u16, u16, u32, Vec<u8>)> = entries
+                .into_iter()
+                .map(|(tag, value)| {
+                    let mut out = Vec::new();
+                    let (kind, count) = match value {
+                        V::Short(values) => {
+                            values.iter().for_each(|&v| order.put_u16(&mut out, v));
+                            (SHORT, values.len())
+                        }
+                        V::Long(values) => {
+                            values.iter().for_each(|&v| order.put_u32(&mut out, v));
+                            (LONG, values.len())
+                        }
+                        V::Ascii(text) => {
+                            out.extend_from_slice(text.as_bytes());
+                            out.push(0);
+                            (ASCII, out.len())
+                        }
+                        V::Rational(values) => {
+                            for (n, d) in values.iter() {
+                                order.put_u32(&mut out, *n);
+                                order.put_u32(&mut out, *d);
+                            }
+                            (RATIONAL, values.len())
+                        }
+                        V::Raw(kind, bytes) => {
+                            let count = bytes.len() / type_size(kind).unwrap_or(1);
+                            out = bytes;
+                            (kind, count)
+                        }
+                    };
+                    (tag, kind, count as u32, out)
+                })
+                .collect();
+            let at = self.data(&[]);
+            order.put_u16(&mut self.bytes, encoded.len() as u16);
+            let values_at = at as usize + 2 + 12 * encoded.len() + 4;
+            let mut values = Vec::new();
+            for (tag, kind, count, value) in &encoded {
+                order.put_u16(&mut self.bytes, *tag);
+                order.put_u16(&mut self.bytes, *kind);
+                order.put_u32(&mut self.bytes, *count);
+                if value.len() <= 4 {
+                    let mut field = value.clone();
+                    field.resize(4, 0);
+                    self.bytes.extend_from_slice(&field);
+                } else {
+                    if values.len() % 2 == 1 {
+                        values.push(0);
+                    }
+                    order.put_u32(&mut self.bytes, (values_at + values.len()) as u32);
+                    values.extend_from_slice(value);
+                }
+            }
+            order.put_u32(&mut self.bytes, 0);
+            self.bytes.extend_from_slice(&values);
+            at
+        }
+
+        /// Make `from` (0 for the header) point at the directory at `to`.
+        pub(in crate::photo) fn link(&mut self, from: u32, to: u32) {
+            let at = if from == 0 {
+                4
+            } else {
+                let count = self.order.u16(&self.bytes, from as usize).unwrap() as usize;
+                from as usize + 2 + 12 * count
+            };
+            self.bytes[at..at + 4].copy_from_slice(&self.order.u32_bytes(to));
+        }
+    }
+
+    pub(in crate::photo) const ORDERS: [Order; 2] = [Order::Little, Order::Big];
+
+    pub(in crate::photo) fn findings(result: impl FnOnce(&mut Collector)) -> Collector {
+        let mut found = Collector::default();
+        result(&mut found);
+        found
+    }
+
+    const KEEP_ALL: Keep = Keep {
+        orientation: true,
+        colour_profile: true,
+    };
+    const KEEP_NOTHING: Keep = Keep {
+        orientation: false,
+        colour_profile: false,
+    };
+
+    /// An 8-bit grey picture of `width`×`height` whose pixels are all different, so a moved or
+    /// changed byte shows.
+    fn pixels(width: u32, height: u32, seed: u8) -> Vec<u8> {
+        (0..width * height)
+            .map(|i| (i as u8).wrapping_mul(7).wrapping_add(seed))
+            .collect()
+    }
+
+    /// A one-page grey TIFF in two strips, with metadata in IFD0, an Exif directory and a GPS
+    /// directory, followed by a reduced-resolution preview.
+    fn sample(order: Order) -> (Vec<u8>, Vec<u8>) {
+        let picture = pixels(4, 4, 3);
+        let mut b = Builder::new(order);
+        let first = b.data(&picture[..8]);
+        let second = b.data(&picture[8..]);
+        let thumb = b.data(&[9, 9, 9, 9]);
+        let exif = b.ifd(vec![
+            (0x9003, V::Ascii("2024:05:01 10:00:00")),
+            (0xA431, V::Ascii("SN-12345")),
+        ]);
+        let gps = b.ifd(vec![
+            (0x01, V::Ascii("N")),
+            (0x02, V::Rational(vec![(48, 1), (51, 1), (2376, 100)])),
+            (0x03, V::Ascii("E")),
+            (0x04, V::Rational(vec![(2, 1), (21, 1), (792, 100)])),
+        ]);
+        let ifd0 = b.ifd(vec![
+            (IMAGE_WIDTH, V::Short(vec![4])),
+            (IMAGE_LENGTH, V::Short(vec![4])),
+            (BITS_PER_SAMPLE, V::Short(vec![8])),
+            (COMPRESSION, V::Short(vec![1])),
+            (262, V::Short(vec![1])),
+            (0x010F, V::Ascii("Canon")),
+            (STRIP_OFFSETS, V::Long(vec![first, second])),
+            (ORIENTATION, V::Short(vec![6])),
+            (SAMPLES_PER_PIXEL, V::Short(vec![1])),
+            (278, V::Short(vec![2])),
+            (STRIP_BYTE_COUNTS, V::Long(vec![8, 8])),
+            (282, V::Rational(vec![(72, 1)])),
+            (283, V::Rational(vec![(72, 1)])),
+            (296, V::Short(vec![2])),
+            (0x013B, V::Ascii("Jean Dupont")),
+            (0x8769, V::Long(vec![exif])),
+            (ICC_PROFILE, V::Raw(UNDEFINED, vec![1, 2, 3, 4, 5, 6, 7, 8])),
+            (0x8825, V::Long(vec![gps])),
+        ]);
+        let ifd1 = b.ifd(vec![
+            (NEW_SUBFILE_TYPE, V::Long(vec![1])),
+            (IMAGE_WIDTH, V::Short(vec![2])),
+            (IMAGE_LENGTH, V::Short(vec![2])),
+            (STRIP_OFFSETS, V::Long(vec![thumb])),
+            (STRIP_BYTE_COUNTS, V::Long(vec![4])),
+            (0x0131, V::Ascii("Preview Maker 1.0")),
+        ]);
+        b.link(0, ifd0);
+        b.link(ifd0, ifd1);
+        (b.bytes, picture)
+    }
+
+    /// Every page's picture data, joined, read back through the new file's offsets.
+    fn strip_data(bytes: &[u8]) -> Vec<Vec<u8>> {
+        let mut reader = Reader::new(bytes).unwrap();
+        let mut pages = Vec::new();
+        let mut next = reader.first;
+        while next != 0 {
+            let ifd = reader.ifd(next).unwrap();
+            let (offsets, lengths) = match ifd.get(STRIP_OFFSETS) {
+                Some(_) => (STRIP_OFFSETS, STRIP_BYTE_COUNTS),
+                None => (TILE_OFFSETS, TILE_BYTE_COUNTS),
+            };
+            let offsets = ifd.get(offsets).unwrap().numbers().unwrap();
+            let lengths = ifd.get(lengths).unwrap().numbers().unwrap();
+            let mut data = Vec::new();
+            for (o, l) in offsets.iter().zip(&lengths) {
+                data.extend_from_slice(&bytes[*o as usize..(*o + *l) as usize]);
+            }
+            pages.push(data);
+            next = ifd.next;
+        }
+        pages
+    }
+
+    fn tags(bytes: &[u8]) -> Vec<u16> {
+        let mut reader = Reader::new(bytes).unwrap();
+        let first = reader.first;
+        reader
+            .ifd(first)
+            .unwrap()
+            .entries
+            .iter()
+            .map(|e| e.tag)
+            .collect()
+    }
+
+    #[test]
+    fn reader_reads_numbers_text_and_fractions_in_both_byte_orders() {
+        for order in ORDERS {
+            let mut b = Builder::new(order);
+            let ifd = b.ifd(vec![
+                (256, V::Short(vec![640])),
+                (257, V::Long(vec![70_000])),
+                (0x010F, V::Ascii("Canon")),
+                (282, V::Rational(vec![(300, 1)])),
+                (258, V::Short(vec![8, 8, 8])),
+            ]);
+            b.link(0, ifd);
+            let mut reader = Reader::new(&b.bytes).unwrap();
+            let first = reader.first;
+            let ifd = reader.ifd(first).unwrap();
+            assert!(!ifd.truncated);
+            assert_eq!(ifd.get(256).unwrap().number(0), Some(640));
+            assert_eq!(ifd.get(257).unwrap().number(0), Some(70_000));
+            assert_eq!(
+                ifd.get(0x010F).unwrap().ascii(),
+                Some(vec!["Canon".to_string()])
+            );
+            assert_eq!(ifd.get(282).unwrap().rational(0), Some((300, 1)));
+            assert_eq!(ifd.get(282).unwrap().real(0), Some(300.0));
+            assert_eq!(ifd.get(258).unwrap().numbers(), Some(vec![8, 8, 8]));
+            assert_eq!(ifd.get(258).unwrap().number(3), None);
+        }
+    }
+
+    #[test]
+    fn a_value_outside_the_data_is_unreadable_not_a_panic() {
+        let mut b = Builder::new(Order::Little);
+        let ifd = b.ifd(vec![(0x010F, V::Ascii("a long maker name"))]);
+        b.link(0, ifd);
+        let value_offset = ifd as usize + 2 + 8;
+        b.bytes[value_offset..value_offset + 4].copy_from_slice(&u32::MAX.to_le_bytes());
+        let mut reader = Reader::new(&b.bytes).unwrap();
+        let ifd = reader.ifd(ifd).unwrap();
+        assert_eq!(ifd.get(0x010F).unwrap().bytes(), None);
+    }
+
+    #[test]
+    fn inspect_reports_metadata_previews_and_sub_directories() {
+        for order in ORDERS {
+            let (bytes, _) = sample(order);
+            let found = findings(|found| inspect(&bytes, found).unwrap());
+            let fields: Vec<String> = found
+                .findings
+                .iter()
+                .map(|f| match &f.location {
+                    crate::document::Location::Metadata { field, .. } => field.clone(),
+                })
+                .collect();
+            for expected in [
+                "Make",
+                "Artist",
+                "Orientation",
+                "ICC_Profile",
+                "DateTimeOriginal",
+                "BodySerialNumber",
+                "GPSLatitude, GPSLongitude",
+                "preview picture",
+                "Software",
+            ] {
+                assert!(
+                    fields.iter().any(|f| f == expected),
+                    "{expected} in {fields:?}"
+                );
+            }
+            for structural in ["ImageWidth", "StripOffsets", "BitsPerSample", "XResolution"] {
+                assert!(
+                    !fields.iter().any(|f| f == structural),
+                    "{structural} reported"
+                );
+            }
+            let preview = found
+                .findings
+                .iter()
+                .find(|f| f.category == Category::Picture)
+                .unwrap();
+            assert_eq!(preview.value, "2×2 pixels, 4 bytes");
+            assert_eq!(
+                preview.explanation,
+                "a smaller copy of the picture, possibly before your edits"
+            );
+            let gps = found
+                .findings
+                .iter()
+                .find(|f| f.category == Category::Location)
+                .unwrap();
+            assert_eq!(gps.value, "48.8566 N 2.3522 E");
+            assert_eq!(
+                gps.location.to_string(),
+                "TIFF EXIF GPS GPSLatitude, GPSLongitude"
+            );
+            let orientation = found
+                .findings
+                .iter()
+                .find(|f| f.category == Category::Orientation)
+                .unwrap();
+            assert_eq!(orientation.value, "rotate 90° clockwise");
+            assert_eq!(orientation.action, Action::Keep);
+            assert!(
+                found
+                    .findings
+                    .iter()
+                    .all(|f| f.category != Category::Unknown)
+            );
+        }
+    }
+
+    #[test]
+    fn strip_keeps_picture_data_byte_for_byte_and_drops_the_rest() {
+        for order in ORDERS {
+            let (bytes, picture) = sample(order);
+            let mut done = Vec::new();
+            let clean = strip(&bytes, KEEP_NOTHING, &mut done).unwrap();
+            assert_eq!(&clean[..4], &order.header());
+            assert_eq!(strip_data(&clean), vec![picture.clone()]);
+            let kept = tags(&clean);
+            assert_eq!(
+                kept,
+                vec![256, 257, 258, 259, 262, 273, 277, 278, 279, 282, 283, 296]
+            );
+            assert!(!clean.windows(6).any(|w| w == b"Dupont"));
+            assert!(!clean.windows(5).any(|w| w == b"Canon"));
+            let again = findings(|found| inspect(&clean, found).unwrap());
+            assert!(again.findings.is_empty(), "{:?}", again.findings);
+            let words: Vec<&str> = done.iter().map(|d| d.what.as_str()).collect();
+            assert_eq!(
+                words,
+                vec![
+                    "removed TIFF tags: Make, Orientation, Artist, ExifOffset, GPSInfo",
+                    "removed ICC colour profile",
+                    "removed 1 preview picture",
+                    "kept the picture data byte for byte",
+                ]
+            );
+        }
+    }
+
+    #[test]
+    fn strip_keeps_orientation_and_colour_profile_when_the_plan_does() {
+        for order in ORDERS {
+            let (bytes, picture) = sample(order);
+            let mut done = Vec::new();
+            let clean = strip(&bytes, KEEP_ALL, &mut done).unwrap();
+            assert_eq!(strip_data(&clean), vec![picture]);
+            assert_eq!(exif::orientation(&clean), Some(6));
+            assert!(tags(&clean).contains(&ICC_PROFILE));
+            let again = findings(|found| inspect(&clean, found).unwrap());
+            let categories: Vec<Category> = again.findings.iter().map(|f| f.category).collect();
+            assert_eq!(
+                categories,
+                vec![Category::Orientation, Category::ColourProfile]
+            );
+            let words: Vec<&str> = done.iter().map(|d| d.what.as_str()).collect();
+            assert!(words.contains(&"kept orientation (rotate 90° clockwise)"));
+            assert!(words.contains(&"kept ICC colour profile"));
+            assert!(words.contains(&"removed TIFF tags: Make, Artist, ExifOffset, GPSInfo"));
+        }
+    }
+
+    #[test]
+    fn stripped_output_decodes_to_the_same_pixels() {
+        for order in ORDERS {
+            let (bytes, picture) = sample(order);
+            let clean = strip(&bytes, KEEP_ALL, &mut Vec::new()).unwrap();
+            let decoded = image::load_from_memory(&clean).unwrap().into_luma8();
+            assert_eq!(decoded.dimensions(), (4, 4));
+            assert_eq!(decoded.into_raw(), picture);
+        }
+    }
+
+    #[test]
+    fn every_page_is_kept_and_named_in_what_was_done() {
+        let mut b = Builder::new(Order::Big);
+        let one = b.data(&pixels(2, 2, 1));
+        let two = b.data(&pixels(2, 2, 2));
+        let page = |offset: u32, artist: &'static str| {
+            vec![
+                (IMAGE_WIDTH, V::Short(vec![2])),
+                (IMAGE_LENGTH, V::Short(vec![2])),
+                (STRIP_OFFSETS, V::Long(vec![offset])),
+                (STRIP_BYTE_COUNTS, V::Short(vec![4])),
+                (0x013B, V::Ascii(artist)),
+            ]
+        };
+        let first = b.ifd(page(one, "First Person"));
+        let second = b.ifd(page(two, "Second Person"));
+        b.link(0, first);
+        b.link(first, second);
+        let found = findings(|found| inspect(&b.bytes, found).unwrap());
+        let pictures: Vec<u32> = found
+            .findings
+            .iter()
+            .map(|f| match f.location {
+                crate::document::Location::Metadata { picture, .. } => picture,
+            })
+            .collect();
+        assert_eq!(pictures, vec![0, 1]);
+        let mut done = Vec::new();
+        let clean = strip(&b.bytes, KEEP_ALL, &mut done).unwrap();
+        assert_eq!(strip_data(&clean), vec![pixels(2, 2, 1), pixels(2, 2, 2)]);
+        let words: Vec<&str> = done.iter().map(|d| d.what.as_str()).collect();
+        assert_eq!(
+            words,
+            vec![
+                "page 1: removed TIFF tags: Artist",
+                "page 2: removed TIFF tags: Artist",
+                "kept the picture data of 2 pages byte for byte",
+            ]
+        );
+    }
+
+    #[test]
+    fn sub_ifds_are_reported_and_dropped() {
+        let mut b = Builder::new(Order::Little);
+        let full = b.data(&pixels(2, 2, 0));
+        let small = b.data(&[1]);
+        let sub = b.ifd(vec![
+            (NEW_SUBFILE_TYPE, V::Long(vec![1])),
+            (IMAGE_WIDTH, V::Short(vec![1])),
+            (IMAGE_LENGTH, V::Short(vec![1])),
+            (STRIP_OFFSETS, V::Long(vec![small])),
+            (STRIP_BYTE_COUNTS, V::Long(vec![1])),
+        ]);
+        let page = b.ifd(vec![
+            (IMAGE_WIDTH, V::Short(vec![2])),
+            (IMAGE_LENGTH, V::Short(vec![2])),
+            (STRIP_OFFSETS, V::Long(vec![full])),
+            (STRIP_BYTE_COUNTS, V::Long(vec![4])),
+            (SUB_IFDS, V::Long(vec![sub])),
+        ]);
+        b.link(0, page);
+        let found = findings(|found| inspect(&b.bytes, found).unwrap());
+        assert_eq!(found.findings.len(), 1);
+        assert_eq!(found.findings[0].category, Category::Picture);
+        assert_eq!(
+            found.findings[0].location.to_string(),
+            "TIFF SubIFD1 preview picture"
+        );
+        let mut done = Vec::new();
+        let clean = strip(&b.bytes, KEEP_ALL, &mut done).unwrap();
+        assert!(!tags(&clean).contains(&SUB_IFDS));
+        assert!(done.iter().any(|d| d.what == "removed 1 preview picture"));
+    }
+
+    #[test]
+    fn a_file_of_previews_only_is_refused_with_a_reason() {
+        let mut b = Builder::new(Order::Little);
+        let data = b.data(&[0; 4]);
+        let ifd = b.ifd(vec![
+            (NEW_SUBFILE_TYPE, V::Long(vec![1])),
+            (STRIP_OFFSETS, V::Long(vec![data])),
+            (STRIP_BYTE_COUNTS, V::Long(vec![4])),
+        ]);
+        b.link(0, ifd);
+        let error = strip(&b.bytes, KEEP_ALL, &mut Vec::new()).unwrap_err();
+        assert!(
+            matches!(error, Error::Unsupported(ref r) if r.contains("DNG")),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn old_style_jpeg_is_refused_with_a_reason() {
+        let mut b = Builder::new(Order::Little);
+        let data = b.data(&[0; 4]);
+        let ifd = b.ifd(vec![
+            (COMPRESSION, V::Short(vec![6])),
+            (STRIP_OFFSETS, V::Long(vec![data])),
+            (STRIP_BYTE_COUNTS, V::Long(vec![4])),
+        ]);
+        b.link(0, ifd);
+        let error = strip(&b.bytes, KEEP_ALL, &mut Vec::new()).unwrap_err();
+        assert!(
+            matches!(error, Error::Unsupported(ref r) if r.contains("old-style JPEG")),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn picture_data_outside_the_file_is_malformed() {
+        let mut b = Builder::new(Order::Big);
+        let ifd = b.ifd(vec![
+            (STRIP_OFFSETS, V::Long(vec![1_000_000])),
+            (STRIP_BYTE_COUNTS, V::Long(vec![4])),
+        ]);
+        b.link(0, ifd);
+        let error = strip(&b.bytes, KEEP_ALL, &mut Vec::new()).unwrap_err();
+        assert!(
+            matches!(error, Error::Malformed { format: Format::Tiff, ref reason } if reason.contains("outside the file")),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_kept_tag_carrying_text_is_refused() {
+        let mut b = Builder::new(Order::Little);
+        let data = b.data(&[0; 4]);
+        let ifd = b.ifd(vec![
+            (BITS_PER_SAMPLE, V::Ascii("Jean Dupont, born 1970")),
+            (STRIP_OFFSETS, V::Long(vec![data])),
+            (STRIP_BYTE_COUNTS, V::Long(vec![4])),
+        ]);
+        b.link(0, ifd);
+        let error = strip(&b.bytes, KEEP_ALL, &mut Vec::new()).unwrap_err();
+        assert!(matches!(error, Error::Malformed { .. }), "{error}");
+    }
+
+    #[test]
+    fn an_unreadable_first_directory_is_a_damaged_file() {
+        for bytes in [
+            b"II*\0\xff\xff\x00\x00".to_vec(),
+            b"II*\0\0\0\0\0".to_vec(),
+            b"MM\0*".to_vec(),
+        ] {
+            let error = inspect(&bytes, &mut Collector::default()).unwrap_err();
+            assert!(
+                matches!(
+                    error,
+                    Error::Malformed {
+                        format: Format::Tiff,
+                        ..
+                    }
+                ),
+                "{error}"
+            );
+            assert!(strip(&bytes, KEEP_ALL, &mut Vec::new()).is_err());
+        }
+    }
+
+    #[test]
+    fn loops_end_the_walk() {
+        let mut b = Builder::new(Order::Little);
+        let data = b.data(&[0; 4]);
+        let ifd = b.ifd(vec![
+            (IMAGE_WIDTH, V::Short(vec![2])),
+            (IMAGE_LENGTH, V::Short(vec![2])),
+            (STRIP_OFFSETS, V::Long(vec![data])),
+            (STRIP_BYTE_COUNTS, V::Long(vec![4])),
+            (SUB_IFDS, V::Long(vec![0])),
+            (0x8769, V::Long(vec![0])),
+        ]);
+        b.link(0, ifd);
+        b.link(ifd, ifd);
+        // The SubIFD and Exif pointers point back at the page itself.
+        let sub_value = ifd as usize + 2 + 12 * 4 + 8;
+        b.bytes[sub_value..sub_value + 4].copy_from_slice(&ifd.to_le_bytes());
+        b.bytes[sub_value + 12..sub_value + 16].copy_from_slice(&ifd.to_le_bytes());
+        let found = findings(|found| inspect(&b.bytes, found).unwrap());
+        assert!(found.findings.is_empty(), "{:?}", found.findings);
+        let clean = strip(&b.bytes, KEEP_ALL, &mut Vec::new()).unwrap();
+        assert_eq!(strip_data(&clean), vec![vec![0; 4]]);
+    }
+
+    /// Every cut and every single-byte change of a real-looking file either reads or fails with
+    /// a reason; none panics or loops.
+    #[test]
+    fn damage_never_panics() {
+        for order in ORDERS {
+            let (bytes, _) = sample(order);
+            for len in 0..bytes.len() {
+                let cut = &bytes[..len];
+                let _ = inspect(cut, &mut Collector::default());
+                let _ = strip(cut, KEEP_ALL, &mut Vec::new());
+            }
+            for at in 0..bytes.len() {
+                for value in [0x00, 0xFF, 0x7F, 0x01] {
+                    let mut changed = bytes.clone();
+                    changed[at] = value;
+                    let _ = inspect(&changed, &mut Collector::default());
+                    if let Ok(clean) = strip(&changed, KEEP_ALL, &mut Vec::new()) {
+                        let again = findings(|found| inspect(&clean, found).unwrap());
+                        assert!(
+                            again.findings.iter().all(|f| !f.category.identifies()),
+                            "byte {at} = {value}: {:?}",
+                            again.findings
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn jpeg_tables_lose_comments_and_application_segments() {
+        let mut tables = vec![0xFF, SOI];
+        tables.extend_from_slice(&[0xFF, 0xDB, 0x00, 0x04, 0x00, 0x01]);
+        tables.extend_from_slice(&[0xFF, COM, 0x00, 0x07]);
+        tables.extend_from_slice(b"Jean!");
+        tables.extend_from_slice(&[0xFF, 0xE1, 0x00, 0x03, 0x00]);
+        tables.extend_from_slice(&[0xFF, EOI]);
+        let mut b = Builder::new(Order::Little);
+        let data = b.data(&[0; 4]);
+        let ifd = b.ifd(vec![
+            (COMPRESSION, V::Short(vec![7])),
+            (STRIP_OFFSETS, V::Long(vec![data])),
+            (STRIP_BYTE_COUNTS, V::Long(vec![4])),
+            (JPEG_TABLES, V::Raw(UNDEFINED, tables)),
+        ]);
+        b.link(0, ifd);
+        let found = findings(|found| inspect(&b.bytes, found).unwrap());
+        let shown: Vec<(Category, &str)> = found
+            .findings
+            .iter()
+            .map(|f| (f.category, f.value.as_str()))
+            .collect();
+        assert_eq!(
+            shown,
+            vec![(Category::Text, "Jean!"), (Category::Unknown, "1 bytes")]
+        );
+        let mut done = Vec::new();
+        let clean = strip(&b.bytes, KEEP_ALL, &mut done).unwrap();
+        let mut reader = Reader::new(&clean).unwrap();
+        let first = reader.first;
+        let ifd = reader.ifd(first).unwrap();
+        assert_eq!(
+            ifd.get(JPEG_TABLES).unwrap().bytes().unwrap(),
+            &[0xFF, SOI, 0xFF, 0xDB, 0x00, 0x04, 0x00, 0x01, 0xFF, EOI]
+        );
+        assert!(
+            done.iter()
+                .any(|d| d.what == "removed from the JPEG tables: comment, APP1 segment")
+        );
+    }
+
+    /// A tag the whitelist keeps must never read as identifying, or every cleaned TIFF would
+    /// fail its own verification.
+    #[test]
+    fn kept_tags_are_structure() {
+        for &(tag, _) in KEEP {
+            let name = exif::tag_name(Space::Main, tag);
+            assert!(!name.starts_with("tag 0x"), "{tag} has no name");
+            let mut b = Builder::new(Order::Little);
+            let value = if tag == JPEG_TABLES {
+                V::Raw(UNDEFINED, vec![0xFF, SOI, 0xFF, EOI])
+            } else {
+                V::Short(vec![0])
+            };
+            let ifd = b.ifd(vec![(tag, value)]);
+            b.link(0, ifd);
+            let found = findings(|found| inspect(&b.bytes, found).unwrap());
+            assert!(found.findings.is_empty(), "{name}: {:?}", found.findings);
+        }
+    }
+
+    /// Pillow's test TIFFs: each one inspects and strips, or fails with a reason; the Group 4
+    /// fax pages keep their orientation and their compressed data exactly.
+    #[test]
+    fn corpus_tiffs() {
+        let folder =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/photos/pillow");
+        let Ok(listing) = std::fs::read_dir(&folder) else {
+            eprintln!("skipped: {} is absent", folder.display());
+            return;
+        };
+        let mut paths: Vec<_> = listing
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "tif"))
+            .collect();
+        paths.sort();
+        assert!(!paths.is_empty(), "no .tif in {}", folder.display());
+        for path in paths {
+            let bytes = std::fs::read(&path).unwrap();
+            let name = path.file_name().unwrap().to_string_lossy().to_string();
+            let mut found = Collector::default();
+            if let Err(error) = inspect(&bytes, &mut found) {
+                assert!(!error.to_string().is_empty(), "{name}");
+                continue;
+            }
+            let mut done = Vec::new();
+            let clean = match strip(&bytes, KEEP_ALL, &mut done) {
+                Ok(clean) => clean,
+                Err(error) => {
+                    assert!(!error.to_string().is_empty(), "{name}");
+                    continue;
+                }
+            };
+            let again = findings(|found| inspect(&clean, found).unwrap());
+            assert!(
+                again.findings.iter().all(|f| !f.category.identifies()),
+                "{name}: {:?}",
+                again.findings
+            );
+            assert_eq!(strip_data(&clean), strip_data(&bytes), "{name}");
+            if let Some(n) = name
+                .strip_prefix("g4_orientation_")
+                .and_then(|rest| rest.strip_suffix(".tif"))
+            {
+                let n: u16 = n.parse().unwrap();
+                assert_eq!(exif::orientation(&clean).unwrap_or(1), n, "{name}");
+                assert!(
+                    found.findings.iter().any(|f| f.value == "IrfanView"),
+                    "{name}"
+                );
+            }
+            if let Ok(original) = image::load_from_memory(&bytes) {
+                let cleaned = image::load_from_memory(&clean).unwrap();
+                assert_eq!(original.as_bytes(), cleaned.as_bytes(), "{name}");
+            }
+        }
+    }
+}
