@@ -1,0 +1,392 @@
+//! End-to-end: the `caviar` binary on the project's fixtures and on real photos nobody here wrote.
+//! What a user relies on: nothing planted survives, the picture looks exactly the same, inputs are
+//! never touched, and a bad file is one clear line while the others go on.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use image::ImageDecoder;
+use serde_json::Value;
+
+fn caviar(args: &[&dyn AsRef<std::ffi::OsStr>]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_caviar"))
+        .args(args.iter().map(|a| a.as_ref()))
+        .output()
+        .expect("caviar runs")
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn corpus_photos() -> Option<PathBuf> {
+    let folder = root().join("../shared/corpus/photos");
+    if folder.is_dir() {
+        Some(folder)
+    } else {
+        println!("skipped: {} is absent", folder.display());
+        None
+    }
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+fn hex(text: &str) -> Vec<u8> {
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).expect("hex"))
+        .collect()
+}
+
+fn files_under(folder: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(folder)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .collect();
+    files.sort();
+    files
+}
+
+/// Whether two pictures show the same pixels, without printing megabytes of them when not.
+fn same_picture(a: &[u8], b: &[u8]) -> bool {
+    let (a, b) = (displayed(a).to_rgba8(), displayed(b).to_rgba8());
+    a.dimensions() == b.dimensions() && a.as_raw() == b.as_raw()
+}
+
+/// Decode with an independent decoder and apply the orientation it reports: what a viewer shows.
+fn displayed(bytes: &[u8]) -> image::DynamicImage {
+    let reader = image::ImageReader::new(std::io::Cursor::new(bytes))
+        .with_guessed_format()
+        .expect("format guessed");
+    let mut decoder = reader.into_decoder().expect("decoder");
+    let orientation = decoder.orientation().expect("orientation");
+    let mut picture = image::DynamicImage::from_decoder(decoder).expect("decodes");
+    picture.apply_orientation(orientation);
+    picture
+}
+
+/// The bytes a decoder reads pixels from: PNG IDAT data, or a JPEG's frame from its first SOF
+/// marker minus metadata, so comparisons ignore only what scrubbing is meant to change.
+fn image_data(bytes: &[u8]) -> Vec<u8> {
+    if bytes.starts_with(b"\x89PNG") {
+        let mut data = Vec::new();
+        let mut pos = 8;
+        while pos + 8 <= bytes.len() {
+            let len = u32::from_be_bytes(bytes[pos..pos + 4].try_into().unwrap()) as usize;
+            if &bytes[pos + 4..pos + 8] == b"IDAT" {
+                data.extend_from_slice(&bytes[pos + 8..pos + 8 + len]);
+            }
+            pos += 12 + len;
+        }
+        data
+    } else {
+        let sof = (0..bytes.len() - 1)
+            .find(|&i| bytes[i] == 0xFF && matches!(bytes[i + 1], 0xC0..=0xC3 | 0xC5..=0xC7))
+            .expect("a JPEG frame");
+        let eoi = (sof..bytes.len() - 1)
+            .rev()
+            .find(|&i| bytes[i] == 0xFF && bytes[i + 1] == 0xD9)
+            .expect("end of image");
+        bytes[sof..eoi].to_vec()
+    }
+}
+
+fn scrub_to_temp(inputs: &[&Path]) -> (tempfile::TempDir, Output, Value) {
+    let temp = tempfile::tempdir().unwrap();
+    let out = temp.path().join("out");
+    let report = temp.path().join("report.json");
+    let mut args: Vec<&dyn AsRef<std::ffi::OsStr>> = vec![&"scrub"];
+    for input in inputs {
+        args.push(input);
+    }
+    args.extend([&"--out" as &dyn AsRef<std::ffi::OsStr>, &out, &"--report", &report]);
+    let run = caviar(&args);
+    let report = std::fs::read(&report)
+        .map(|bytes| serde_json::from_slice(&bytes).expect("report is JSON"))
+        .unwrap_or(Value::Null);
+    (temp, run, report)
+}
+
+fn fixtures() -> (PathBuf, Value) {
+    let manifest = root().join("fixtures/planted.json");
+    let planted = std::fs::read(&manifest).expect("fixtures/planted.json is committed");
+    (root().join("fixtures"), serde_json::from_slice(&planted).unwrap())
+}
+
+#[test]
+fn every_planted_value_is_gone_and_the_picture_is_unchanged() {
+    let (fixtures, manifest) = fixtures();
+    let photos = fixtures.join("photos");
+    let (temp, run, report) = scrub_to_temp(&[&photos]);
+    assert!(
+        run.status.success(),
+        "scrub failed: {}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert_eq!(report["failed"], 0);
+    let files = manifest["files"].as_array().expect("files listed");
+    assert!(files.len() >= 8, "the fixtures cover every format");
+    for file in files {
+        let relative = file["path"].as_str().unwrap();
+        let input = std::fs::read(fixtures.join(relative)).unwrap();
+        let output_path = temp.path().join("out").join(relative);
+        let output = std::fs::read(&output_path)
+            .unwrap_or_else(|e| panic!("{}: {e}", output_path.display()));
+        for item in file["planted"].as_array().unwrap() {
+            let needle = hex(item["needle_hex"].as_str().unwrap());
+            let what = item["what"].as_str().unwrap();
+            if item["verbatim"].as_bool().unwrap_or(true) {
+                assert!(contains(&input, &needle), "{relative}: {what} was planted");
+            }
+            assert!(!contains(&output, &needle), "{relative}: {what} survived");
+        }
+        for item in file["kept"].as_array().into_iter().flatten() {
+            if item["verbatim"].as_bool().unwrap_or(true) {
+                let needle = hex(item["needle_hex"].as_str().unwrap());
+                let what = item["what"].as_str().unwrap();
+                assert!(contains(&output, &needle), "{relative}: {what} was not kept");
+            }
+        }
+        let format = file["format"].as_str().unwrap();
+        if matches!(format, "JPEG" | "PNG") {
+            let kept = image_data(&output);
+            assert!(contains(&input, &kept), "{relative}: image data re-encoded");
+        }
+        assert!(
+            same_picture(&input, &output),
+            "{relative} looks different"
+        );
+    }
+}
+
+#[test]
+fn inspect_explains_what_gives_a_patient_away() {
+    let (fixtures, manifest) = fixtures();
+    let files = manifest["files"].as_array().unwrap();
+    let phone = files
+        .iter()
+        .find(|f| f["format"] == "JPEG" && f["planted"].as_array().unwrap().len() > 5)
+        .expect("a phone JPEG with planted metadata");
+    let path = fixtures.join(phone["path"].as_str().unwrap());
+    let run = caviar(&[&"inspect", &path]);
+    assert!(run.status.success());
+    let listing = String::from_utf8(run.stdout).unwrap();
+    for expected in [
+        "48.8566 N 2.3522 E",
+        "where the photo was taken",
+        "serial number",
+        "owner",
+        "thumbnail",
+    ] {
+        assert!(
+            listing.to_lowercase().contains(&expected.to_lowercase()),
+            "{expected:?} missing from:\n{listing}"
+        );
+    }
+
+    let json = caviar(&[&"inspect", &"--json", &path]);
+    let parsed: Value = serde_json::from_slice(&json.stdout).expect("inspect --json is JSON");
+    let findings = parsed[0]["findings"].as_array().unwrap();
+    assert!(findings.iter().any(|f| f["category"] == "location"
+        && f["value"].as_str().unwrap().contains("48.8566 N 2.3522 E")));
+    assert!(findings.iter().any(|f| f["category"] == "picture"));
+    assert!(findings.iter().all(|f| f["explanation"].as_str().unwrap().len() > 10));
+}
+
+#[test]
+fn corpus_photos_scrub_clean_or_fail_clearly_and_inputs_stay_untouched() {
+    let Some(corpus) = corpus_photos() else { return };
+    let copy = tempfile::tempdir().unwrap();
+    let mut before = Vec::new();
+    for file in files_under(&corpus) {
+        let target = copy.path().join(file.strip_prefix(&corpus).unwrap());
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        std::fs::copy(&file, &target).unwrap();
+        before.push((target.clone(), std::fs::read(&target).unwrap()));
+    }
+    let (temp, run, report) = scrub_to_temp(&[copy.path()]);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    let reports = report["reports"].as_array().expect("one report per file");
+    assert_eq!(reports.len(), before.len());
+    for file in reports {
+        let input = file["input"].as_str().unwrap();
+        if let Some(error) = file["error"].as_str() {
+            assert!(stderr.contains(input) && stderr.contains(error), "{input}: {error}");
+            assert!(file["output"].is_null());
+        } else {
+            assert_eq!(file["clean"], true, "{input} not clean: {file}");
+            let output = std::fs::read(file["output"].as_str().unwrap()).unwrap();
+            let original = std::fs::read(input).unwrap();
+            if !input.ends_with(".mpo") {
+                assert!(
+            same_picture(&original, &output),
+                    "{input} looks different"
+                );
+            }
+        }
+    }
+    assert_eq!(
+        run.status.code(),
+        Some(if reports.iter().any(|r| r["error"].is_string()) { 1 } else { 0 })
+    );
+    for (path, bytes) in before {
+        assert_eq!(std::fs::read(&path).unwrap(), bytes, "{} changed", path.display());
+    }
+    let leftovers: Vec<_> = files_under(temp.path())
+        .into_iter()
+        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with(".caviar-"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+}
+
+#[test]
+fn orientations_one_to_eight_display_the_same_after_scrubbing() {
+    let Some(corpus) = corpus_photos() else { return };
+    let pillow = corpus.join("pillow");
+    let mut checked = 0;
+    for name in (2..=8).flat_map(|n| {
+        [
+            format!("hopper_orientation_{n}.jpg"),
+            format!("hopper_orientation_{n}.webp"),
+        ]
+    }) {
+        let input = pillow.join(&name);
+        let (temp, run, _) = scrub_to_temp(&[&input]);
+        assert!(run.status.success(), "{name}: {}", String::from_utf8_lossy(&run.stderr));
+        let original = std::fs::read(&input).unwrap();
+        let output = std::fs::read(temp.path().join("out").join(&name)).unwrap();
+        assert!(
+            same_picture(&original, &output),
+            "{name} is turned differently"
+        );
+        checked += 1;
+    }
+    assert_eq!(checked, 14);
+}
+
+#[test]
+fn tiff_orientations_survive_as_the_only_tag_besides_the_image_structure() {
+    let Some(corpus) = corpus_photos() else { return };
+    for n in 1..=8 {
+        let name = format!("g4_orientation_{n}.tif");
+        let (temp, run, report) = scrub_to_temp(&[&corpus.join("pillow").join(&name)]);
+        assert!(run.status.success(), "{name}: {}", String::from_utf8_lossy(&run.stderr));
+        let output = temp.path().join("out").join(&name);
+        let inspection = caviar(&[&"inspect", &"--json", &output]);
+        let parsed: Value = serde_json::from_slice(&inspection.stdout).unwrap();
+        let findings = parsed[0]["findings"].as_array().unwrap();
+        let orientations: Vec<_> = findings
+            .iter()
+            .filter(|f| f["category"] == "orientation")
+            .collect();
+        assert_eq!(orientations.len(), usize::from(n != 1), "{name}: {findings:?}");
+        assert!(findings.iter().all(|f| f["category"] == "orientation"));
+        assert_eq!(report["reports"][0]["clean"], true);
+    }
+}
+
+#[test]
+fn bad_files_get_one_line_each_and_the_others_go_on() {
+    let (fixtures, manifest) = fixtures();
+    let good = fixtures.join(manifest["files"][0]["path"].as_str().unwrap());
+    let good_bytes = std::fs::read(&good).unwrap();
+    let inputs = tempfile::tempdir().unwrap();
+    let folder = inputs.path().join("mixed");
+    std::fs::create_dir(&folder).unwrap();
+    let write = |name: &str, bytes: &[u8]| std::fs::write(folder.join(name), bytes).unwrap();
+    write("empty.jpg", b"");
+    write("truncated.jpg", &good_bytes[..good_bytes.len() / 2]);
+    write("notes.txt", b"Patient: Jeanne MARTIN, born 12/03/1950");
+    write("iphone.heic", b"\0\0\0\x18ftypheic\0\0\0\0mif1heic");
+    write(
+        "really-a-png.jpg",
+        &std::fs::read(fixtures.join(first_of_format(&manifest, "PNG"))).unwrap(),
+    );
+    write("good.jpg", &good_bytes);
+
+    let (temp, run, report) = scrub_to_temp(&[&folder]);
+    assert_eq!(run.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    for (name, reason) in [
+        ("empty.jpg", "empty"),
+        ("truncated.jpg", "truncated"),
+        ("notes.txt", "not a supported picture"),
+        ("iphone.heic", "HEIC"),
+    ] {
+        let lines: Vec<&str> = stderr.lines().filter(|l| l.contains(name)).collect();
+        assert_eq!(lines.len(), 1, "{name}: {stderr}");
+        assert!(lines[0].contains(reason), "{name}: {}", lines[0]);
+        assert!(!temp.path().join("out/mixed").join(name).exists());
+    }
+    for name in ["good.jpg", "really-a-png.jpg"] {
+        assert!(temp.path().join("out/mixed").join(name).is_file(), "{name}");
+    }
+    assert_eq!(report["clean"], 2);
+    assert_eq!(report["failed"], 4);
+    let written = files_under(&temp.path().join("out"));
+    assert_eq!(written.len(), 2, "only clean outputs are written: {written:?}");
+}
+
+fn first_of_format(manifest: &Value, format: &str) -> String {
+    manifest["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["format"] == format)
+        .and_then(|f| f["path"].as_str())
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn an_output_folder_inside_an_input_folder_is_refused() {
+    let (fixtures, _) = fixtures();
+    let inputs = tempfile::tempdir().unwrap();
+    let photos = inputs.path().join("photos");
+    std::fs::create_dir(&photos).unwrap();
+    for file in files_under(&fixtures.join("photos")).iter().take(2) {
+        std::fs::copy(file, photos.join(file.file_name().unwrap())).unwrap();
+    }
+    let inside = photos.join("clean");
+    let run = caviar(&[&"scrub", &photos, &"--out", &inside]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("inside the input folder"));
+    assert!(!inside.exists());
+    let run = caviar(&[&"scrub", &photos, &"--out", &photos]);
+    assert_eq!(run.status.code(), Some(2));
+}
+
+#[test]
+fn a_read_only_output_folder_is_one_clear_error() {
+    let (fixtures, manifest) = fixtures();
+    let input = fixtures.join(manifest["files"][0]["path"].as_str().unwrap());
+    let temp = tempfile::tempdir().unwrap();
+    let locked = temp.path().join("locked");
+    std::fs::create_dir(&locked).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o555)).unwrap();
+    // Root ignores permission bits; /proc refuses new folders to everyone.
+    let out = if std::fs::write(locked.join("probe"), b"").is_ok() {
+        println!("running as root: using /proc as the read-only place");
+        PathBuf::from("/proc/self/caviar-out")
+    } else {
+        locked.join("out")
+    };
+    let run = caviar(&[&"scrub", &input, &"--out", &out]);
+    assert_eq!(run.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("cannot write"), "{stderr}");
+}
+
+#[test]
+fn no_argument_prints_the_usage() {
+    let run = caviar(&[]);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains("Usage") && stderr.contains("scrub") && stderr.contains("inspect"));
+    assert_eq!(run.status.code(), Some(2));
+}
