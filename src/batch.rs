@@ -115,6 +115,19 @@ pub fn refuse_inside_inputs(target: &Path, inputs: &[PathBuf]) -> Result<(), Str
 /// another input's output fails on its own and the others go on.
 pub fn plan_jobs(inputs: &[PathBuf], out: &Path) -> Result<Jobs, String> {
     refuse_inside_inputs(out, inputs)?;
+    let out_abs = absolute(out);
+    for input in inputs.iter().filter(|input| input.is_dir()) {
+        let input_abs = absolute(input);
+        if let Some(name) = input_abs.file_name()
+            && out_abs.join(name) == input_abs
+        {
+            return Err(format!(
+                "scrubbing {} into {} would overwrite it: choose another output folder",
+                input.display(),
+                out.display()
+            ));
+        }
+    }
     let (found, failed) = walk(inputs);
     let mut planned = Jobs {
         jobs: Vec::new(),
@@ -158,8 +171,9 @@ pub fn run(jobs: &[Job], on_done: impl Fn(&FileReport) + Sync) -> Vec<FileReport
         .collect()
 }
 
-/// The whole pipeline for one file. The clean bytes are written to a temporary file beside the
-/// destination, read back from disk and verified; only a verified file is renamed into place.
+/// The whole pipeline for one file. The clean bytes are analysed again before anything is
+/// written; only verified bytes go to a temporary file beside the destination, which is then
+/// renamed into place.
 pub fn scrub_file(job: &Job) -> FileReport {
     let mut report = FileReport::new(job.input.clone());
     let result = (|| -> Result<(), Error> {
@@ -183,27 +197,20 @@ pub fn scrub_file(job: &Job) -> FileReport {
     report
 }
 
-/// Write `output` to `destination` only if what lands on disk verifies clean; otherwise nothing is
-/// left there and the remaining findings are returned.
+/// Verify the exact bytes about to be written, and write them only if they are clean; otherwise
+/// nothing is written and the remaining findings are returned.
 fn write_verified(destination: &Path, output: &crate::Output) -> Result<Findings, Error> {
-    let written = write_temporary(destination, &output.bytes)?;
-    let on_disk = std::fs::read(written.path()).map_err(Error::Read)?;
-    let remaining = crate::verify(&crate::Output {
-        format: output.format,
-        bytes: on_disk,
-        done: Vec::new(),
-    })?;
+    let remaining = crate::verify(output)?;
     if remaining.is_clean() {
-        written
-            .persist(destination)
-            .map_err(|error| Error::Write(error.error))?;
+        write_atomically(destination, &output.bytes)?;
     }
     Ok(remaining)
 }
 
-/// A temporary file in the destination's folder, so the final rename is atomic. It deletes itself
-/// if dropped before being persisted, which is what keeps failed runs from leaving partial files.
-fn write_temporary(destination: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile, Error> {
+/// Write bytes (an output, a report) all or nothing: to a temporary file in the destination's
+/// folder, renamed into place once complete. The temporary file deletes itself if anything fails
+/// before the rename, so no partial file is ever left.
+pub fn write_atomically(destination: &Path, bytes: &[u8]) -> Result<(), Error> {
     let folder = destination.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(folder).map_err(Error::Write)?;
     let mut builder = tempfile::Builder::new();
@@ -215,14 +222,7 @@ fn write_temporary(destination: &Path, bytes: &[u8]) -> Result<tempfile::NamedTe
     }
     let mut file = builder.tempfile_in(folder).map_err(Error::Write)?;
     file.write_all(bytes).map_err(Error::Write)?;
-    file.flush().map_err(Error::Write)?;
-    Ok(file)
-}
-
-/// Write any bytes (a report, a caption) atomically: all or nothing at `destination`.
-pub fn write_atomically(destination: &Path, bytes: &[u8]) -> Result<(), Error> {
-    write_temporary(destination, bytes)?
-        .persist(destination)
+    file.persist(destination)
         .map(drop)
         .map_err(|error| Error::Write(error.error))
 }
