@@ -103,7 +103,12 @@ fn scrub_to_temp(inputs: &[&Path]) -> (tempfile::TempDir, Output, Value) {
     for input in inputs {
         args.push(input);
     }
-    args.extend([&"--out" as &dyn AsRef<std::ffi::OsStr>, &out, &"--report", &report]);
+    args.extend([
+        &"--out" as &dyn AsRef<std::ffi::OsStr>,
+        &out,
+        &"--report",
+        &report,
+    ]);
     let run = caviar(&args);
     let report = std::fs::read(&report)
         .map(|bytes| serde_json::from_slice(&bytes).expect("report is JSON"))
@@ -114,7 +119,10 @@ fn scrub_to_temp(inputs: &[&Path]) -> (tempfile::TempDir, Output, Value) {
 fn fixtures() -> (PathBuf, Value) {
     let manifest = root().join("fixtures/planted.json");
     let planted = std::fs::read(&manifest).expect("fixtures/planted.json is committed");
-    (root().join("fixtures"), serde_json::from_slice(&planted).unwrap())
+    (
+        root().join("fixtures"),
+        serde_json::from_slice(&planted).unwrap(),
+    )
 }
 
 #[test]
@@ -148,7 +156,10 @@ fn every_planted_value_is_gone_and_the_picture_is_unchanged() {
             if item["verbatim"].as_bool().unwrap_or(true) {
                 let needle = hex(item["needle_hex"].as_str().unwrap());
                 let what = item["what"].as_str().unwrap();
-                assert!(contains(&output, &needle), "{relative}: {what} was not kept");
+                assert!(
+                    contains(&output, &needle),
+                    "{relative}: {what} was not kept"
+                );
             }
         }
         let format = file["format"].as_str().unwrap();
@@ -156,10 +167,7 @@ fn every_planted_value_is_gone_and_the_picture_is_unchanged() {
             let kept = image_data(&output);
             assert!(contains(&input, &kept), "{relative}: image data re-encoded");
         }
-        assert!(
-            same_picture(&input, &output),
-            "{relative} looks different"
-        );
+        assert!(same_picture(&input, &output), "{relative} looks different");
     }
 }
 
@@ -194,12 +202,18 @@ fn inspect_explains_what_gives_a_patient_away() {
     assert!(findings.iter().any(|f| f["category"] == "location"
         && f["value"].as_str().unwrap().contains("48.8566 N 2.3522 E")));
     assert!(findings.iter().any(|f| f["category"] == "picture"));
-    assert!(findings.iter().all(|f| f["explanation"].as_str().unwrap().len() > 10));
+    assert!(
+        findings
+            .iter()
+            .all(|f| f["explanation"].as_str().unwrap().len() > 10)
+    );
 }
 
 #[test]
 fn corpus_photos_scrub_clean_or_fail_clearly_and_inputs_stay_untouched() {
-    let Some(corpus) = corpus_photos() else { return };
+    let Some(corpus) = corpus_photos() else {
+        return;
+    };
     let copy = tempfile::tempdir().unwrap();
     let mut before = Vec::new();
     for file in files_under(&corpus) {
@@ -215,37 +229,53 @@ fn corpus_photos_scrub_clean_or_fail_clearly_and_inputs_stay_untouched() {
     for file in reports {
         let input = file["input"].as_str().unwrap();
         if let Some(error) = file["error"].as_str() {
-            assert!(stderr.contains(input) && stderr.contains(error), "{input}: {error}");
+            assert!(
+                stderr.contains(input) && stderr.contains(error),
+                "{input}: {error}"
+            );
             assert!(file["output"].is_null());
         } else {
             assert_eq!(file["clean"], true, "{input} not clean: {file}");
             let output = std::fs::read(file["output"].as_str().unwrap()).unwrap();
             let original = std::fs::read(input).unwrap();
             if !input.ends_with(".mpo") {
-                assert!(
-            same_picture(&original, &output),
-                    "{input} looks different"
-                );
+                assert!(same_picture(&original, &output), "{input} looks different");
             }
         }
     }
     assert_eq!(
         run.status.code(),
-        Some(if reports.iter().any(|r| r["error"].is_string()) { 1 } else { 0 })
+        Some(if reports.iter().any(|r| r["error"].is_string()) {
+            1
+        } else {
+            0
+        })
     );
     for (path, bytes) in before {
-        assert_eq!(std::fs::read(&path).unwrap(), bytes, "{} changed", path.display());
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            bytes,
+            "{} changed",
+            path.display()
+        );
     }
     let leftovers: Vec<_> = files_under(temp.path())
         .into_iter()
-        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with(".caviar-"))
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with(".caviar-")
+        })
         .collect();
     assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
 }
 
 #[test]
 fn orientations_one_to_eight_display_the_same_after_scrubbing() {
-    let Some(corpus) = corpus_photos() else { return };
+    let Some(corpus) = corpus_photos() else {
+        return;
+    };
     let pillow = corpus.join("pillow");
     let mut checked = 0;
     for name in (2..=8).flat_map(|n| {
@@ -256,7 +286,11 @@ fn orientations_one_to_eight_display_the_same_after_scrubbing() {
     }) {
         let input = pillow.join(&name);
         let (temp, run, _) = scrub_to_temp(&[&input]);
-        assert!(run.status.success(), "{name}: {}", String::from_utf8_lossy(&run.stderr));
+        assert!(
+            run.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&run.stderr)
+        );
         let original = std::fs::read(&input).unwrap();
         let output = std::fs::read(temp.path().join("out").join(&name)).unwrap();
         assert!(
@@ -270,11 +304,17 @@ fn orientations_one_to_eight_display_the_same_after_scrubbing() {
 
 #[test]
 fn tiff_orientations_survive_as_the_only_tag_besides_the_image_structure() {
-    let Some(corpus) = corpus_photos() else { return };
+    let Some(corpus) = corpus_photos() else {
+        return;
+    };
     for n in 1..=8 {
         let name = format!("g4_orientation_{n}.tif");
         let (temp, run, report) = scrub_to_temp(&[&corpus.join("pillow").join(&name)]);
-        assert!(run.status.success(), "{name}: {}", String::from_utf8_lossy(&run.stderr));
+        assert!(
+            run.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&run.stderr)
+        );
         let output = temp.path().join("out").join(&name);
         let inspection = caviar(&[&"inspect", &"--json", &output]);
         let parsed: Value = serde_json::from_slice(&inspection.stdout).unwrap();
@@ -283,7 +323,11 @@ fn tiff_orientations_survive_as_the_only_tag_besides_the_image_structure() {
             .iter()
             .filter(|f| f["category"] == "orientation")
             .collect();
-        assert_eq!(orientations.len(), usize::from(n != 1), "{name}: {findings:?}");
+        assert_eq!(
+            orientations.len(),
+            usize::from(n != 1),
+            "{name}: {findings:?}"
+        );
         assert!(findings.iter().all(|f| f["category"] == "orientation"));
         assert_eq!(report["reports"][0]["clean"], true);
     }
@@ -328,7 +372,11 @@ fn bad_files_get_one_line_each_and_the_others_go_on() {
     assert_eq!(report["clean"], 2);
     assert_eq!(report["failed"], 4);
     let written = files_under(&temp.path().join("out"));
-    assert_eq!(written.len(), 2, "only clean outputs are written: {written:?}");
+    assert_eq!(
+        written.len(),
+        2,
+        "only clean outputs are written: {written:?}"
+    );
 }
 
 fn first_of_format(manifest: &Value, format: &str) -> String {

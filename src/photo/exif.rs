@@ -1124,6 +1124,24 @@ pub(super) fn orientation_only(orientation: u16) -> Vec<u8> {
     payload
 }
 
+/// The EXIF payload is TIFF data; some writers put the JPEG `Exif\0\0` prefix in front anyway.
+pub(super) fn payload(data: &[u8]) -> &[u8] {
+    data.strip_prefix(b"Exif\0\0").unwrap_or(data)
+}
+
+/// The orientation an EXIF payload turns the picture by, and the payload that keeps only that.
+/// The original's `Exif\0\0` prefix, or its lack, is copied: viewers disagree on whether a
+/// prefixed payload counts, and the copy must be read the way the original was.
+pub(super) fn orientation_kept(original: &[u8]) -> Option<(u16, Vec<u8>)> {
+    let payload = payload(original);
+    let orientation = orientation(payload).filter(|o| (2..=8).contains(o))?;
+    let prefix = &original[..original.len() - payload.len()];
+    Some((
+        orientation,
+        [prefix, &orientation_only(orientation)].concat(),
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,7 +5,6 @@
 //! file is rebuilt from the images, their timing blocks, the looping block and the colour
 //! profile; comments, text and every other extension are left behind.
 
-use super::png::is_icc_profile;
 use super::{Collector, Keep, size, text, xmp};
 use crate::document::{Category, Done, Error, Format};
 
@@ -225,7 +224,7 @@ fn application<'a>(raw: &'a [u8], whole: &'a [u8]) -> Block<'a> {
         }
         b"ICCRGBG1012" => {
             let profile = joined(data);
-            if is_icc_profile(&profile) {
+            if super::is_icc_profile(&profile) {
                 Block::Icc {
                     whole,
                     profile_len: profile.len(),

@@ -135,6 +135,30 @@ fn scan_end(bytes: &[u8], start: usize) -> Option<usize> {
     }
 }
 
+/// Whether the picture's ICC_PROFILE segments, put back together in their sequence order, form
+/// one valid profile. Anything else under that label could be any data, so it is not kept.
+fn has_valid_icc_profile(bytes: &[u8], picture: &Picture) -> bool {
+    let mut chunks: Vec<(u8, &[u8])> = picture
+        .parts
+        .iter()
+        .filter_map(|part| match part {
+            Part::Segment {
+                marker: APP2,
+                payload,
+                ..
+            } => identified(bytes, payload, ICC_ID),
+            _ => None,
+        })
+        .filter_map(|chunk| Some((*chunk.first()?, chunk.get(2..)?)))
+        .collect();
+    chunks.sort_by_key(|(sequence, _)| *sequence);
+    let profile: Vec<u8> = chunks
+        .iter()
+        .flat_map(|(_, data)| data.iter().copied())
+        .collect();
+    super::is_icc_profile(&profile)
+}
+
 /// The payload of a segment if it starts with the given identifier.
 fn identified<'a>(bytes: &'a [u8], payload: &Range<usize>, id: &[u8]) -> Option<&'a [u8]> {
     bytes[payload.clone()].strip_prefix(id)
@@ -271,13 +295,21 @@ fn inspect_picture(bytes: &[u8], picture: &Picture, found: &mut Collector) {
     for packet in extended_xmp.values() {
         xmp::inspect(packet, "XMP (extended)", found);
     }
-    if icc_bytes > 0 {
+    if icc_bytes > 0 && has_valid_icc_profile(bytes, picture) {
         found.add(
             Category::ColourProfile,
             "ICC",
             "colour profile",
             size(icc_bytes),
             "how colours should be shown; kept so the picture looks the same",
+        );
+    } else if icc_bytes > 0 {
+        found.add(
+            Category::Unknown,
+            "ICC",
+            "damaged colour profile",
+            size(icc_bytes),
+            "data labelled as a colour profile that is not a valid one; removed",
         );
     }
     if scans == 0 {
@@ -384,6 +416,7 @@ pub(super) fn strip(bytes: &[u8], keep: Keep, done: &mut Vec<Done>) -> Result<Ve
         entry.0 += 1;
         entry.1 += len;
     };
+    let keep_icc = keep.colour_profile && has_valid_icc_profile(bytes, main);
     let mut icc_kept = 0;
     let mut orientation_written = false;
 
@@ -430,7 +463,7 @@ pub(super) fn strip(bytes: &[u8], keep: Keep, done: &mut Vec<Done>) -> Result<Ve
                     _ => note_removed("EXIF block", data.len()),
                 }
             }
-            APP2 if keep.colour_profile && identified(bytes, &payload, ICC_ID).is_some() => {
+            APP2 if keep_icc && identified(bytes, &payload, ICC_ID).is_some() => {
                 out.extend_from_slice(&bytes[whole]);
                 icc_kept += data.len();
             }
@@ -488,6 +521,59 @@ fn describe_removed(bytes: &[u8], marker: u8, payload: &Range<usize>) -> String 
     }
 }
 
+/// A segment dropped from a JPEG stream carried inside another container; `marker` is `None`
+/// for bytes after the stream's end.
+pub(super) struct Dropped<'a> {
+    pub(super) marker: Option<u8>,
+    pub(super) payload: &'a [u8],
+}
+
+impl Dropped<'_> {
+    pub(super) fn name(&self) -> String {
+        match self.marker {
+            Some(COM) => "comment".into(),
+            Some(marker) => format!("{} segment", segment_name(marker)),
+            None => "data after the end".into(),
+        }
+    }
+}
+
+/// Split a JPEG stream carried inside another container (TIFF's JPEGTables and JPEG-compressed
+/// strips) into the stream rebuilt from what a decoder needs, and everything else.
+pub(super) fn split_embedded(stream: &[u8]) -> Result<(Vec<u8>, Vec<Dropped<'_>>), Error> {
+    let picture = walk(stream, 0)?;
+    let mut clean = Vec::with_capacity(stream.len());
+    clean.extend_from_slice(&[0xFF, SOI]);
+    let mut dropped = Vec::new();
+    for part in &picture.parts {
+        match part {
+            Part::Scan(range) => clean.extend_from_slice(&stream[range.clone()]),
+            Part::Segment {
+                marker,
+                whole,
+                payload,
+            } => {
+                if is_kept_structure(*marker) {
+                    clean.extend_from_slice(&stream[whole.clone()]);
+                } else {
+                    dropped.push(Dropped {
+                        marker: Some(*marker),
+                        payload: &stream[payload.clone()],
+                    });
+                }
+            }
+        }
+    }
+    clean.extend_from_slice(&[0xFF, EOI]);
+    if picture.end < stream.len() {
+        dropped.push(Dropped {
+            marker: None,
+            payload: &stream[picture.end..],
+        });
+    }
+    Ok((clean, dropped))
+}
+
 /// Append a marker segment; payloads here are small (JFIF header, Orientation-only EXIF).
 fn segment(out: &mut Vec<u8>, marker: u8, payload: &[u8]) {
     let length = u16::try_from(payload.len() + 2).expect("small segment");
@@ -525,6 +611,14 @@ mod tests {
         (file, scan)
     }
 
+    fn icc_segment() -> Vec<u8> {
+        let profile = crate::photo::testing::icc_profile();
+        seg(
+            APP2,
+            &[b"ICC_PROFILE\0\x01\x01".as_slice(), &profile].concat(),
+        )
+    }
+
     fn keep_all() -> Keep {
         Keep {
             orientation: true,
@@ -539,7 +633,7 @@ mod tests {
                 seg(COM, b"Patient MARTIN Paul"),
                 seg(0xE4, b"SAMSUNG serial 99887766"),
                 seg(APP13, b"Photoshop 3.0\08BIM\x04\x04\0\0\0\0\0\0"),
-                seg(APP2, b"ICC_PROFILE\0\x01\x01profile-bytes"),
+                icc_segment(),
             ],
             b"TRAILER-SECRET",
         );
@@ -557,13 +651,23 @@ mod tests {
 
     #[test]
     fn colour_profile_goes_when_the_plan_does_not_keep_it() {
-        let (file, _) = sample(&[seg(APP2, b"ICC_PROFILE\0\x01\x01profile-bytes")], b"");
+        let (file, _) = sample(&[icc_segment()], b"");
         let keep = Keep {
             orientation: true,
             colour_profile: false,
         };
         let out = strip(&file, keep, &mut Vec::new()).unwrap();
         assert!(!out.windows(11).any(|w| w == b"ICC_PROFILE"));
+    }
+
+    #[test]
+    fn data_posing_as_a_colour_profile_is_not_kept() {
+        let (file, _) = sample(&[seg(APP2, b"ICC_PROFILE\0\x01\x01Jeanne MARTIN")], b"");
+        let out = strip(&file, keep_all(), &mut Vec::new()).unwrap();
+        assert!(!out.windows(6).any(|w| w == b"MARTIN"));
+        let mut found = Collector::default();
+        inspect(&file, &mut found).unwrap();
+        assert_eq!(found.findings[0].category, Category::Unknown);
     }
 
     #[test]

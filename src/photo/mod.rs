@@ -161,6 +161,15 @@ impl Collector {
     }
 }
 
+/// Whether bytes are an ICC profile as its header describes it. Anything else in the place of a
+/// profile is not copied, since it could be any data at all.
+fn is_icc_profile(profile: &[u8]) -> bool {
+    profile.len() >= 128
+        && profile.get(36..40) == Some(b"acsp".as_slice())
+        && u32::from_be_bytes([profile[0], profile[1], profile[2], profile[3]]) as usize
+            == profile.len()
+}
+
 /// Values are shown to the user and written to reports; a long XMP history or comment is cut so
 /// a report stays readable.
 fn shorten(value: &str) -> String {
@@ -185,9 +194,42 @@ fn text(bytes: &[u8]) -> String {
 
 /// A plain description of binary data for the user, never the bytes themselves.
 fn size(len: usize) -> String {
-    if len >= 10 * 1024 {
-        format!("{} kB", len / 1024)
-    } else {
-        format!("{len} bytes")
+    match len {
+        1 => "1 byte".into(),
+        0..10240 => format!("{len} bytes"),
+        _ => format!("{} kB", len / 1024),
+    }
+}
+
+/// Helpers the format modules' tests share.
+#[cfg(test)]
+mod testing {
+    use std::path::PathBuf;
+
+    /// The smallest bytes that pass for an ICC profile, ending in a recognisable tail.
+    pub(super) fn icc_profile() -> Vec<u8> {
+        let mut profile = vec![0u8; 128];
+        profile[..4].copy_from_slice(&128u32.to_be_bytes());
+        profile[36..40].copy_from_slice(b"acsp");
+        profile[115..].copy_from_slice(b"profile-bytes");
+        profile
+    }
+
+    /// Pillow's test photos with this extension from the shared corpus, sorted; empty, saying
+    /// why, when the corpus is not beside the repository.
+    pub(super) fn corpus(extension: &str) -> Vec<PathBuf> {
+        let folder =
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/photos/pillow");
+        let Ok(listing) = std::fs::read_dir(&folder) else {
+            println!("skipped: {} is absent", folder.display());
+            return Vec::new();
+        };
+        let mut paths: Vec<PathBuf> = listing
+            .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+            .filter(|path| path.extension().is_some_and(|e| e == extension))
+            .collect();
+        paths.sort();
+        assert!(!paths.is_empty(), "no .{extension} in {}", folder.display());
+        paths
     }
 }

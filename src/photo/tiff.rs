@@ -9,7 +9,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::exif::{self, Space, Walk};
-use super::{Collector, Keep, size, text};
+use super::{Collector, Keep, jpeg, size, text};
 use crate::document::{Category, Done, Error, Format};
 
 /// Real directories list a few dozen entries; more than this is damage, or an attempt to make
@@ -41,6 +41,7 @@ const ICC_PROFILE: u16 = 34675;
 /// Old-style JPEG (TIFF 6.0 section 22) scatters its tables over offsets that readers guess at;
 /// its data cannot be copied with confidence that nothing else comes along.
 const OLD_JPEG: u32 = 6;
+const JPEG: u32 = 7;
 
 const BYTE: u16 = 1;
 const ASCII: u16 = 2;
@@ -480,14 +481,14 @@ fn report_hidden_tables(walk: &mut Walk, ifd: &Ifd) {
     let Some(entry) = ifd.get(JPEG_TABLES) else {
         return;
     };
-    let tables = entry
-        .bytes()
-        .ok_or_else(|| "the JPEG tables lie outside the file".to_string())
-        .and_then(jpeg_tables);
-    match tables {
-        Ok(tables) => {
-            for segment in tables.hidden {
-                let (category, value, explanation) = if segment.marker == COM {
+    let Some(tables) = entry.bytes() else {
+        walk.trouble("the JPEG tables lie outside the file".to_string());
+        return;
+    };
+    match jpeg::split_embedded(tables) {
+        Ok((_, dropped)) => {
+            for segment in dropped {
+                let (category, value, explanation) = if segment.marker == Some(COM) {
                     (
                         Category::Text,
                         text(segment.payload),
@@ -509,99 +510,11 @@ fn report_hidden_tables(walk: &mut Walk, ifd: &Ifd) {
                 );
             }
         }
-        Err(reason) => walk.trouble(reason),
+        Err(error) => walk.trouble(format!("the JPEG tables are damaged: {error}")),
     }
 }
 
-const SOI: u8 = 0xD8;
-const EOI: u8 = 0xD9;
 const COM: u8 = 0xFE;
-
-/// A JPEGTables stream with only its tables, and what else was found in it.
-struct Tables<'a> {
-    clean: Vec<u8>,
-    hidden: Vec<Hidden<'a>>,
-}
-
-/// A segment of a JPEGTables stream that is not a table. `marker` 0 stands for bytes after the
-/// end marker.
-struct Hidden<'a> {
-    marker: u8,
-    payload: &'a [u8],
-}
-
-impl Hidden<'_> {
-    fn name(&self) -> String {
-        match self.marker {
-            COM => "comment".to_string(),
-            0 => "data after the end".to_string(),
-            marker => format!("APP{} segment", marker.wrapping_sub(0xE0)),
-        }
-    }
-}
-
-/// Split JPEGTables into its tables and anything else. The field is meant to hold only
-/// quantisation, Huffman and restart tables for the JPEG strips; a comment or application
-/// segment there would be copied along with the picture if it were kept whole.
-fn jpeg_tables(data: &[u8]) -> Result<Tables<'_>, String> {
-    const DHT: u8 = 0xC4;
-    const DAC: u8 = 0xCC;
-    const DQT: u8 = 0xDB;
-    const DRI: u8 = 0xDD;
-    if !data.starts_with(&[0xFF, SOI]) {
-        return Err("the JPEG tables do not start like JPEG data".to_string());
-    }
-    let mut clean = vec![0xFF, SOI];
-    let mut hidden = Vec::new();
-    let mut pos = 2;
-    while pos < data.len() {
-        if data[pos] != 0xFF {
-            return Err("the JPEG tables hold bytes that are not JPEG segments".to_string());
-        }
-        while data.get(pos) == Some(&0xFF) {
-            pos += 1;
-        }
-        let Some(&marker) = data.get(pos) else {
-            break;
-        };
-        pos += 1;
-        if marker == EOI {
-            if pos < data.len() {
-                hidden.push(Hidden {
-                    marker: 0,
-                    payload: &data[pos..],
-                });
-            }
-            break;
-        }
-        let length = data
-            .get(pos..pos + 2)
-            .map(|b| usize::from(u16::from_be_bytes([b[0], b[1]])))
-            .filter(|&length| length >= 2)
-            .ok_or_else(|| "a segment of the JPEG tables is cut short".to_string())?;
-        let segment = data
-            .get(pos..pos + length)
-            .ok_or_else(|| "a segment of the JPEG tables is cut short".to_string())?;
-        match marker {
-            DHT | DAC | DQT | DRI => {
-                clean.extend_from_slice(&[0xFF, marker]);
-                clean.extend_from_slice(segment);
-            }
-            0xE0..=0xEF | COM => hidden.push(Hidden {
-                marker,
-                payload: &segment[2..],
-            }),
-            _ => {
-                return Err(format!(
-                    "the JPEG tables hold an unexpected segment (marker 0x{marker:02X})"
-                ));
-            }
-        }
-        pos += length;
-    }
-    clean.extend_from_slice(&[0xFF, EOI]);
-    Ok(Tables { clean, hidden })
-}
 
 /// How a kept tag's value may look. Anything else is refused: a decoding tag carrying text, or
 /// far more numbers than decoding needs, could smuggle out what the whitelist is there to drop.
@@ -879,12 +792,35 @@ fn copy_picture_data(page: &Ifd, label: &str, out: &mut NewFile) -> Result<Vec<u
             lengths.len()
         )));
     }
+    let jpeg_pieces = page.number(COMPRESSION) == Some(JPEG);
     let mut new_offsets = Vec::with_capacity(offsets.len() * 4);
     for (&offset, &length) in offsets.iter().zip(&lengths) {
         let at = out.copy(offset, length, label)?;
+        if jpeg_pieces && length > 0 {
+            let piece = &out.bytes[at as usize..][..length as usize];
+            refuse_metadata_in_jpeg_piece(piece, label)?;
+        }
         out.order.put_u32(&mut new_offsets, at);
     }
     Ok(new_offsets)
+}
+
+/// JPEG-compressed strips and tiles are whole JPEG streams, which could carry comments or
+/// application segments of their own. Copying them is lossless only if they carry nothing else,
+/// so anything else there refuses the file rather than being copied along.
+fn refuse_metadata_in_jpeg_piece(piece: &[u8], label: &str) -> Result<(), Error> {
+    let (_, dropped) = jpeg::split_embedded(piece).map_err(|error| {
+        Error::malformed(Format::Tiff, format!("{label}JPEG picture data: {error}"))
+    })?;
+    if dropped.is_empty() {
+        return Ok(());
+    }
+    let names: Vec<String> = dropped.iter().map(jpeg::Dropped::name).collect();
+    Err(Error::Unsupported(format!(
+        "{label}this TIFF's JPEG picture data carries {} inside it, which cannot be removed without \
+         re-encoding; save it as PNG, or as TIFF with LZW compression, and try again",
+        names.join(", ")
+    )))
 }
 
 fn fits(entry: &Entry, shape: Shape, page: &Ifd) -> bool {
@@ -954,7 +890,7 @@ fn rebuild_page(
         }
         if entry.tag == ICC_PROFILE {
             match entry.bytes() {
-                Some(profile) if keep.colour_profile => {
+                Some(profile) if keep.colour_profile && super::is_icc_profile(profile) => {
                     entries.push(NewEntry {
                         tag: ICC_PROFILE,
                         kind: UNDEFINED,
@@ -988,9 +924,10 @@ fn rebuild_page(
                 value: new_offsets.clone(),
             },
             Shape::JpegTables => {
-                let tables = jpeg_tables(value).map_err(damaged)?;
-                if !tables.hidden.is_empty() {
-                    let names: Vec<String> = tables.hidden.iter().map(Hidden::name).collect();
+                let (tables, dropped) = jpeg::split_embedded(value)
+                    .map_err(|error| damaged(format!("the JPEG tables are damaged: {error}")))?;
+                if !dropped.is_empty() {
+                    let names: Vec<String> = dropped.iter().map(jpeg::Dropped::name).collect();
                     notes.push(Done::removed(format!(
                         "{label}removed from the JPEG tables: {}",
                         names.join(", ")
@@ -999,8 +936,8 @@ fn rebuild_page(
                 NewEntry {
                     tag: entry.tag,
                     kind: UNDEFINED,
-                    count: byte_count(tables.clean.len())?,
-                    value: tables.clean,
+                    count: byte_count(tables.len())?,
+                    value: tables,
                 }
             }
             _ => NewEntry {
@@ -1194,7 +1131,10 @@ pub(super) mod tests {
             (296, V::Short(vec![2])),
             (0x013B, V::Ascii("Jean Dupont")),
             (0x8769, V::Long(vec![exif])),
-            (ICC_PROFILE, V::Raw(UNDEFINED, vec![1, 2, 3, 4, 5, 6, 7, 8])),
+            (
+                ICC_PROFILE,
+                V::Raw(UNDEFINED, crate::photo::testing::icc_profile()),
+            ),
             (0x8825, V::Long(vec![gps])),
         ]);
         let ifd1 = b.ifd(vec![
@@ -1633,14 +1573,14 @@ pub(super) mod tests {
 
     #[test]
     fn jpeg_tables_lose_comments_and_application_segments() {
-        let mut tables = vec![0xFF, SOI];
+        let mut tables = vec![0xFF, 0xD8];
         tables.extend_from_slice(&[0xFF, 0xDB, 0x00, 0x04, 0x00, 0x01]);
         tables.extend_from_slice(&[0xFF, COM, 0x00, 0x07]);
         tables.extend_from_slice(b"Jean!");
         tables.extend_from_slice(&[0xFF, 0xE1, 0x00, 0x03, 0x00]);
-        tables.extend_from_slice(&[0xFF, EOI]);
+        tables.extend_from_slice(&[0xFF, 0xD9]);
         let mut b = Builder::new(Order::Little);
-        let data = b.data(&[0; 4]);
+        let data = b.data(&[0xFF, 0xD8, 0xFF, 0xD9]);
         let ifd = b.ifd(vec![
             (COMPRESSION, V::Short(vec![7])),
             (STRIP_OFFSETS, V::Long(vec![data])),
@@ -1656,7 +1596,7 @@ pub(super) mod tests {
             .collect();
         assert_eq!(
             shown,
-            vec![(Category::Text, "Jean!"), (Category::Unknown, "1 bytes")]
+            vec![(Category::Text, "Jean!"), (Category::Unknown, "1 byte")]
         );
         let mut done = Vec::new();
         let clean = strip(&b.bytes, KEEP_ALL, &mut done).unwrap();
@@ -1665,12 +1605,70 @@ pub(super) mod tests {
         let ifd = reader.ifd(first).unwrap();
         assert_eq!(
             ifd.get(JPEG_TABLES).unwrap().bytes().unwrap(),
-            &[0xFF, SOI, 0xFF, 0xDB, 0x00, 0x04, 0x00, 0x01, 0xFF, EOI]
+            &[0xFF, 0xD8, 0xFF, 0xDB, 0x00, 0x04, 0x00, 0x01, 0xFF, 0xD9]
         );
         assert!(
             done.iter()
                 .any(|d| d.what == "removed from the JPEG tables: comment, APP1 segment")
         );
+    }
+
+    #[test]
+    fn jpeg_strips_carrying_a_comment_are_refused_not_copied() {
+        let strip_with_comment = [
+            [0xFF, 0xD8, 0xFF, COM, 0x00, 0x0D].as_slice(),
+            b"Jean Dupont",
+            &[0xFF, 0xD9],
+        ]
+        .concat();
+        let mut b = Builder::new(Order::Little);
+        let data = b.data(&strip_with_comment[..strip_with_comment.len() - 1]);
+        let ifd = b.ifd(vec![
+            (COMPRESSION, V::Short(vec![7])),
+            (STRIP_OFFSETS, V::Long(vec![data])),
+            (
+                STRIP_BYTE_COUNTS,
+                V::Long(vec![strip_with_comment.len() as u32 - 1]),
+            ),
+        ]);
+        b.link(0, ifd);
+        assert!(matches!(
+            strip(&b.bytes, KEEP_ALL, &mut Vec::new()),
+            Err(Error::Malformed { .. })
+        ));
+
+        let mut b = Builder::new(Order::Little);
+        let data = b.data(&strip_with_comment);
+        let ifd = b.ifd(vec![
+            (COMPRESSION, V::Short(vec![7])),
+            (STRIP_OFFSETS, V::Long(vec![data])),
+            (
+                STRIP_BYTE_COUNTS,
+                V::Long(vec![strip_with_comment.len() as u32]),
+            ),
+        ]);
+        b.link(0, ifd);
+        match strip(&b.bytes, KEEP_ALL, &mut Vec::new()) {
+            Err(Error::Unsupported(reason)) => assert!(reason.contains("comment"), "{reason}"),
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn data_posing_as_a_colour_profile_is_dropped() {
+        let mut b = Builder::new(Order::Little);
+        let data = b.data(&[1, 2, 3, 4]);
+        let ifd = b.ifd(vec![
+            (STRIP_OFFSETS, V::Long(vec![data])),
+            (STRIP_BYTE_COUNTS, V::Long(vec![4])),
+            (
+                ICC_PROFILE,
+                V::Raw(UNDEFINED, b"Jean Dupont, 12 rue des Lilas".to_vec()),
+            ),
+        ]);
+        b.link(0, ifd);
+        let clean = strip(&b.bytes, KEEP_ALL, &mut Vec::new()).unwrap();
+        assert!(!tags(&clean).contains(&ICC_PROFILE));
     }
 
     /// A tag the whitelist keeps must never read as identifying, or every cleaned TIFF would
@@ -1682,7 +1680,7 @@ pub(super) mod tests {
             assert!(!name.starts_with("tag 0x"), "{tag} has no name");
             let mut b = Builder::new(Order::Little);
             let value = if tag == JPEG_TABLES {
-                V::Raw(UNDEFINED, vec![0xFF, SOI, 0xFF, EOI])
+                V::Raw(UNDEFINED, vec![0xFF, 0xD8, 0xFF, 0xD9])
             } else {
                 V::Short(vec![0])
             };
@@ -1697,19 +1695,7 @@ pub(super) mod tests {
     /// fax pages keep their orientation and their compressed data exactly.
     #[test]
     fn corpus_tiffs() {
-        let folder =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/photos/pillow");
-        let Ok(listing) = std::fs::read_dir(&folder) else {
-            eprintln!("skipped: {} is absent", folder.display());
-            return;
-        };
-        let mut paths: Vec<_> = listing
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|e| e == "tif"))
-            .collect();
-        paths.sort();
-        assert!(!paths.is_empty(), "no .tif in {}", folder.display());
-        for path in paths {
+        for path in crate::photo::testing::corpus("tif") {
             let bytes = std::fs::read(&path).unwrap();
             let name = path.file_name().unwrap().to_string_lossy().to_string();
             let mut found = Collector::default();

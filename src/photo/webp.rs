@@ -4,7 +4,6 @@
 //! which of ICC profile, EXIF and XMP follow. The file is rebuilt from the picture chunks alone,
 //! so the RIFF size and the flags are written anew to describe exactly what was kept.
 
-use super::png::{exif_payload, is_icc_profile, orientation_exif};
 use super::{Collector, Keep, exif, size, text, xmp};
 use crate::document::{Category, Done, Error, Format};
 
@@ -136,7 +135,7 @@ pub(super) fn inspect(bytes: &[u8], found: &mut Collector) -> Result<(), Error> 
                 }
             }
             _ if chunk.is_picture(false) => {}
-            b"ICCP" if is_icc_profile(chunk.data) => found.add(
+            b"ICCP" if super::is_icc_profile(chunk.data) => found.add(
                 Category::ColourProfile,
                 "WebP ICCP",
                 "ICC profile",
@@ -144,7 +143,7 @@ pub(super) fn inspect(bytes: &[u8], found: &mut Collector) -> Result<(), Error> 
                 "How the colours are meant to look on screen; it is kept so the picture looks the \
                  same.",
             ),
-            b"EXIF" => exif::inspect(exif_payload(chunk.data), "WebP EXIF", found),
+            b"EXIF" => exif::inspect(exif::payload(chunk.data), "WebP EXIF", found),
             b"XMP " => xmp::inspect(chunk.data, "WebP XMP", found),
             _ => unknown(chunk, "WebP", found),
         }
@@ -181,14 +180,14 @@ pub(super) fn strip(bytes: &[u8], keep: Keep, done: &mut Vec<Done>) -> Result<Ve
     let icc = webp
         .chunks
         .iter()
-        .find(|c| &c.fourcc == b"ICCP" && is_icc_profile(c.data))
+        .find(|c| &c.fourcc == b"ICCP" && super::is_icc_profile(c.data))
         .filter(|_| keep.colour_profile && extended.is_some());
     let orientation = webp
         .chunks
         .iter()
         .find(|c| &c.fourcc == b"EXIF")
         .filter(|_| keep.orientation && extended.is_some())
-        .and_then(|c| orientation_exif(c.data));
+        .and_then(|c| exif::orientation_kept(c.data));
 
     let mut out = Vec::with_capacity(bytes.len());
     out.extend_from_slice(b"RIFF\0\0\0\0WEBP");
@@ -618,18 +617,7 @@ mod tests {
 
     #[test]
     fn real_files() {
-        let folder =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/photos/pillow");
-        let Ok(entries) = std::fs::read_dir(&folder) else {
-            println!("skipped: no corpus at {}", folder.display());
-            return;
-        };
-        let mut seen = 0;
-        for entry in entries {
-            let path = entry.unwrap().path();
-            if path.extension().is_none_or(|e| e != "webp") {
-                continue;
-            }
+        for path in crate::photo::testing::corpus("webp") {
             let input = std::fs::read(&path).unwrap();
             let mut found = Collector::default();
             if let Err(error) = inspect(&input, &mut found) {
@@ -652,12 +640,12 @@ mod tests {
             assert_riff_size(&output);
             let original = parse(&input).unwrap().chunks.iter().find_map(|c| {
                 (&c.fourcc == b"EXIF")
-                    .then(|| exif::orientation(exif_payload(c.data)))
+                    .then(|| exif::orientation(exif::payload(c.data)))
                     .flatten()
             });
             let written = parse(&output).unwrap().chunks.iter().find_map(|c| {
                 (&c.fourcc == b"EXIF")
-                    .then(|| exif::orientation(exif_payload(c.data)))
+                    .then(|| exif::orientation(exif::payload(c.data)))
                     .flatten()
             });
             assert_eq!(written, original.filter(|&o| o != 1), "{}", path.display());
@@ -666,8 +654,6 @@ mod tests {
                 "{}",
                 path.display()
             );
-            seen += 1;
         }
-        assert!(seen > 0);
     }
 }
