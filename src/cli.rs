@@ -75,6 +75,10 @@ fn scrub(inputs: &[PathBuf], out: &Path, report_path: Option<&Path>) -> ExitCode
             return ExitCode::from(USAGE);
         }
     };
+    if planned.jobs.is_empty() && planned.failed.is_empty() {
+        eprintln!("caviar: no files found in the inputs; nothing to scrub");
+        return ExitCode::SUCCESS;
+    }
     if let Err(reason) = check_writable(out) {
         eprintln!("caviar: cannot write to {}: {reason}", out.display());
         return ExitCode::from(FAILED);
