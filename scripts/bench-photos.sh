@@ -88,7 +88,7 @@ fi
 leftover=$("$caviar" inspect --json "$work/caviar" | python3 -c '
 import json, sys
 kept = {"orientation", "colour_profile"}
-print(sum(f["category"] not in kept for file in json.load(sys.stdin) for f in file["findings"]))')
+print(sum(f["category"] not in kept for file in json.load(sys.stdin) for f in file["findings"]["items"]))')
 if [ "$leftover" -ne 0 ]; then
   echo "caviar left metadata behind" >&2
   exit 1

@@ -6,10 +6,11 @@
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use rayon::prelude::*;
 
-use crate::document::{Error, FileReport, Findings};
+use crate::document::{Done, Error, FileReport, Findings, Format, Key, Plan, Profile};
 
 /// One input file and the path its clean copy goes to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -159,12 +160,58 @@ pub fn plan_jobs(inputs: &[PathBuf], out: &Path) -> Result<Jobs, String> {
     Ok(planned)
 }
 
+/// How a run treats its files: the profile, and where the key comes from. The key is read (or
+/// created) only when the first DICOM file needs it, so scrubbing photos never touches it.
+pub struct Settings {
+    pub profile: Profile,
+    key_path: Option<PathBuf>,
+    key: OnceLock<Result<Key, String>>,
+}
+
+impl Settings {
+    /// `key_path` None means the user's default key file.
+    pub fn new(profile: Profile, key_path: Option<PathBuf>) -> Settings {
+        Settings {
+            profile,
+            key_path,
+            key: OnceLock::new(),
+        }
+    }
+
+    fn key(&self) -> Result<Key, Error> {
+        self.key
+            .get_or_init(|| {
+                let path = self
+                    .key_path
+                    .clone()
+                    .or_else(Key::default_path)
+                    .ok_or_else(|| {
+                        "no configuration folder for the key here; pass --key-file".to_string()
+                    })?;
+                Key::load_or_create(&path).map_err(|error| error.to_string())
+            })
+            .clone()
+            .map_err(Error::Refused)
+    }
+
+    fn plan(&self, format: Format, findings: &Findings) -> Result<Plan, Error> {
+        Ok(match format {
+            Format::Dicom => Plan::with_profile(findings, self.profile, self.key()?),
+            _ => Plan::default_for(findings),
+        })
+    }
+}
+
 /// Scrub every job in parallel; `on_done` sees each report as soon as it is ready (for progress),
 /// and the reports come back in job order.
-pub fn run(jobs: &[Job], on_done: impl Fn(&FileReport) + Sync) -> Vec<FileReport> {
+pub fn run(
+    jobs: &[Job],
+    settings: &Settings,
+    on_done: impl Fn(&FileReport) + Sync,
+) -> Vec<FileReport> {
     jobs.par_iter()
         .map(|job| {
-            let report = scrub_file(job);
+            let report = scrub_file(job, settings);
             on_done(&report);
             report
         })
@@ -174,13 +221,37 @@ pub fn run(jobs: &[Job], on_done: impl Fn(&FileReport) + Sync) -> Vec<FileReport
 /// The whole pipeline for one file. The clean bytes are analysed again before anything is
 /// written; only verified bytes go to a temporary file beside the destination, which is then
 /// renamed into place.
-pub fn scrub_file(job: &Job) -> FileReport {
+pub fn scrub_file(job: &Job, settings: &Settings) -> FileReport {
+    // A bug in a parser (ours or a dependency's) must cost one file, not the whole batch; nothing
+    // is written before verification succeeds, so a panic leaves no output behind.
+    std::panic::catch_unwind(|| scrub_file_unguarded(job, settings)).unwrap_or_else(|_| {
+        FileReport {
+            error: Some("internal error while reading this file; it was not copied".into()),
+            ..FileReport::new(job.input.clone())
+        }
+    })
+}
+
+/// Load and analyse one file, with the same guard against parser panics as scrubbing.
+pub fn inspect_file(path: &Path) -> Result<(Format, Findings), Error> {
+    std::panic::catch_unwind(|| {
+        let document = crate::load(path)?;
+        Ok((document.format, crate::analyze(&document)?))
+    })
+    .unwrap_or_else(|_| {
+        Err(Error::Refused(
+            "internal error while reading this file".into(),
+        ))
+    })
+}
+
+fn scrub_file_unguarded(job: &Job, settings: &Settings) -> FileReport {
     let mut report = FileReport::new(job.input.clone());
     let result = (|| -> Result<(), Error> {
         let document = crate::load(&job.input)?;
         report.format = Some(document.format);
         report.findings = crate::analyze(&document)?;
-        let plan = crate::Plan::default_for(&report.findings);
+        let plan = settings.plan(document.format, &report.findings)?;
         let output = crate::apply(&document, &plan)?;
         report.done = output.done.clone();
         let remaining = write_verified(&job.output, &output)?;
@@ -191,8 +262,13 @@ pub fn scrub_file(job: &Job) -> FileReport {
         }
         Ok(())
     })();
-    if let Err(error) = result {
-        report.error = Some(error.to_string());
+    match result {
+        Ok(()) => {}
+        Err(Error::NotCopied(reason)) => {
+            report.clean = true;
+            report.done = vec![Done::removed(format!("not copied: {reason}"))];
+        }
+        Err(error) => report.error = Some(error.to_string()),
     }
     report
 }

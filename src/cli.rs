@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use caviar::batch;
-use caviar::{FileReport, Findings, Format};
+use caviar::{FileReport, Findings, Format, Profile};
+use clap::builder::TypedValueParser;
 use clap::{Parser, Subcommand};
 use serde::Serialize;
 
@@ -36,6 +37,14 @@ enum Command {
         /// Also write every finding and action, per file, to this JSON file.
         #[arg(long, value_name = "FILE.json")]
         report: Option<PathBuf>,
+        /// Who the copies are for: a patient's post (everything identifying goes) or a
+        /// teaching case (dates shifted, age, sex, size and weight kept).
+        #[arg(long, default_value = "patient", value_parser = clap::builder::PossibleValuesParser::new(Profile::NAMES).map(|name| name.parse::<Profile>().expect("a listed profile")))]
+        profile: Profile,
+        /// The secret that makes new UIDs, shifted dates and pseudonyms the same from run to
+        /// run; created on first use. Default: a key file in your configuration folder.
+        #[arg(long, value_name = "FILE")]
+        key_file: Option<PathBuf>,
     },
     /// List what identifies someone in files, and where, without writing anything.
     Inspect {
@@ -51,17 +60,31 @@ const FAILED: u8 = 1;
 const USAGE: u8 = 2;
 
 pub fn run() -> ExitCode {
+    // Per-file panics are caught and reported as that file's error; one line is enough here.
+    std::panic::set_hook(Box::new(|info| eprintln!("caviar: internal error: {info}")));
     match Cli::parse().command {
         Command::Scrub {
             inputs,
             out,
             report,
-        } => scrub(&inputs, &out, report.as_deref()),
+            profile,
+            key_file,
+        } => scrub(
+            &inputs,
+            &out,
+            report.as_deref(),
+            &batch::Settings::new(profile, key_file),
+        ),
         Command::Inspect { files, json } => inspect(&files, json),
     }
 }
 
-fn scrub(inputs: &[PathBuf], out: &Path, report_path: Option<&Path>) -> ExitCode {
+fn scrub(
+    inputs: &[PathBuf],
+    out: &Path,
+    report_path: Option<&Path>,
+    settings: &batch::Settings,
+) -> ExitCode {
     if let Some(report) = report_path
         && let Err(message) = batch::refuse_inside_inputs(report, inputs)
     {
@@ -100,7 +123,7 @@ fn scrub(inputs: &[PathBuf], out: &Path, report_path: Option<&Path>) -> ExitCode
         )
         .expect("the progress template is valid"),
     );
-    let done = batch::run(&planned.jobs, |report| {
+    let done = batch::run(&planned.jobs, settings, |report| {
         progress.suspend(|| print_problem(report));
         progress.inc(1);
     });
@@ -198,8 +221,7 @@ fn inspect(inputs: &[PathBuf], json: bool) -> ExitCode {
         })
         .collect();
     for file in found {
-        let result = caviar::load(&file.path)
-            .and_then(|document| Ok((document.format, caviar::analyze(&document)?)));
+        let result = batch::inspect_file(&file.path);
         inspections.push(match result {
             Ok((format, findings)) => Inspection {
                 file: file.path,
@@ -253,7 +275,7 @@ fn print_inspection(out: &mut impl Write, inspection: &Inspection) -> std::io::R
         1 => writeln!(out, "{file} ({format}): 1 item identifies someone")?,
         n => writeln!(out, "{file} ({format}): {n} items identify someone")?,
     }
-    for finding in &inspection.findings.0 {
+    for finding in &inspection.findings.items {
         let verdict = if finding.category.identifies() {
             finding.category.label().to_string()
         } else {

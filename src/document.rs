@@ -18,6 +18,7 @@ pub enum Format {
     WebP,
     Tiff,
     Gif,
+    Dicom,
 }
 
 impl Format {
@@ -28,6 +29,7 @@ impl Format {
             Format::WebP => "WebP",
             Format::Tiff => "TIFF",
             Format::Gif => "GIF",
+            Format::Dicom => "DICOM",
         }
     }
 }
@@ -66,6 +68,11 @@ pub enum Category {
     History,
     /// Free text someone typed or a program wrote: descriptions, captions, comments, keywords.
     Text,
+    /// A number or code that leads to a person or their records: patient ID, accession number,
+    /// the UIDs a hospital's archive files the images under.
+    Identifier,
+    /// Graphics drawn over the picture (overlays, curves), which can carry names.
+    Graphics,
     /// Data the tool does not understand; removed because it cannot be shown to be harmless.
     Unknown,
     /// How the picture is turned on screen; kept so the shared picture looks like the original.
@@ -89,6 +96,8 @@ impl Category {
             Category::Picture => "hidden picture",
             Category::History => "history",
             Category::Text => "text",
+            Category::Identifier => "identifier",
+            Category::Graphics => "graphics",
             Category::Unknown => "unknown data",
             Category::Orientation => "orientation",
             Category::ColourProfile => "colour profile",
@@ -110,6 +119,16 @@ pub enum Location {
         /// The item inside the block: a tag or property name.
         field: String,
     },
+    /// A DICOM attribute, by its path from the top of the data set.
+    Attribute { path: String },
+}
+
+impl Location {
+    /// Where a DICOM attribute sits: its tag and keyword, inside the sequence items that lead to it,
+    /// e.g. `(0040,A730)[1] ContentSequence > (0040,A123) PersonName`.
+    pub fn attribute(path: impl Into<String>) -> Location {
+        Location::Attribute { path: path.into() }
+    }
 }
 
 impl fmt::Display for Location {
@@ -125,6 +144,7 @@ impl fmt::Display for Location {
                 }
                 write!(f, "{container} {field}")
             }
+            Location::Attribute { path } => f.write_str(path),
         }
     }
 }
@@ -149,14 +169,32 @@ pub struct Finding {
     pub action: Action,
 }
 
+/// A value known to identify the person, found in one medium and searched for in the others: the
+/// patient's name from a DICOM header is looked for in the caption and in the pixels.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct KnownIdentifier {
+    pub category: Category,
+    pub value: String,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(transparent)]
-pub struct Findings(pub Vec<Finding>);
+pub struct Findings {
+    pub items: Vec<Finding>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub known: Vec<KnownIdentifier>,
+}
 
 impl Findings {
+    pub fn new(items: Vec<Finding>) -> Findings {
+        Findings {
+            items,
+            known: Vec::new(),
+        }
+    }
+
     /// The findings that, left in a file, would identify someone.
     pub fn identifying(&self) -> impl Iterator<Item = &Finding> {
-        self.0.iter().filter(|f| f.category.identifies())
+        self.items.iter().filter(|f| f.category.identifies())
     }
 
     pub fn is_clean(&self) -> bool {
@@ -167,15 +205,34 @@ impl Findings {
 /// What will be done. It starts as the proposed action of every finding; the GUI lets the user
 /// change them. Whatever is not a finding is removed anyway: the plan can only keep what was
 /// shown to the user, never something nobody looked at.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Plan {
     pub findings: Findings,
+    pub profile: Profile,
+    pub dicom: DicomOptions,
+    /// The user's secret for remapping UIDs and shifting dates; never written to a report.
+    #[serde(skip)]
+    pub key: Option<Key>,
 }
 
 impl Plan {
+    /// The patient profile, the strictest, with no key: enough for photos; DICOM needs a key
+    /// (see [`Plan::with_profile`]).
     pub fn default_for(findings: &Findings) -> Plan {
         Plan {
             findings: findings.clone(),
+            profile: Profile::Patient,
+            dicom: DicomOptions::for_profile(Profile::Patient),
+            key: None,
+        }
+    }
+
+    pub fn with_profile(findings: &Findings, profile: Profile, key: Key) -> Plan {
+        Plan {
+            profile,
+            dicom: DicomOptions::for_profile(profile),
+            key: Some(key),
+            ..Plan::default_for(findings)
         }
     }
 
@@ -183,9 +240,99 @@ impl Plan {
     /// can carry over (orientation, colour profile).
     pub fn keeps(&self, category: Category) -> bool {
         self.findings
-            .0
+            .items
             .iter()
             .any(|f| f.category == category && f.action == Action::Keep)
+    }
+}
+
+/// Who the output is for. It decides the defaults of the DICOM options; photos are scrubbed the
+/// same way for both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Profile {
+    /// A patient sharing a picture: everything identifying goes, dates included.
+    #[default]
+    Patient,
+    /// A clinician's teaching case: dates shifted consistently, age, sex, size and weight kept.
+    Teaching,
+}
+
+impl Profile {
+    pub const NAMES: [&'static str; 2] = ["patient", "teaching"];
+}
+
+impl std::str::FromStr for Profile {
+    type Err = String;
+
+    fn from_str(name: &str) -> Result<Profile, String> {
+        match name {
+            "patient" => Ok(Profile::Patient),
+            "teaching" => Ok(Profile::Teaching),
+            other => Err(format!(
+                "unknown profile {other:?}: use patient or teaching"
+            )),
+        }
+    }
+}
+
+/// The options of DICOM PS3.15 Table E.1-1, each switchable. The names follow the table's option
+/// columns; `true` means the option is applied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct DicomOptions {
+    /// Retain Safe Private: keep private attributes known to be safe (none are known here yet, so
+    /// private data is removed either way).
+    pub retain_safe_private: bool,
+    /// Retain UIDs: keep the original UIDs instead of remapping them.
+    pub retain_uids: bool,
+    /// Retain Device Identity: keep station names, serial numbers.
+    pub retain_device_identity: bool,
+    /// Retain Institution Identity: keep the hospital's name and address.
+    pub retain_institution_identity: bool,
+    /// Retain Patient Characteristics: keep age, sex, size, weight and similar.
+    pub retain_patient_characteristics: bool,
+    /// Retain Longitudinal Temporal Information with Full Dates.
+    pub retain_full_dates: bool,
+    /// Retain Longitudinal Temporal Information with Modified Dates: dates shifted by a keyed
+    /// per-patient offset, which keeps the intervals between studies.
+    pub retain_modified_dates: bool,
+    /// Clean Descriptors: keep descriptions and comments once identifiers are taken out of them.
+    pub clean_descriptors: bool,
+    /// Clean Structured Content: keep SR content once identifiers are taken out of it.
+    pub clean_structured_content: bool,
+    /// Clean Graphics: keep overlays and graphic annotations once identifiers are taken out.
+    pub clean_graphics: bool,
+}
+
+impl DicomOptions {
+    /// Device and institution identity are removed in both profiles: a station name or a serial
+    /// number points at the hospital.
+    pub fn for_profile(profile: Profile) -> DicomOptions {
+        let teaching = profile == Profile::Teaching;
+        DicomOptions {
+            retain_safe_private: false,
+            retain_uids: false,
+            retain_device_identity: false,
+            retain_institution_identity: false,
+            retain_patient_characteristics: teaching,
+            retain_full_dates: false,
+            retain_modified_dates: teaching,
+            clean_descriptors: true,
+            clean_structured_content: false,
+            clean_graphics: false,
+        }
+    }
+}
+
+/// The user's secret behind every replacement value (UIDs, date offsets, pseudonyms): the same
+/// key gives the same replacements, so a case exported in several sittings stays linked. No
+/// `Debug` of the bytes and no `Serialize`: it must never reach a log or a report.
+#[derive(Clone)]
+pub struct Key(pub(crate) [u8; 32]);
+
+impl fmt::Debug for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Key(<secret>)")
     }
 }
 
@@ -218,6 +365,9 @@ pub struct Output {
     pub format: Format,
     pub bytes: Vec<u8>,
     pub done: Vec<Done>,
+    /// Values of the input that must not survive anywhere in the output (its identifiers, its
+    /// original UIDs); verification looks for each of them.
+    pub must_not_contain: Vec<String>,
 }
 
 /// Everything a run did with one input, as `--report` writes it.
@@ -270,6 +420,10 @@ pub enum Error {
     Malformed { format: Format, reason: String },
     #[error("{0}")]
     Refused(String),
+    /// Deliberately not copied, as a whole, because it exists only to identify (a DICOMDIR):
+    /// nothing is written and nothing is left behind, which is a clean outcome.
+    #[error("not copied: {0}")]
+    NotCopied(String),
 }
 
 impl Error {

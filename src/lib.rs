@@ -6,14 +6,15 @@
 //! folders for both front ends.
 
 pub mod batch;
+pub mod dicom;
 pub mod document;
 pub mod photo;
 
 use std::path::Path;
 
 pub use document::{
-    Action, Category, Document, Done, Error, FileReport, Finding, Findings, Format, Location,
-    Output, Plan,
+    Action, Category, DicomOptions, Document, Done, Error, FileReport, Finding, Findings, Format,
+    Key, KnownIdentifier, Location, Output, Plan, Profile,
 };
 
 /// Read a file and recognise its format from its content, whatever its name says.
@@ -23,7 +24,17 @@ pub fn load(path: &Path) -> Result<Document, Error> {
 }
 
 pub fn load_bytes(source: &Path, bytes: Vec<u8>) -> Result<Document, Error> {
-    let format = photo::sniff(&bytes)?;
+    // A DICOM preamble may itself hold a TIFF header (dual-format files), so the DICOM magic
+    // number is looked at first; bare DICOM data sets, which have no magic number, last.
+    let format = if dicom::has_magic(&bytes) {
+        Format::Dicom
+    } else {
+        match photo::sniff(&bytes) {
+            Ok(format) => format,
+            Err(_) if dicom::sniff(&bytes) => Format::Dicom,
+            Err(error) => return Err(error),
+        }
+    };
     Ok(Document {
         source: source.to_path_buf(),
         format,
@@ -33,15 +44,24 @@ pub fn load_bytes(source: &Path, bytes: Vec<u8>) -> Result<Document, Error> {
 
 /// Everything in the document that identifies someone, and what is proposed for each.
 pub fn analyze(document: &Document) -> Result<Findings, Error> {
-    photo::analyze(document)
+    match document.format {
+        Format::Dicom => dicom::analyze(document),
+        _ => photo::analyze(document),
+    }
 }
 
 /// Produce clean bytes; nothing is written.
 pub fn apply(document: &Document, plan: &Plan) -> Result<Output, Error> {
-    photo::apply(document, plan)
+    match document.format {
+        Format::Dicom => dicom::apply(document, plan),
+        _ => photo::apply(document, plan),
+    }
 }
 
 /// Analyse an output again. An output is clean only when this returns no identifying finding.
 pub fn verify(output: &Output) -> Result<Findings, Error> {
-    photo::verify(output)
+    match output.format {
+        Format::Dicom => dicom::verify(output),
+        _ => photo::verify(output),
+    }
 }

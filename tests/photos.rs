@@ -198,7 +198,7 @@ fn inspect_explains_what_gives_a_patient_away() {
 
     let json = caviar(&[&"inspect", &"--json", &path]);
     let parsed: Value = serde_json::from_slice(&json.stdout).expect("inspect --json is JSON");
-    let findings = parsed[0]["findings"].as_array().unwrap();
+    let findings = parsed[0]["findings"]["items"].as_array().unwrap();
     assert!(findings.iter().any(|f| f["category"] == "location"
         && f["value"].as_str().unwrap().contains("48.8566 N 2.3522 E")));
     assert!(findings.iter().any(|f| f["category"] == "picture"));
@@ -318,7 +318,7 @@ fn tiff_orientations_survive_as_the_only_tag_besides_the_image_structure() {
         let output = temp.path().join("out").join(&name);
         let inspection = caviar(&[&"inspect", &"--json", &output]);
         let parsed: Value = serde_json::from_slice(&inspection.stdout).unwrap();
-        let findings = parsed[0]["findings"].as_array().unwrap();
+        let findings = parsed[0]["findings"]["items"].as_array().unwrap();
         let orientations: Vec<_> = findings
             .iter()
             .filter(|f| f["category"] == "orientation")

@@ -1153,11 +1153,7 @@ mod tests {
     const UNDEFINED: u16 = 7;
     const BYTE: u16 = 1;
 
-    fn field(finding: &Finding) -> &str {
-        match &finding.location {
-            Location::Metadata { field, .. } => field,
-        }
-    }
+    use crate::photo::testing::field;
 
     fn find<'a>(found: &'a Collector, name: &str) -> &'a Finding {
         found

@@ -511,7 +511,7 @@ mod tests {
         let summary: Vec<(Category, String, String)> = findings(&loaded(false))
             .into_iter()
             .map(|f| {
-                let crate::document::Location::Metadata { field, .. } = f.location;
+                let field = crate::photo::testing::field(&f).to_string();
                 (f.category, field, f.value)
             })
             .collect();

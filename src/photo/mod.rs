@@ -62,7 +62,7 @@ pub fn sniff(bytes: &[u8]) -> Result<Format, Error> {
         }
     }
     Err(Error::Unsupported(
-        "not a JPEG, PNG, WebP, TIFF or GIF picture".into(),
+        "not a DICOM file nor a JPEG, PNG, WebP, TIFF or GIF picture".into(),
     ))
 }
 
@@ -79,8 +79,9 @@ fn inspect(format: Format, bytes: &[u8]) -> Result<Findings, Error> {
         Format::WebP => webp::inspect(bytes, &mut found)?,
         Format::Tiff => tiff::inspect(bytes, &mut found)?,
         Format::Gif => gif::inspect(bytes, &mut found)?,
+        Format::Dicom => return Err(not_a_photo()),
     }
-    Ok(Findings(found.findings))
+    Ok(Findings::new(found.findings))
 }
 
 /// Rebuild the photo with only what the plan keeps.
@@ -96,11 +97,13 @@ pub fn apply(document: &Document, plan: &Plan) -> Result<Output, Error> {
         Format::WebP => webp::strip(&document.bytes, keep, &mut done)?,
         Format::Tiff => tiff::strip(&document.bytes, keep, &mut done)?,
         Format::Gif => gif::strip(&document.bytes, keep, &mut done)?,
+        Format::Dicom => return Err(not_a_photo()),
     };
     Ok(Output {
         format: document.format,
         bytes,
         done,
+        must_not_contain: Vec::new(),
     })
 }
 
@@ -115,6 +118,12 @@ pub fn verify(output: &Output) -> Result<Findings, Error> {
         )));
     }
     inspect(format, &output.bytes)
+}
+
+/// The library routes DICOM to its own part; reaching here would be a routing mistake, answered
+/// with an error rather than a panic.
+fn not_a_photo() -> Error {
+    Error::Refused("DICOM files are handled by the DICOM part, not as photos".into())
 }
 
 /// The few things a stripped photo may carry over, decided by the plan.
@@ -205,6 +214,14 @@ fn size(len: usize) -> String {
 #[cfg(test)]
 mod testing {
     use std::path::PathBuf;
+
+    /// The field a photo finding names (a tag, a chunk keyword, a property).
+    pub(super) fn field(finding: &crate::document::Finding) -> &str {
+        match &finding.location {
+            crate::document::Location::Metadata { field, .. } => field,
+            other => panic!("a photo finding at {other}"),
+        }
+    }
 
     /// The smallest bytes that pass for an ICC profile, ending in a recognisable tail.
     pub(super) fn icc_profile() -> Vec<u8> {

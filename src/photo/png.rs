@@ -639,8 +639,8 @@ mod tests {
         let summary: Vec<(Category, String, String)> = found
             .iter()
             .map(|f| {
-                let crate::document::Location::Metadata { field, .. } = &f.location;
-                (f.category, field.clone(), f.value.clone())
+                let field = crate::photo::testing::field(f).to_string();
+                (f.category, field, f.value.clone())
             })
             .collect();
         let expected = [

@@ -1234,9 +1234,7 @@ pub(super) mod tests {
             let fields: Vec<String> = found
                 .findings
                 .iter()
-                .map(|f| match &f.location {
-                    crate::document::Location::Metadata { field, .. } => field.clone(),
-                })
+                .map(|f| crate::photo::testing::field(f).to_string())
                 .collect();
             for expected in [
                 "Make",
@@ -1383,6 +1381,7 @@ pub(super) mod tests {
             .iter()
             .map(|f| match f.location {
                 crate::document::Location::Metadata { picture, .. } => picture,
+                ref other => panic!("a TIFF finding at {other}"),
             })
             .collect();
         assert_eq!(pictures, vec![0, 1]);

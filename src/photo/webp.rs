@@ -412,7 +412,7 @@ mod tests {
         let found: Vec<(Category, String)> = findings(&input)
             .into_iter()
             .map(|f| {
-                let crate::document::Location::Metadata { field, .. } = f.location;
+                let field = crate::photo::testing::field(&f).to_string();
                 (f.category, field)
             })
             .collect();

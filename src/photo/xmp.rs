@@ -255,10 +255,7 @@ mod tests {
         found.findings
     }
 
-    fn field(finding: &crate::document::Finding) -> &str {
-        let crate::document::Location::Metadata { field, .. } = &finding.location;
-        field
-    }
+    use crate::photo::testing::field;
 
     #[test]
     fn each_top_level_property_is_one_finding_with_its_category() {

@@ -1,0 +1,630 @@
+//! DICOM de-identification to PS3.15 Annex E: every attribute, in every sequence item, gets the
+//! action Table E.1-1 gives it under the chosen options; private data, overlays and curves go;
+//! UIDs are remapped with a keyed hash so studies and series stay linked; dates move by a keyed
+//! per-patient offset or go.
+//!
+//! This part never changes pixel data (it is copied bit for bit) and never decides about text
+//! burned into the pixels: a file whose pixels may show such text is reported as not clean until
+//! the pixel stage has cleaned it.
+
+mod dates;
+mod deid;
+mod key;
+mod profile;
+mod table;
+mod uid;
+
+use std::io::Cursor;
+
+use dicom_core::header::Header;
+use dicom_core::value::PrimitiveValue;
+use dicom_core::{DataElement, Tag, VR};
+use dicom_object::file::ReadPreamble;
+use dicom_object::meta::FileMetaTableBuilder;
+use dicom_object::{FileDicomObject, InMemDicomObject, OpenFileOptions};
+use dicom_transfer_syntax_registry::{TransferSyntaxIndex, TransferSyntaxRegistry};
+
+use crate::document::{
+    Action, Category, DicomOptions, Document, Done, Error, Finding, Findings, Format,
+    KnownIdentifier, Location, Output, Plan,
+};
+pub use key::Key;
+
+const DICOMDIR_CLASS: &str = "1.2.840.10008.1.3.10";
+const IMPLICIT_LE: &str = "1.2.840.10008.1.2";
+const EXPLICIT_LE: &str = "1.2.840.10008.1.2.1";
+const EXPLICIT_BE: &str = "1.2.840.10008.1.2.2";
+
+/// Whether bytes look like DICOM: a Part 10 file (with or without its 128-byte preamble) or a bare
+/// data set as old CDs and some modalities write, recognised by a plausible first element.
+pub fn sniff(bytes: &[u8]) -> bool {
+    has_magic(bytes) || bare_syntax(bytes).is_some()
+}
+
+/// The `DICM` mark of a Part 10 file, after the preamble or, from some writers, without it.
+pub fn has_magic(bytes: &[u8]) -> bool {
+    bytes.get(128..132) == Some(b"DICM") || bytes.starts_with(b"DICM")
+}
+
+/// The transfer syntax of a data set stored without file meta, guessed from its first element:
+/// a group number that starts a data set (0008 is nearly universal), read in either byte order,
+/// followed or not by a two-letter value representation.
+fn bare_syntax(bytes: &[u8]) -> Option<&'static str> {
+    let head = bytes.get(..8)?;
+    let little = u16::from_le_bytes([head[0], head[1]]);
+    let big = u16::from_be_bytes([head[0], head[1]]);
+    let explicit = head[4].is_ascii_uppercase() && head[5].is_ascii_uppercase();
+    let starts_data_set = |group: u16| matches!(group, 0x0008 | 0x0010 | 0x0018 | 0x0020);
+    match (starts_data_set(little), starts_data_set(big), explicit) {
+        (true, _, true) => Some(EXPLICIT_LE),
+        (true, _, false) => {
+            let length = u32::from_le_bytes([head[4], head[5], head[6], head[7]]);
+            (usize::try_from(length).ok()? <= bytes.len()).then_some(IMPLICIT_LE)
+        }
+        (false, true, true) => Some(EXPLICIT_BE),
+        _ => None,
+    }
+}
+
+fn malformed(reason: impl std::fmt::Display) -> Error {
+    Error::malformed(Format::Dicom, reason.to_string())
+}
+
+/// Parse a whole file. Files without file meta get one built from their data set, so the output is
+/// a proper Part 10 file whatever the input was.
+fn parse(bytes: &[u8]) -> Result<FileDicomObject<InMemDicomObject>, Error> {
+    let options = |preamble| OpenFileOptions::new().read_preamble(preamble);
+    if bytes.get(128..132) == Some(b"DICM") {
+        return options(ReadPreamble::Always)
+            .from_reader(Cursor::new(bytes))
+            .map_err(malformed);
+    }
+    if bytes.starts_with(b"DICM") {
+        return options(ReadPreamble::Never)
+            .from_reader(Cursor::new(bytes))
+            .map_err(malformed);
+    }
+    let syntax = bare_syntax(bytes).ok_or_else(|| Error::Unsupported("not a DICOM file".into()))?;
+    let transfer_syntax = TransferSyntaxRegistry
+        .get(syntax)
+        .ok_or_else(|| malformed("unknown transfer syntax"))?;
+    let data_set = InMemDicomObject::read_dataset_with_ts(Cursor::new(bytes), transfer_syntax)
+        .map_err(malformed)?;
+    data_set
+        .with_meta(FileMetaTableBuilder::new().transfer_syntax(syntax))
+        .map_err(|error| malformed(format!("cannot build the file meta information: {error}")))
+}
+
+fn is_dicomdir(file: &FileDicomObject<InMemDicomObject>) -> bool {
+    file.meta()
+        .media_storage_sop_class_uid()
+        .trim_end_matches(['\0', ' '])
+        == DICOMDIR_CLASS
+}
+
+const DICOMDIR_REASON: &str = "a DICOMDIR is the CD's table of contents and lists every patient's \
+     name; it is not copied (viewers rebuild it from the images)";
+
+fn text_of(object: &InMemDicomObject, tag: Tag) -> Option<String> {
+    let value = object.get(tag)?.to_str().ok()?;
+    let value = value.trim_end_matches(['\0', ' ']).trim().to_string();
+    (!value.is_empty()).then_some(value)
+}
+
+/// Whom the keyed shifts and pseudonyms belong to: every file of one patient must get the same,
+/// so they are derived from the patient's ID, or name when there is no ID.
+/// Without either, the study stands in, so unnamed patients do not all share one offset.
+fn patient_of(object: &InMemDicomObject) -> String {
+    text_of(object, Tag(0x0010, 0x0020))
+        .or_else(|| text_of(object, Tag(0x0010, 0x0010)))
+        .or_else(|| text_of(object, Tag(0x0020, 0x000D)))
+        .unwrap_or_default()
+}
+
+/// Whether the patient is over 89, from the age or from birth and study dates. Shifting dates
+/// keeps intervals, so a kept birth date would still tell such a rare age exactly.
+fn over_89(object: &InMemDicomObject) -> bool {
+    let from_age = text_of(object, Tag(0x0010, 0x1010))
+        .and_then(|age| age.strip_suffix('Y')?.parse::<u32>().ok())
+        .is_some_and(|years| years > 89);
+    let year = |tag| text_of(object, tag).and_then(|d| d.get(..4)?.parse::<i32>().ok());
+    let from_dates = match (year(Tag(0x0010, 0x0030)), year(Tag(0x0008, 0x0020))) {
+        (Some(birth), Some(study)) => study - birth > 89,
+        _ => false,
+    };
+    from_age || from_dates
+}
+
+/// Every spelling of a person name a caption or a burned-in label might use:
+/// `DUPONT^JEAN` → `DUPONT^JEAN`, `JEAN DUPONT`, `DUPONT JEAN`, `J. DUPONT`, and each part.
+fn name_spellings(name: &str) -> Vec<String> {
+    let parts: Vec<&str> = name.split('^').map(str::trim).collect();
+    let family = parts.first().copied().unwrap_or_default();
+    let given = parts.get(1).copied().unwrap_or_default();
+    let mut spellings = vec![name.trim_end_matches('^').to_string()];
+    if !given.is_empty() && !family.is_empty() {
+        spellings.push(format!("{given} {family}"));
+        spellings.push(format!("{family} {given}"));
+        if let Some(initial) = given.chars().next() {
+            spellings.push(format!("{initial}. {family}"));
+        }
+    }
+    spellings.extend(
+        [family, given]
+            .iter()
+            .filter(|part| part.chars().count() >= 3)
+            .map(|part| part.to_string()),
+    );
+    spellings.retain(|s| !s.is_empty());
+    spellings.dedup();
+    spellings
+}
+
+/// Birth dates are written many ways in captions and on films.
+fn date_spellings(date: &str) -> Vec<String> {
+    let mut spellings = vec![date.to_string()];
+    if date.len() == 8 && date.bytes().all(|b| b.is_ascii_digit()) {
+        let (year, month, day) = (&date[..4], &date[4..6], &date[6..]);
+        spellings.push(format!("{day}/{month}/{year}"));
+        spellings.push(format!("{day}.{month}.{year}"));
+        spellings.push(format!("{year}-{month}-{day}"));
+        spellings.push(format!("{month}/{day}/{year}"));
+    }
+    spellings
+}
+
+/// What this header says about who the patient is and where they were seen: searched for in the
+/// caption and in the pixels, and taken out of any text the profile keeps.
+fn known_identifiers(object: &InMemDicomObject) -> Vec<KnownIdentifier> {
+    let mut known = Vec::new();
+    let mut add = |category, values: Vec<String>| {
+        for value in values {
+            let entry = KnownIdentifier { category, value };
+            if !known.contains(&entry) {
+                known.push(entry);
+            }
+        }
+    };
+    for name in person_names(object) {
+        add(Category::Person, name_spellings(&name));
+    }
+    const IDENTIFIERS: [Tag; 4] = [
+        Tag(0x0010, 0x0020),
+        Tag(0x0010, 0x1000),
+        Tag(0x0008, 0x0050),
+        Tag(0x0020, 0x0010),
+    ];
+    for tag in IDENTIFIERS {
+        if let Some(value) = text_of(object, tag).filter(|v| v.chars().count() >= 3) {
+            add(
+                Category::Identifier,
+                value.split('\\').map(str::to_string).collect(),
+            );
+        }
+    }
+    if let Some(birth) = text_of(object, Tag(0x0010, 0x0030)) {
+        add(Category::Date, date_spellings(&birth));
+    }
+    const PLACES: [Tag; 5] = [
+        Tag(0x0008, 0x0080),
+        Tag(0x0008, 0x0081),
+        Tag(0x0008, 0x1040),
+        Tag(0x0010, 0x1040),
+        Tag(0x0010, 0x2154),
+    ];
+    for tag in PLACES {
+        if let Some(value) = text_of(object, tag) {
+            add(Category::Location, vec![value]);
+        }
+    }
+    if let Some(station) = text_of(object, Tag(0x0008, 0x1010)) {
+        add(Category::Device, vec![station]);
+    }
+    known
+}
+
+/// Person names anywhere in the data set, sequences included (SR observers, physicians).
+fn person_names(object: &InMemDicomObject) -> Vec<String> {
+    let mut names = Vec::new();
+    for element in object.iter() {
+        if let Some(items) = element.items() {
+            for item in items {
+                names.extend(person_names(item));
+            }
+        } else if element.vr() == VR::PN
+            && element.tag().group() % 2 == 0
+            && let Ok(values) = element.to_multi_str()
+        {
+            names.extend(
+                values
+                    .iter()
+                    .map(|v| v.trim_end_matches(['\0', ' ']).to_string())
+                    .filter(|v| v.chars().filter(|c| c.is_alphabetic()).count() >= 2),
+            );
+        }
+    }
+    names
+}
+
+/// Every UID in the data set that is not one of the standard's own: after remapping none of them
+/// may be left.
+fn instance_uids(object: &InMemDicomObject, uids: &mut Vec<String>) {
+    for element in object.iter() {
+        if let Some(items) = element.items() {
+            for item in items {
+                instance_uids(item, uids);
+            }
+        } else if element.vr() == VR::UI
+            && let Ok(values) = element.to_multi_str()
+        {
+            for value in values.iter() {
+                let value = value.trim_end_matches(['\0', ' ']);
+                if !value.is_empty() && !uid::is_standard(value) && !uids.iter().any(|u| u == value)
+                {
+                    uids.push(value.to_string());
+                }
+            }
+        }
+    }
+}
+
+/// Why the pixels of this object may show a name, an ID or a date, if they may. Until the pixel
+/// stage reads them, such a file cannot be called clean.
+fn burned_in_risk(object: &InMemDicomObject) -> Option<String> {
+    object.get(Tag(0x7FE0, 0x0010))?;
+    if text_of(object, Tag(0x0028, 0x0301)).as_deref() == Some("YES") {
+        return Some("the header says text is burned into the pixels".into());
+    }
+    let modality = text_of(object, Tag(0x0008, 0x0060)).unwrap_or_default();
+    if matches!(
+        modality.as_str(),
+        "US" | "OT" | "SC" | "XC" | "ES" | "GM" | "SM" | "DOC" | "IVUS"
+    ) {
+        return Some(format!(
+            "{modality} images often show the patient's name and dates in the pixels"
+        ));
+    }
+    let class = text_of(object, Tag(0x0008, 0x0016)).unwrap_or_default();
+    if class.starts_with("1.2.840.10008.5.1.4.1.1.7") {
+        return Some(
+            "secondary captures are screenshots and often show names in the pixels".into(),
+        );
+    }
+    None
+}
+
+fn finding(category: Category, path: String, value: String, explanation: &str) -> Finding {
+    Finding {
+        category,
+        location: Location::attribute(path),
+        value,
+        explanation: explanation.to_string(),
+        confidence: 1.0,
+        action: Action::Remove,
+    }
+}
+
+/// In words a patient understands, what a changed attribute gave away.
+fn explain(category: Category) -> &'static str {
+    match category {
+        Category::Person => "a person's name or details: the patient, a relative or the staff",
+        Category::Identifier => "a number that leads to the patient or the hospital's records",
+        Category::Date => "a date or time that helps identify the patient or the visit",
+        Category::Location => "the hospital or an address",
+        Category::Device => "the scanner or workstation, which points at the hospital",
+        Category::Graphics => "graphics drawn over the image, which can carry names",
+        Category::Unknown => "private data from the scanner's maker, which can hold names and IDs",
+        _ => "text that can name the patient or the hospital",
+    }
+}
+
+/// The walk with the given options on `file`; returns what it changed.
+fn deidentify(
+    file: &mut FileDicomObject<InMemDicomObject>,
+    options: &DicomOptions,
+    key: &Key,
+) -> Vec<deid::Change> {
+    let patient = patient_of(file);
+    let known = known_identifiers(file)
+        .into_iter()
+        .map(|k| k.value)
+        .collect();
+    let mut walk = deid::Walk {
+        options,
+        key,
+        date_offset: dates::offset_days(key, &patient),
+        pseudonym: dates::pseudonym(key, &patient),
+        known,
+        changes: Vec::new(),
+    };
+    let very_old = over_89(file);
+    walk.data_set(file, "");
+    let birth_date = Tag(0x0010, 0x0030);
+    if very_old
+        && file
+            .get(birth_date)
+            .is_some_and(|e| !e.to_str().unwrap_or_default().trim().is_empty())
+    {
+        file.put(DataElement::new(birth_date, VR::DA, PrimitiveValue::Empty));
+        walk.changes.push(deid::Change {
+            path: deid::describe(birth_date),
+            category: Category::Date,
+            before: String::new(),
+            what: "birth date removed: over 89, the age alone identifies",
+        });
+    }
+    walk.changes
+}
+
+/// Everything in the header that identifies someone, as the patient profile would treat it
+/// (the strictest); the plan may keep some of it for a teaching case.
+pub fn analyze(document: &Document) -> Result<Findings, Error> {
+    let mut file = parse(&document.bytes)?;
+    if is_dicomdir(&file) {
+        return Ok(Findings::new(vec![finding(
+            Category::Person,
+            "DICOMDIR".into(),
+            String::new(),
+            DICOMDIR_REASON,
+        )]));
+    }
+    let known = known_identifiers(&file);
+    let mut items: Vec<Finding> = deidentify(
+        &mut file,
+        &DicomOptions::for_profile(crate::Profile::Patient),
+        &Key::for_analysis(),
+    )
+    .into_iter()
+    .filter(|change| !change.before.is_empty())
+    .map(|change| {
+        finding(
+            change.category,
+            change.path,
+            change.before,
+            explain(change.category),
+        )
+    })
+    .collect();
+    let original = parse(&document.bytes)?;
+    if let Some(reason) = burned_in_risk(&original) {
+        items.push(Finding {
+            category: Category::Text,
+            location: Location::attribute("(7FE0,0010) PixelData"),
+            value: String::new(),
+            explanation: format!("text in the pixels may name the patient: {reason}"),
+            confidence: 0.5,
+            action: Action::Remove,
+        });
+    }
+    Ok(Findings { items, known })
+}
+
+/// Code meanings of PS3.16 CID 7050 for what was applied.
+fn method_codes(options: &DicomOptions) -> Vec<(&'static str, &'static str)> {
+    let mut codes = vec![("113100", "Basic Application Confidentiality Profile")];
+    let switches = [
+        (
+            options.clean_descriptors,
+            "113105",
+            "Clean Descriptors Option",
+        ),
+        (
+            options.clean_structured_content,
+            "113104",
+            "Clean Structured Content Option",
+        ),
+        (options.clean_graphics, "113103", "Clean Graphics Option"),
+        (
+            options.retain_full_dates,
+            "113106",
+            "Retain Longitudinal Temporal Information Full Dates Option",
+        ),
+        (
+            options.retain_modified_dates,
+            "113107",
+            "Retain Longitudinal Temporal Information Modified Dates Option",
+        ),
+        (
+            options.retain_patient_characteristics,
+            "113108",
+            "Retain Patient Characteristics Option",
+        ),
+        (
+            options.retain_device_identity,
+            "113109",
+            "Retain Device Identity Option",
+        ),
+        (options.retain_uids, "113110", "Retain UIDs Option"),
+        (
+            options.retain_safe_private,
+            "113111",
+            "Retain Safe Private Option",
+        ),
+        (
+            options.retain_institution_identity,
+            "113112",
+            "Retain Institution Identity Option",
+        ),
+    ];
+    codes.extend(switches.iter().filter(|s| s.0).map(|s| (s.1, s.2)));
+    codes
+}
+
+/// Say in the file what was done, as PS3.15 E.1.1 asks, so a receiving archive knows.
+fn stamp(object: &mut InMemDicomObject, options: &DicomOptions) {
+    let text =
+        |tag: Tag, vr: VR, value: &str| DataElement::new(tag, vr, PrimitiveValue::from(value));
+    object.put(text(Tag(0x0012, 0x0062), VR::CS, "YES"));
+    object.put(text(
+        Tag(0x0012, 0x0063),
+        VR::LO,
+        &format!("caviar {} PS3.15 E.1-1", env!("CARGO_PKG_VERSION")),
+    ));
+    let codes = method_codes(options)
+        .into_iter()
+        .map(|(value, meaning)| deid::code_item(value, meaning))
+        .collect();
+    object.put(deid::sequence(Tag(0x0012, 0x0064), codes));
+    let temporal = if options.retain_full_dates {
+        "UNMODIFIED"
+    } else if options.retain_modified_dates {
+        "MODIFIED"
+    } else {
+        "REMOVED"
+    };
+    object.put(text(Tag(0x0028, 0x0303), VR::CS, temporal));
+}
+
+pub fn apply(document: &Document, plan: &Plan) -> Result<Output, Error> {
+    let mut file = parse(&document.bytes)?;
+    if is_dicomdir(&file) {
+        return Err(Error::NotCopied(DICOMDIR_REASON.into()));
+    }
+    let key = plan
+        .key
+        .as_ref()
+        .ok_or_else(|| Error::Refused("no key to remap UIDs and dates with".into()))?;
+    let mut must_not_contain: Vec<String> = known_identifiers(&file)
+        .into_iter()
+        .map(|k| k.value)
+        .collect();
+    if !plan.dicom.retain_uids {
+        instance_uids(&file, &mut must_not_contain);
+    }
+    let transfer_syntax = file
+        .meta()
+        .transfer_syntax()
+        .trim_end_matches(['\0', ' '])
+        .to_string();
+    let changes = deidentify(&mut file, &plan.dicom, key);
+    stamp(&mut file, &plan.dicom);
+
+    let object = file.into_inner();
+    let mut meta = FileMetaTableBuilder::new().transfer_syntax(transfer_syntax);
+    if object.get(Tag(0x0008, 0x0018)).is_none() {
+        let made_up = uid::remap(
+            key,
+            &format!("no SOP Instance UID in {}", document.source.display()),
+        );
+        meta = meta.media_storage_sop_instance_uid(made_up);
+    }
+    let file = object
+        .with_meta(meta)
+        .map_err(|error| malformed(format!("cannot write the file meta information: {error}")))?;
+    let mut bytes = Vec::with_capacity(document.bytes.len());
+    file.write_all(&mut bytes)
+        .map_err(|error| Error::Refused(format!("cannot write the cleaned DICOM: {error}")))?;
+
+    Ok(Output {
+        format: Format::Dicom,
+        bytes,
+        done: summarize(&changes),
+        must_not_contain,
+    })
+}
+
+/// One line per kind of change, with a count, for the report.
+fn summarize(changes: &[deid::Change]) -> Vec<Done> {
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    for change in changes {
+        match counts.iter_mut().find(|(what, _)| *what == change.what) {
+            Some((_, count)) => *count += 1,
+            None => counts.push((change.what, 1)),
+        }
+    }
+    let mut done: Vec<Done> = counts
+        .into_iter()
+        .map(|(what, count)| Done::removed(format!("{what}: {count} attribute(s)")))
+        .collect();
+    done.push(Done::kept("kept the pixel data bit for bit"));
+    done
+}
+
+/// Read the written bytes back and look for anything that should not be there: private data,
+/// overlays, any identifier of the original header, any original UID, or pixels that may show
+/// text.
+pub fn verify(output: &Output) -> Result<Findings, Error> {
+    let file = parse(&output.bytes)?;
+    let mut items = Vec::new();
+    leftovers(&file, "", &output.must_not_contain, &mut items);
+    if text_of(&file, Tag(0x0012, 0x0062)).as_deref() != Some("YES") {
+        items.push(finding(
+            Category::Identifier,
+            "(0012,0062) PatientIdentityRemoved".into(),
+            String::new(),
+            "the file does not say that the patient's identity was removed",
+        ));
+    }
+    if let Some(reason) = burned_in_risk(&file) {
+        items.push(Finding {
+            category: Category::Text,
+            location: Location::attribute("(7FE0,0010) PixelData"),
+            value: String::new(),
+            explanation: format!(
+                "text in the pixels may name the patient and has not been checked: {reason}"
+            ),
+            confidence: 0.5,
+            action: Action::Remove,
+        });
+    }
+    Ok(Findings::new(items))
+}
+
+fn leftovers(
+    object: &InMemDicomObject,
+    path: &str,
+    forbidden: &[String],
+    items: &mut Vec<Finding>,
+) {
+    for element in object.iter() {
+        let tag = element.tag();
+        let here = format!("{path}{}", deid::describe(tag));
+        if tag.group() % 2 == 1 || deid::is_graphics_group(tag.group()) {
+            items.push(finding(
+                deid::category_of(element),
+                here,
+                String::new(),
+                "left in the file",
+            ));
+            continue;
+        }
+        if let Some(sequence) = element.items() {
+            for (index, item) in sequence.iter().enumerate() {
+                leftovers(item, &format!("{here}[{index}] > "), forbidden, items);
+            }
+            continue;
+        }
+        if !matches!(
+            element.vr(),
+            VR::PN
+                | VR::LO
+                | VR::SH
+                | VR::ST
+                | VR::LT
+                | VR::UT
+                | VR::UC
+                | VR::AE
+                | VR::DA
+                | VR::DT
+                | VR::UI
+        ) {
+            continue;
+        }
+        let Ok(value) = element.to_str() else {
+            continue;
+        };
+        let lower = value.to_lowercase();
+        if let Some(found) = forbidden
+            .iter()
+            .filter(|f| f.chars().count() >= 3)
+            .find(|f| lower.contains(&f.to_lowercase()))
+        {
+            items.push(finding(
+                deid::category_of(element),
+                here,
+                found.clone(),
+                "an identifier of the original file is still there",
+            ));
+        }
+    }
+}
