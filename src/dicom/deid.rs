@@ -42,6 +42,11 @@ pub(super) struct Walk<'a> {
 /// which its writer cannot do for native pixel data (it panics).
 const UNTOUCHED: [Tag; 2] = [Tag(0x0008, 0x0005), Tag(0x7FE0, 0x0010)];
 
+/// Free text of structured reports and of graphic annotations: the table does not list them,
+/// but they are where a radiologist types a name.
+const TEXT_VALUE: Tag = Tag(0x0040, 0xA160);
+const UNFORMATTED_TEXT_VALUE: Tag = Tag(0x0070, 0x0006);
+
 const PATIENT_NAME: Tag = Tag(0x0010, 0x0010);
 const PATIENT_ID: Tag = Tag(0x0010, 0x0020);
 const PATIENT_AGE: Tag = Tag(0x0010, 0x1010);
@@ -66,6 +71,7 @@ impl Walk<'_> {
 
     /// The element to keep in place of `element`, or `None` to remove it.
     fn element(&mut self, element: InMemElement, path: &str) -> Option<InMemElement> {
+        let element = with_dictionary_vr(element);
         let tag = element.tag();
         let here = format!("{path}{}", describe(tag));
         if tag.group() % 2 == 1 {
@@ -130,6 +136,13 @@ impl Walk<'_> {
                 Treatment::Empty
             }
             VR::UN => Treatment::Remove,
+            _ if element.tag() == TEXT_VALUE && !self.options.clean_structured_content => {
+                Treatment::Dummy
+            }
+            _ if element.tag() == UNFORMATTED_TEXT_VALUE && !self.options.clean_graphics => {
+                Treatment::Dummy
+            }
+            VR::LO | VR::SH | VR::ST | VR::LT | VR::UT | VR::UC => Treatment::Clean,
             _ => Treatment::Keep,
         }
     }
@@ -252,7 +265,10 @@ impl Walk<'_> {
         let Ok(text) = element.to_str() else {
             return Some(element);
         };
-        let cleaned = clean_text(&text, &self.known);
+        // Descriptions the table lists lose long numbers too (record numbers typed into them);
+        // unlisted text is technical (code values, versions) and keeps its digits.
+        let listed = profile::treatment((tag.group(), tag.element()), self.options).is_some();
+        let cleaned = clean_text(&text, &self.known, listed);
         if cleaned == text {
             return Some(element);
         }
@@ -265,12 +281,25 @@ impl Walk<'_> {
         Some(DataElement::new(tag, vr, PrimitiveValue::from(cleaned)))
     }
 
+    /// UIDs are remapped whatever they were stored as: a UID in a value of unknown
+    /// representation (UN) is read as text and written back as a proper UI.
     fn remapped(&mut self, element: InMemElement, here: &str) -> InMemElement {
-        if self.options.retain_uids || element.vr() != VR::UI {
+        if self.options.retain_uids {
             return element;
         }
-        let Ok(values) = element.to_multi_str() else {
-            return element;
+        let values: Vec<String> = match element.vr() {
+            VR::UI => match element.to_multi_str() {
+                Ok(values) => values.to_vec(),
+                Err(_) => return element,
+            },
+            VR::UN => {
+                let bytes = element.to_bytes().unwrap_or_default();
+                String::from_utf8_lossy(&bytes)
+                    .split('\\')
+                    .map(str::to_string)
+                    .collect()
+            }
+            _ => return element,
         };
         let mapped: Vec<String> = values
             .iter()
@@ -283,11 +312,11 @@ impl Walk<'_> {
                 }
             })
             .collect();
-        if mapped
+        let unchanged = mapped
             .iter()
             .zip(values.iter())
-            .all(|(a, b)| a == b.trim_end_matches(['\0', ' ']))
-        {
+            .all(|(a, b)| a == b.trim_end_matches(['\0', ' ']));
+        if element.vr() == VR::UI && unchanged {
             return element;
         }
         self.record(
@@ -333,6 +362,68 @@ impl Walk<'_> {
             None => self.emptied(element, here),
         }
     }
+}
+
+/// A standard attribute stored as UN (an implicit-VR file converted by a tool that did not know
+/// the attribute) is decoded with the dictionary's VR, so the same rules apply to it as to any
+/// other copy of it; an undecodable one stays UN and is treated as unknown data.
+fn with_dictionary_vr(element: InMemElement) -> InMemElement {
+    let tag = element.tag();
+    if element.vr() != VR::UN || tag.group() % 2 == 1 {
+        return element;
+    }
+    let Some(vr) = StandardDataDictionary
+        .by_tag(tag)
+        .and_then(|entry| entry.vr().exact())
+    else {
+        return element;
+    };
+    let Ok(bytes) = element.to_bytes() else {
+        return element;
+    };
+    let numbers = |size: usize| bytes.len() % size == 0;
+    let value = match vr {
+        VR::AE
+        | VR::AS
+        | VR::CS
+        | VR::DA
+        | VR::DS
+        | VR::DT
+        | VR::IS
+        | VR::LO
+        | VR::LT
+        | VR::PN
+        | VR::SH
+        | VR::ST
+        | VR::TM
+        | VR::UC
+        | VR::UI
+        | VR::UR
+        | VR::UT => {
+            let text = String::from_utf8_lossy(&bytes);
+            let text = text.trim_end_matches(['\0', ' ']);
+            if text.is_empty() {
+                PrimitiveValue::Empty
+            } else {
+                PrimitiveValue::Strs(text.split('\\').map(str::to_string).collect())
+            }
+        }
+        VR::US if numbers(2) => PrimitiveValue::U16(
+            bytes
+                .chunks_exact(2)
+                .map(|b| u16::from_le_bytes([b[0], b[1]]))
+                .collect(),
+        ),
+        VR::UL if numbers(4) => PrimitiveValue::U32(
+            bytes
+                .chunks_exact(4)
+                .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+                .collect(),
+        ),
+        VR::OB | VR::OW => PrimitiveValue::U8(bytes.iter().copied().collect()),
+        _ => return element,
+    };
+    DataElement::new(tag, vr, value)
 }
 
 /// Overlays (60xx) and curves (50xx) are repeating groups: any even group in those ranges.
@@ -415,12 +506,16 @@ pub(super) fn category_of(element: &InMemElement) -> Category {
     }
 }
 
-/// Remove the patient's known identifiers from a piece of text, whatever their case, and any run
-/// of five or more digits (record numbers, phone numbers), which descriptions never need.
-pub(super) fn clean_text(text: &str, known: &[String]) -> String {
+/// Remove the patient's known identifiers from a piece of text, whatever their case, and, when
+/// asked, any run of five or more digits (record numbers, phone numbers), which descriptions
+/// never need.
+pub(super) fn clean_text(text: &str, known: &[String], strip_numbers: bool) -> String {
     let mut cleaned = text.to_string();
     for value in known.iter().filter(|v| v.chars().count() >= 3) {
         cleaned = replace_ignoring_case(&cleaned, value);
+    }
+    if !strip_numbers {
+        return cleaned;
     }
     let mut out = String::with_capacity(cleaned.len());
     let mut digits = String::new();
@@ -479,10 +574,11 @@ mod tests {
     fn known_identifiers_and_long_numbers_leave_kept_text() {
         let known = vec!["DUPONT".to_string(), "Jean".to_string()];
         assert_eq!(
-            clean_text("CT thorax Dupont jean 4587123 C5-C6", &known),
+            clean_text("CT thorax Dupont jean 4587123 C5-C6", &known, true),
             "CT thorax    C5-C6"
         );
-        assert_eq!(clean_text("IRM genou", &known), "IRM genou");
+        assert_eq!(clean_text("IRM genou", &known, true), "IRM genou");
+        assert_eq!(clean_text("code 113100", &known, false), "code 113100");
     }
 
     #[test]
