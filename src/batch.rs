@@ -10,7 +10,9 @@ use std::sync::OnceLock;
 
 use rayon::prelude::*;
 
-use crate::document::{Done, Error, FileReport, Findings, Format, Key, Plan, Profile};
+use crate::document::{
+    DicomOptions, Done, Error, FileReport, Findings, Format, Key, Plan, Profile,
+};
 
 /// One input file and the path its clean copy goes to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -164,6 +166,8 @@ pub fn plan_jobs(inputs: &[PathBuf], out: &Path) -> Result<Jobs, String> {
 /// created) only when the first DICOM file needs it, so scrubbing photos never touches it.
 pub struct Settings {
     pub profile: Profile,
+    /// The profile's options, with any the user switched one by one.
+    pub dicom: DicomOptions,
     key_path: Option<PathBuf>,
     key: OnceLock<Result<Key, String>>,
 }
@@ -173,6 +177,7 @@ impl Settings {
     pub fn new(profile: Profile, key_path: Option<PathBuf>) -> Settings {
         Settings {
             profile,
+            dicom: DicomOptions::for_profile(profile),
             key_path,
             key: OnceLock::new(),
         }
@@ -196,7 +201,10 @@ impl Settings {
 
     fn plan(&self, format: Format, findings: &Findings) -> Result<Plan, Error> {
         Ok(match format {
-            Format::Dicom => Plan::with_profile(findings, self.profile, self.key()?),
+            Format::Dicom => Plan {
+                dicom: self.dicom,
+                ..Plan::with_profile(findings, self.profile, self.key()?)
+            },
             _ => Plan::default_for(findings),
         })
     }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use caviar::batch;
-use caviar::{FileReport, Findings, Format, Profile};
+use caviar::{DicomOptions, FileReport, Findings, Format, Profile};
 use clap::builder::TypedValueParser;
 use clap::{Parser, Subcommand};
 use serde::Serialize;
@@ -45,6 +45,12 @@ enum Command {
         /// run; created on first use. Default: a key file in your configuration folder.
         #[arg(long, value_name = "FILE")]
         key_file: Option<PathBuf>,
+        /// Switch a DICOM PS3.15 option on, on top of the profile (repeatable).
+        #[arg(long = "with", value_name = "OPTION", value_parser = clap::builder::PossibleValuesParser::new(DicomOptions::NAMES))]
+        options_on: Vec<String>,
+        /// Switch a DICOM PS3.15 option off (repeatable).
+        #[arg(long = "without", value_name = "OPTION", value_parser = clap::builder::PossibleValuesParser::new(DicomOptions::NAMES))]
+        options_off: Vec<String>,
     },
     /// List what identifies someone in files, and where, without writing anything.
     Inspect {
@@ -69,12 +75,19 @@ pub fn run() -> ExitCode {
             report,
             profile,
             key_file,
-        } => scrub(
-            &inputs,
-            &out,
-            report.as_deref(),
-            &batch::Settings::new(profile, key_file),
-        ),
+            options_on,
+            options_off,
+        } => {
+            let mut settings = batch::Settings::new(profile, key_file);
+            let switches = options_on.iter().map(|name| (name, true));
+            for (name, on) in switches.chain(options_off.iter().map(|name| (name, false))) {
+                if let Err(message) = settings.dicom.set(name, on) {
+                    eprintln!("caviar: {message}");
+                    return ExitCode::from(USAGE);
+                }
+            }
+            scrub(&inputs, &out, report.as_deref(), &settings)
+        }
         Command::Inspect { files, json } => inspect(&files, json),
     }
 }

@@ -305,6 +305,46 @@ pub struct DicomOptions {
 }
 
 impl DicomOptions {
+    /// The options' names on the command line, in the table's column order.
+    pub const NAMES: [&'static str; 10] = [
+        "retain-safe-private",
+        "retain-uids",
+        "retain-device-identity",
+        "retain-institution-identity",
+        "retain-patient-characteristics",
+        "retain-full-dates",
+        "retain-modified-dates",
+        "clean-descriptors",
+        "clean-structured-content",
+        "clean-graphics",
+    ];
+
+    /// Switch one option, by its name in [`DicomOptions::NAMES`].
+    pub fn set(&mut self, name: &str, on: bool) -> Result<(), String> {
+        let switch = match name {
+            "retain-safe-private" => &mut self.retain_safe_private,
+            "retain-uids" => &mut self.retain_uids,
+            "retain-device-identity" => &mut self.retain_device_identity,
+            "retain-institution-identity" => &mut self.retain_institution_identity,
+            "retain-patient-characteristics" => &mut self.retain_patient_characteristics,
+            "retain-full-dates" => &mut self.retain_full_dates,
+            "retain-modified-dates" => &mut self.retain_modified_dates,
+            "clean-descriptors" => &mut self.clean_descriptors,
+            "clean-structured-content" => &mut self.clean_structured_content,
+            "clean-graphics" => &mut self.clean_graphics,
+            other => return Err(format!("unknown DICOM option {other:?}")),
+        };
+        if name == "retain-safe-private" && on {
+            return Err(
+                "no private attribute is known to be safe yet, so private data is always \
+                 removed; retain-safe-private cannot be switched on"
+                    .into(),
+            );
+        }
+        *switch = on;
+        Ok(())
+    }
+
     /// Device and institution identity are removed in both profiles: a station name or a serial
     /// number points at the hospital.
     pub fn for_profile(profile: Profile) -> DicomOptions {

@@ -555,11 +555,6 @@ fn method_codes(options: &DicomOptions) -> Vec<(&'static str, &'static str)> {
         ),
         (options.retain_uids, "113110", "Retain UIDs Option"),
         (
-            options.retain_safe_private,
-            "113111",
-            "Retain Safe Private Option",
-        ),
-        (
             options.retain_institution_identity,
             "113112",
             "Retain Institution Identity Option",
