@@ -73,6 +73,7 @@ fn malformed(reason: impl std::fmt::Display) -> Error {
 /// Parse a whole file. Files without file meta get one built from their data set, so the output is
 /// a proper Part 10 file whatever the input was.
 fn parse(bytes: &[u8]) -> Result<FileDicomObject<InMemDicomObject>, Error> {
+    refuse_what_the_reader_mishandles(bytes)?;
     let options = |preamble| OpenFileOptions::new().read_preamble(preamble);
     let after_magic = if bytes.get(128..132) == Some(b"DICM") {
         Some((ReadPreamble::Always, 132))
@@ -96,6 +97,84 @@ fn parse(bytes: &[u8]) -> Result<FileDicomObject<InMemDicomObject>, Error> {
     data_set
         .with_meta(FileMetaTableBuilder::new().transfer_syntax(syntax))
         .map_err(|error| malformed(format!("cannot build the file meta information: {error}")))
+}
+
+/// dicom-object reserves memory for a value's declared length before reading it. A sequence stored
+/// as UN with undefined length makes it reserve 4 GB (seconds of work, then an error); a value
+/// claiming more bytes than the file holds does the same. Both are refused up front. Only the
+/// top level is measured here; nested values are bounded by their sequence's length.
+fn refuse_what_the_reader_mishandles(bytes: &[u8]) -> Result<(), Error> {
+    if memchr::memmem::find(bytes, b"UN\0\0\xFF\xFF\xFF\xFF").is_some() {
+        return Err(Error::Unsupported(
+            "this DICOM file stores a sequence as UN with undefined length, which cannot be \
+             read safely yet"
+                .into(),
+        ));
+    }
+    let start = if bytes.get(128..132) == Some(b"DICM") {
+        132
+    } else if bytes.starts_with(b"DICM") {
+        4
+    } else if bare_syntax(bytes) == Some(EXPLICIT_LE) {
+        0
+    } else {
+        return Ok(());
+    };
+    let mut pos = start;
+    let mut syntax = String::new();
+    // Explicit VR little endian is what the meta group and almost every data set use; for other
+    // encodings the walk stops at the first element it cannot read and leaves it to the reader.
+    // Every syntax but these three is explicit VR little endian, encapsulated ones included.
+    let other_encoding = |syntax: &str| {
+        matches!(
+            syntax.trim_end_matches(['\0', ' ']),
+            IMPLICIT_LE | EXPLICIT_BE | "1.2.840.10008.1.2.1.99"
+        )
+    };
+    while let Some(header) = bytes.get(pos..pos + 8) {
+        let group = u16::from_le_bytes([header[0], header[1]]);
+        if start > 0 && group != 0x0002 && other_encoding(&syntax) {
+            break;
+        }
+        let vr = &header[4..6];
+        if !(vr[0].is_ascii_uppercase() && vr[1].is_ascii_uppercase()) {
+            if start > 0 && group != 0x0002 {
+                return Err(malformed(
+                    "the file says its values are explicitly typed, but its data set is not",
+                ));
+            }
+            break;
+        }
+        let long = matches!(
+            vr,
+            b"OB" | b"OD" | b"OF" | b"OL" | b"OV" | b"OW" | b"SQ" | b"SV" | b"UC" | b"UN" | b"UR"
+                | b"UT" | b"UV"
+        );
+        let (length, header_len) = if long {
+            match bytes.get(pos + 8..pos + 12) {
+                Some(l) => (u32::from_le_bytes([l[0], l[1], l[2], l[3]]), 12),
+                None => break,
+            }
+        } else {
+            (u32::from(u16::from_le_bytes([header[6], header[7]])), 8)
+        };
+        if length == u32::MAX {
+            break;
+        }
+        let end = pos + header_len + length as usize;
+        if group == 0x0002 && u16::from_le_bytes([header[2], header[3]]) == 0x0010 {
+            syntax = String::from_utf8_lossy(bytes.get(pos + header_len..end).unwrap_or_default())
+                .into_owned();
+        }
+        if end > bytes.len() {
+            return Err(malformed(format!(
+                "an element at byte {pos} claims {length} bytes, more than the file holds \
+                 (truncated or damaged)"
+            )));
+        }
+        pos = end;
+    }
+    Ok(())
 }
 
 /// Read the data set of a file whose file meta group dicom-object refuses (no group length, no
@@ -725,6 +804,25 @@ fn leftovers(
             }
             continue;
         }
+        let searched = matches!(
+            element.vr(),
+            VR::UI
+                | VR::PN
+                | VR::LO
+                | VR::SH
+                | VR::ST
+                | VR::LT
+                | VR::UT
+                | VR::UC
+                | VR::AE
+                | VR::DA
+                | VR::DT
+        );
+        // Checked before reading the value as text: numbers (pixel data read as OW) would be
+        // formatted one by one.
+        if !searched {
+            continue;
+        }
         let Ok(value) = element.to_multi_str() else {
             continue;
         };
@@ -735,17 +833,12 @@ fn leftovers(
                         .iter()
                         .any(|v| v.trim_end_matches(['\0', ' ']) == uid.as_str())
             })
-        } else if matches!(
-            element.vr(),
-            VR::PN | VR::LO | VR::SH | VR::ST | VR::LT | VR::UT | VR::UC | VR::AE | VR::DA | VR::DT
-        ) {
+        } else {
             let tokens: Vec<String> = value.iter().flat_map(|v| words(v)).collect();
             forbidden
                 .iter()
                 .filter(|known| !is_uid(known))
                 .find(|known| contains_words(&tokens, &words(known)))
-        } else {
-            None
         };
         if let Some(found) = found {
             items.push(finding(
