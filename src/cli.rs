@@ -288,6 +288,19 @@ fn print_inspection(out: &mut impl Write, inspection: &Inspection) -> std::io::R
         1 => writeln!(out, "{file} ({format}): 1 item identifies someone")?,
         n => writeln!(out, "{file} ({format}): {n} items identify someone")?,
     }
+    if !inspection.findings.known.is_empty() {
+        let known: Vec<&str> = inspection
+            .findings
+            .known
+            .iter()
+            .map(|k| k.value.as_str())
+            .collect();
+        writeln!(
+            out,
+            "  names and numbers in the header that identify the patient: {}",
+            known.join(", ")
+        )?;
+    }
     for finding in &inspection.findings.items {
         let verdict = if finding.category.identifies() {
             finding.category.label().to_string()

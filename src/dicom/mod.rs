@@ -147,8 +147,19 @@ fn refuse_what_the_reader_mishandles(bytes: &[u8]) -> Result<(), Error> {
         }
         let long = matches!(
             vr,
-            b"OB" | b"OD" | b"OF" | b"OL" | b"OV" | b"OW" | b"SQ" | b"SV" | b"UC" | b"UN" | b"UR"
-                | b"UT" | b"UV"
+            b"OB"
+                | b"OD"
+                | b"OF"
+                | b"OL"
+                | b"OV"
+                | b"OW"
+                | b"SQ"
+                | b"SV"
+                | b"UC"
+                | b"UN"
+                | b"UR"
+                | b"UT"
+                | b"UV"
         );
         let (length, header_len) = if long {
             match bytes.get(pos + 8..pos + 12) {
