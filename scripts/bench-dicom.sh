@@ -88,7 +88,6 @@ while [ "$total" -lt "$target" ]; do
     [ "$total" -lt "$target" ] || break
   done
 done
-files=$(find "$work/in" -type f | wc -l)
 
 # gdcmanon stops the whole run at the first file it cannot de-identify, --continue or not (that
 # flag only skips files it cannot read), and one corpus file makes it abort. So find, untimed and
@@ -229,7 +228,7 @@ da_s=$(seconds run_dicom_anonymizer)
 "$py" - "$work" "$megabytes" "$base_files" "$base_bytes" "$(nproc)" "$place" \
   "$cp_s" "$caviar_s" "$caviar_g_s" "$gdcmanon_s" "$dicognito_s" "$deid_s" "$da_s" \
   "${#gdcm_refused[@]}" "${gdcm_refused[@]}" <<'EOF'
-import json, os, sys
+import json, os, re, sys
 from collections import Counter
 
 (work, megabytes, base_files, base_bytes, cores, place,
@@ -317,10 +316,9 @@ for r in report["reports"]:
 i, w = rows["caviar"]
 print(f"caviar wrote {len(w)} of {len(i)} inputs; not written: " +
       "; ".join(f"{n} {why}" for why, n in reasons.most_common()))
-log = open(f"{work}/logs/caviar-all.log").read().splitlines()
-damaged = Counter(l.split(": ", 2)[-1] for l in log if "damaged" in l or "error" in l.lower())
-for msg, n in damaged.most_common():
-    print(f"  caviar: {n}× {msg}")
+failed = Counter(r["error"] for r in report["reports"] if r.get("error"))
+for msg, n in failed.most_common():
+    print(f"  caviar failed: {n}× {msg}")
 
 # Competitors' failures, from their logs.
 def note(k, logname, pattern):
@@ -331,7 +329,9 @@ def note(k, logname, pattern):
         errs = Counter()
         for l in lines:
             if pattern in l:
-                errs[l.split(": ", 1)[-1][:110]] += 1
+                # One message per kind of failure: the numbered folder is no part of it.
+                l = re.sub(re.escape(work) + r"/\w+/\d+/", "", l)
+                errs[l[:140]] += 1
         top = "; ".join(f"{n}× {m}" for m, n in errs.most_common(4))
         print(f"{names[k]} wrote {len(w)} of {len(i)}" + (f" — {top}" if top else ""))
 note("dicognito", "dicognito.log", "Error")
@@ -379,7 +379,8 @@ for name in os.listdir(f"{work}/in/{first}"):
             continue
         b = v if isinstance(v, bytes) else str(v).encode("utf-8", "replace")
         b = b.strip(b" \x00")
-        if len(b) >= 4 and b.strip(b"0^ -") and b.upper() not in (b"ANONYMOUS", b"ANON"):
+        # Shorter values (a Patient ID "0010") turn up by chance in megabytes of pixel data.
+        if len(b) >= 6 and b.strip(b"0^ -") and b.upper() not in (b"ANONYMOUS", b"ANON"):
             vals[k] = b
     originals[name] = vals
 outs = {"caviar": f"{work}/out-caviar/in/{first}", "gdcmanon": f"{work}/out-gdcmanon/{first}",

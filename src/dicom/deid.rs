@@ -47,6 +47,31 @@ const UNTOUCHED: [Tag; 2] = [Tag(0x0008, 0x0005), Tag(0x7FE0, 0x0010)];
 const TEXT_VALUE: Tag = Tag(0x0040, 0xA160);
 const UNFORMATTED_TEXT_VALUE: Tag = Tag(0x0070, 0x0006);
 
+/// Padding after the pixel data, which nothing reads and anything could be left in.
+const TRAILING_PADDING: Tag = Tag(0xFFFC, 0xFFFC);
+
+/// Code values and the schemes they come from: vocabulary, never about the patient, and a code
+/// that loses a letter no longer means anything.
+const CODES: [Tag; 3] = [
+    Tag(0x0008, 0x0100),
+    Tag(0x0008, 0x0102),
+    Tag(0x0008, 0x0103),
+];
+
+/// UIDs that name a kind of thing (a SOP class, a coding scheme, a transfer syntax), not an
+/// instance: vendors define their own under their roots, and remapping them would change what a
+/// file or a code means without hiding anything about the patient.
+fn names_a_kind(tag: Tag) -> bool {
+    StandardDataDictionary.by_tag(tag).is_some_and(|entry| {
+        let name = entry.alias();
+        name.ends_with("ClassUID")
+            || matches!(
+                name,
+                "CodingSchemeUID" | "TransferSyntaxUID" | "ContextGroupExtensionCreatorUID"
+            )
+    })
+}
+
 const PATIENT_NAME: Tag = Tag(0x0010, 0x0010);
 const PATIENT_ID: Tag = Tag(0x0010, 0x0020);
 const PATIENT_AGE: Tag = Tag(0x0010, 0x1010);
@@ -76,6 +101,15 @@ impl Walk<'_> {
         let here = format!("{path}{}", describe(tag));
         if tag.group() % 2 == 1 {
             self.record(&here, Category::Unknown, &element, "removed private data");
+            return None;
+        }
+        if tag == TRAILING_PADDING {
+            self.record(
+                &here,
+                Category::Unknown,
+                &element,
+                "removed trailing padding",
+            );
             return None;
         }
         if is_graphics_group(tag.group()) && !self.options.clean_graphics {
@@ -130,6 +164,7 @@ impl Walk<'_> {
     fn unlisted(&self, element: &InMemElement) -> Treatment {
         match element.vr() {
             VR::PN => Treatment::Empty,
+            VR::UI if names_a_kind(element.tag()) => Treatment::Keep,
             VR::UI => Treatment::RemapUid,
             VR::DA | VR::DT => self.date_treatment(),
             VR::TM if !self.options.retain_full_dates && !self.options.retain_modified_dates => {
@@ -142,6 +177,7 @@ impl Walk<'_> {
             _ if element.tag() == UNFORMATTED_TEXT_VALUE && !self.options.clean_graphics => {
                 Treatment::Dummy
             }
+            _ if CODES.contains(&element.tag()) => Treatment::Keep,
             VR::LO | VR::SH | VR::ST | VR::LT | VR::UT | VR::UC => Treatment::Clean,
             _ => Treatment::Keep,
         }
@@ -272,6 +308,12 @@ impl Walk<'_> {
         if cleaned == text {
             return Some(element);
         }
+        // Emptied by cleaning: a neutral word keeps attributes that must have a value valid.
+        let cleaned = if cleaned.trim().is_empty() {
+            "ANONYMIZED".to_string()
+        } else {
+            cleaned
+        };
         self.record(
             here,
             Category::Text,
@@ -420,10 +462,47 @@ fn with_dictionary_vr(element: InMemElement) -> InMemElement {
                 .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
                 .collect(),
         ),
+        VR::AT if numbers(4) => PrimitiveValue::Tags(
+            bytes
+                .chunks_exact(4)
+                .map(|b| {
+                    Tag(
+                        u16::from_le_bytes([b[0], b[1]]),
+                        u16::from_le_bytes([b[2], b[3]]),
+                    )
+                })
+                .collect(),
+        ),
         VR::OB | VR::OW => PrimitiveValue::U8(bytes.iter().copied().collect()),
+        VR::SQ => match un_sequence_items(&bytes) {
+            Some(items) => return sequence(tag, items),
+            None => return element,
+        },
         _ => return element,
     };
     DataElement::new(tag, vr, value)
+}
+
+/// The items of a sequence stored as UN, which PS3.5 6.2.2 says are encoded in implicit VR
+/// little endian whatever the file's own syntax. `None` when they cannot be read: the element
+/// then stays UN and is removed as unknown data.
+fn un_sequence_items(mut bytes: &[u8]) -> Option<Vec<InMemDicomObject>> {
+    use dicom_transfer_syntax_registry::{TransferSyntaxIndex, TransferSyntaxRegistry};
+    let implicit = TransferSyntaxRegistry.get("1.2.840.10008.1.2")?;
+    let mut items = Vec::new();
+    while !bytes.is_empty() {
+        let header = bytes.get(..8)?;
+        if header[..4] != [0xFE, 0xFF, 0x00, 0xE0] {
+            return None;
+        }
+        let length = u32::from_le_bytes([header[4], header[5], header[6], header[7]]) as usize;
+        let body = bytes.get(8..8 + length)?;
+        items.push(
+            InMemDicomObject::read_dataset_with_ts(std::io::Cursor::new(body), implicit).ok()?,
+        );
+        bytes = &bytes[8 + length..];
+    }
+    Some(items)
 }
 
 /// Overlays (60xx) and curves (50xx) are repeating groups: any even group in those ranges.

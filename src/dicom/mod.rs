@@ -73,8 +73,30 @@ fn malformed(reason: impl std::fmt::Display) -> Error {
 /// Parse a whole file. Files without file meta get one built from their data set, so the output is
 /// a proper Part 10 file whatever the input was.
 fn parse(bytes: &[u8]) -> Result<FileDicomObject<InMemDicomObject>, Error> {
+    parse_with(bytes, OpenFileOptions::new())
+}
+
+/// Everything before the pixel data: all analysis and verification need, without copying the
+/// bulk of the file once more.
+fn parse_header(bytes: &[u8]) -> Result<FileDicomObject<InMemDicomObject>, Error> {
+    parse_with(bytes, OpenFileOptions::new().read_until(PIXEL_DATA))
+}
+
+const PIXEL_DATA: Tag = Tag(0x7FE0, 0x0010);
+
+/// Whether the file holds pixel data, for a header parsed without it: its tag in either byte
+/// order. A chance match elsewhere only makes the burned-in text check stricter.
+fn has_pixel_data(bytes: &[u8]) -> bool {
+    memchr::memmem::find(bytes, &[0xE0, 0x7F, 0x10, 0x00]).is_some()
+        || memchr::memmem::find(bytes, &[0x7F, 0xE0, 0x00, 0x10]).is_some()
+}
+
+fn parse_with(
+    bytes: &[u8],
+    options: OpenFileOptions,
+) -> Result<FileDicomObject<InMemDicomObject>, Error> {
     refuse_what_the_reader_mishandles(bytes)?;
-    let options = |preamble| OpenFileOptions::new().read_preamble(preamble);
+    let options = |preamble| options.read_preamble(preamble);
     let after_magic = if bytes.get(128..132) == Some(b"DICM") {
         Some((ReadPreamble::Always, 132))
     } else if bytes.starts_with(b"DICM") {
@@ -88,7 +110,7 @@ fn parse(bytes: &[u8]) -> Result<FileDicomObject<InMemDicomObject>, Error> {
             .or_else(|error| past_meta(bytes, start).ok_or(error))
             .map_err(malformed);
     }
-    let syntax = bare_syntax(bytes).ok_or_else(|| Error::Unsupported("not a DICOM file".into()))?;
+    let syntax = bare_syntax(bytes).ok_or_else(|| malformed("no DICOM data set found"))?;
     let transfer_syntax = TransferSyntaxRegistry
         .get(syntax)
         .ok_or_else(|| malformed("unknown transfer syntax"))?;
@@ -105,9 +127,9 @@ fn parse(bytes: &[u8]) -> Result<FileDicomObject<InMemDicomObject>, Error> {
 /// top level is measured here; nested values are bounded by their sequence's length.
 fn refuse_what_the_reader_mishandles(bytes: &[u8]) -> Result<(), Error> {
     if memchr::memmem::find(bytes, b"UN\0\0\xFF\xFF\xFF\xFF").is_some() {
-        return Err(Error::Unsupported(
+        return Err(Error::Refused(
             "this DICOM file stores a sequence as UN with undefined length, which cannot be \
-             read safely yet"
+             read safely yet; it was not copied"
                 .into(),
         ));
     }
@@ -430,8 +452,10 @@ fn instance_uids(object: &InMemDicomObject, uids: &mut Vec<String>) {
 
 /// Why the pixels of this object may show a name, an ID or a date, if they may. Until the pixel
 /// stage reads them, such a file cannot be called clean.
-fn burned_in_risk(object: &InMemDicomObject) -> Option<String> {
-    object.get(Tag(0x7FE0, 0x0010))?;
+fn burned_in_risk(object: &InMemDicomObject, has_pixels: bool) -> Option<String> {
+    if !has_pixels {
+        return None;
+    }
     if text_of(object, Tag(0x0028, 0x0301)).as_deref() == Some("YES") {
         return Some("the header says text is burned into the pixels".into());
     }
@@ -519,7 +543,7 @@ fn deidentify(
 /// Everything in the header that identifies someone, as the patient profile would treat it
 /// (the strictest); the plan may keep some of it for a teaching case.
 pub fn analyze(document: &Document) -> Result<Findings, Error> {
-    let mut file = parse(&document.bytes)?;
+    let mut file = parse_header(&document.bytes)?;
     if is_dicomdir(&file) {
         return Ok(Findings::new(vec![finding(
             Category::Person,
@@ -529,7 +553,7 @@ pub fn analyze(document: &Document) -> Result<Findings, Error> {
         )]));
     }
     let known = known_identifiers(&file);
-    let risk = burned_in_risk(&file);
+    let risk = burned_in_risk(&file, has_pixel_data(&document.bytes));
     let changes = deidentify(
         &mut file,
         &DicomOptions::for_profile(crate::Profile::Patient),
@@ -703,17 +727,25 @@ pub fn apply(document: &Document, plan: &Plan) -> Result<Output, Error> {
     let changes = deidentify(&mut file, &plan.dicom, key);
     stamp(&mut file, &plan.dicom);
 
-    let object = file.into_inner();
-    let mut meta = FileMetaTableBuilder::new().transfer_syntax(transfer_syntax);
-    if object.get(Tag(0x0008, 0x0018)).is_none() {
-        let made_up = uid::remap(
-            key,
-            &format!("no SOP Instance UID in {}", document.source.display()),
-        );
-        meta = meta.media_storage_sop_instance_uid(made_up);
+    let mut object = file.into_inner();
+    let sop_instance = Tag(0x0008, 0x0018);
+    if object.get(sop_instance).is_none() {
+        // The file's identity in any archive; derived from its content so a second run gives
+        // the same one.
+        use sha2::Digest;
+        let content: String = sha2::Sha256::digest(&document.bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let made_up = uid::remap(key, &format!("content {content}"));
+        object.put(DataElement::new(
+            sop_instance,
+            VR::UI,
+            PrimitiveValue::from(made_up),
+        ));
     }
     let file = object
-        .with_meta(meta)
+        .with_meta(FileMetaTableBuilder::new().transfer_syntax(transfer_syntax))
         .map_err(|error| malformed(format!("cannot write the file meta information: {error}")))?;
     let mut bytes = Vec::with_capacity(document.bytes.len());
     file.write_all(&mut bytes)
@@ -748,7 +780,7 @@ fn summarize(changes: &[deid::Change]) -> Vec<Done> {
 /// overlays, any identifier of the original header, any original UID, or pixels that may show
 /// text.
 pub fn verify(output: &Output) -> Result<Findings, Error> {
-    let file = parse(&output.bytes)?;
+    let file = parse_header(&output.bytes)?;
     let mut items = Vec::new();
     leftovers(&file, "", &output.must_not_contain, &mut items);
     if text_of(&file, Tag(0x0012, 0x0062)).as_deref() != Some("YES") {
@@ -759,7 +791,7 @@ pub fn verify(output: &Output) -> Result<Findings, Error> {
             "the file does not say that the patient's identity was removed",
         ));
     }
-    if let Some(reason) = burned_in_risk(&file) {
+    if let Some(reason) = burned_in_risk(&file, has_pixel_data(&output.bytes)) {
         items.push(Finding {
             category: Category::Text,
             location: Location::attribute("(7FE0,0010) PixelData"),
