@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 use rayon::prelude::*;
 
 use crate::document::{
-    DicomOptions, Done, Error, FileReport, Findings, Format, Key, Plan, Profile,
+    Action, DicomOptions, Done, Error, FileReport, Finding, Findings, Format, Key, Plan, Profile,
 };
 
 /// One input file and the path its clean copy goes to.
@@ -260,6 +260,17 @@ fn scrub_file_unguarded(job: &Job, settings: &Settings) -> FileReport {
         report.format = Some(document.format);
         report.findings = crate::analyze(&document)?;
         let plan = settings.plan(document.format, &report.findings)?;
+        let unresolved: Vec<Finding> = plan
+            .findings
+            .items
+            .iter()
+            .filter(|finding| finding.action == Action::Unresolved)
+            .cloned()
+            .collect();
+        if !unresolved.is_empty() {
+            report.remaining = Findings::new(unresolved);
+            return Ok(());
+        }
         let output = crate::apply(&document, &plan)?;
         report.done = output.done.clone();
         let remaining = write_verified(&job.output, &output)?;

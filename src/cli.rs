@@ -190,15 +190,25 @@ fn print_problem(report: &FileReport) {
     if let Some(error) = &report.error {
         eprintln!("caviar: {input}: {error}");
     } else if !report.clean {
-        let left: Vec<String> = report
+        let unresolved: Vec<&str> = report
             .remaining
             .identifying()
-            .map(|f| f.location.to_string())
+            .filter(|f| f.action == caviar::Action::Unresolved)
+            .map(|f| f.explanation.as_str())
             .collect();
-        eprintln!(
-            "caviar: {input}: not clean after scrubbing, not written (still there: {})",
-            left.join(", ")
-        );
+        if unresolved.is_empty() {
+            let left: Vec<String> = report
+                .remaining
+                .identifying()
+                .map(|f| f.location.to_string())
+                .collect();
+            eprintln!(
+                "caviar: {input}: not clean after scrubbing, not written (still there: {})",
+                left.join(", ")
+            );
+        } else {
+            eprintln!("caviar: {input}: not written: {}", unresolved.join("; "));
+        }
     }
 }
 

@@ -154,6 +154,9 @@ impl fmt::Display for Location {
 pub enum Action {
     Remove,
     Keep,
+    /// Identifying, and nothing this version can do removes it (text burned into pixels, until
+    /// the pixel stage exists): the file cannot be made clean and is not written.
+    Unresolved,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -567,7 +567,7 @@ pub fn analyze(document: &Document) -> Result<Findings, Error> {
             value: String::new(),
             explanation: format!("text in the pixels may name the patient: {reason}"),
             confidence: 0.5,
-            action: Action::Remove,
+            action: Action::Unresolved,
         });
     }
     Ok(Findings { items, known })
@@ -800,7 +800,7 @@ pub fn verify(output: &Output) -> Result<Findings, Error> {
                 "text in the pixels may name the patient and has not been checked: {reason}"
             ),
             confidence: 0.5,
-            action: Action::Remove,
+            action: Action::Unresolved,
         });
     }
     Ok(Findings::new(items))
