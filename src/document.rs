@@ -305,11 +305,14 @@ pub struct DicomOptions {
     pub clean_structured_content: bool,
     /// Clean Graphics: keep overlays and graphic annotations once identifiers are taken out.
     pub clean_graphics: bool,
+    /// Not one of PS3.15's options: dates the profile would empty keep their year (`YYYY0101`),
+    /// for sharing where the year matters and the day would narrow down the visit.
+    pub keep_year_only: bool,
 }
 
 impl DicomOptions {
     /// The options' names on the command line, in the table's column order.
-    pub const NAMES: [&'static str; 10] = [
+    pub const NAMES: [&'static str; 11] = [
         "retain-safe-private",
         "retain-uids",
         "retain-device-identity",
@@ -320,6 +323,7 @@ impl DicomOptions {
         "clean-descriptors",
         "clean-structured-content",
         "clean-graphics",
+        "keep-year-only",
     ];
 
     /// Switch one option, by its name in [`DicomOptions::NAMES`].
@@ -335,6 +339,7 @@ impl DicomOptions {
             "clean-descriptors" => &mut self.clean_descriptors,
             "clean-structured-content" => &mut self.clean_structured_content,
             "clean-graphics" => &mut self.clean_graphics,
+            "keep-year-only" => &mut self.keep_year_only,
             other => return Err(format!("unknown DICOM option {other:?}")),
         };
         if name == "retain-safe-private" && on {
@@ -363,6 +368,7 @@ impl DicomOptions {
             clean_descriptors: true,
             clean_structured_content: false,
             clean_graphics: false,
+            keep_year_only: false,
         }
     }
 }

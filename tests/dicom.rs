@@ -99,7 +99,7 @@ fn identifying_values(object: &InMemDicomObject, values: &mut Vec<String>) {
         );
         let identifying = match element.vr() {
             VR::PN => true,
-            VR::UI => !text.starts_with("1.2.840.10008."),
+            VR::UI => !text.starts_with("1.2.840.10008.") && !names_a_kind(tag),
             _ => tag.group() % 2 == 1 && text_vr || LISTED.contains(&tag),
         };
         if identifying {
@@ -110,6 +110,17 @@ fn identifying_values(object: &InMemDicomObject, values: &mut Vec<String>) {
             );
         }
     }
+}
+
+/// UIDs of kinds of things (SOP classes, coding schemes), which vendors define under their own
+/// roots: they say nothing about a patient and are kept.
+fn names_a_kind(tag: Tag) -> bool {
+    use dicom_core::dictionary::{DataDictionary, DataDictionaryEntry};
+    dicom_dictionary_std::StandardDataDictionary
+        .by_tag(tag)
+        .is_some_and(|entry| {
+            entry.alias().ends_with("ClassUID") || entry.alias() == "CodingSchemeUID"
+        })
 }
 
 /// Text values of standard attributes that are neither names, UIDs nor listed identifiers.
@@ -358,4 +369,32 @@ fn a_bare_data_set_without_file_meta_comes_out_as_a_part_10_file() {
         let after = open(&bytes).unwrap();
         assert_eq!(pixel_data(&before), pixel_data(&after), "{name}");
     }
+}
+
+#[test]
+fn dates_keep_their_year_only_when_asked() {
+    let Some(corpus) = corpus() else { return };
+    let temp = tempfile::tempdir().unwrap();
+    let out = temp.path().join("out");
+    let run = Command::new(env!("CARGO_BIN_EXE_caviar"))
+        .arg("scrub")
+        .arg(corpus.join("pydicom/CT_small.dcm"))
+        .arg("--out")
+        .arg(&out)
+        .arg("--key-file")
+        .arg(temp.path().join("key"))
+        .args(["--with", "keep-year-only"])
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let after = open(&std::fs::read(out.join("CT_small.dcm")).unwrap()).unwrap();
+    assert_eq!(
+        uid(&after, Tag(0x0008, 0x0020)).as_deref(),
+        Some("20040101")
+    );
+    assert_eq!(uid(&after, Tag(0x0008, 0x0030)).as_deref(), Some(""));
 }

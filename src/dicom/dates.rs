@@ -55,6 +55,33 @@ pub(crate) fn shift_dt(value: &str, days: i32) -> Option<String> {
     })
 }
 
+/// The year of a DA or DT value as `YYYY0101`, valid as either, for sharing where the year is
+/// all that matters; the day and the time, which narrow down the visit, go. Each of several
+/// values is kept to its year; anything that does not start with a plausible year is `None`.
+pub(crate) fn year_only(value: &str) -> Option<String> {
+    value
+        .split('\\')
+        .map(|single| {
+            let single = single.trim_end_matches(['\0', ' ']);
+            if single.is_empty() {
+                return Some(String::new());
+            }
+            let year = single
+                .get(..4)
+                .filter(|y| y.bytes().all(|b| b.is_ascii_digit()))?;
+            let rest = &single[4..];
+            if !rest
+                .bytes()
+                .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'+' | b'-'))
+            {
+                return None;
+            }
+            in_range(year.parse().ok()?).then(|| format!("{year}0101"))
+        })
+        .collect::<Option<Vec<String>>>()
+        .map(|years| years.join("\\"))
+}
+
 /// Very old ages are rare enough to identify someone, so all ages from 90 up read the same
 /// (HIPAA Safe Harbor's rule). Only years can reach it: three digits of months, weeks or days are
 /// at most 83 years.
@@ -317,6 +344,22 @@ mod tests {
 
     fn date(value: &str) -> Date {
         parse_da(value).unwrap()
+    }
+
+    #[test]
+    fn year_only_keeps_the_year_of_dates_and_date_times() {
+        assert_eq!(year_only("19570614").as_deref(), Some("19570101"));
+        assert_eq!(
+            year_only("19570614123000.5+0200").as_deref(),
+            Some("19570101")
+        );
+        assert_eq!(
+            year_only("19570614\\19600101").as_deref(),
+            Some("19570101\\19600101")
+        );
+        assert_eq!(year_only("").as_deref(), Some(""));
+        assert_eq!(year_only("00010101"), None);
+        assert_eq!(year_only("unknown"), None);
     }
 
     #[test]

@@ -24,6 +24,23 @@ pub(super) struct Change {
     pub(super) what: &'static str,
 }
 
+/// Where an element sits, turned into words only when a change is recorded or a sequence
+/// entered: most elements are left alone, and naming each would cost a dictionary lookup.
+pub(super) struct Place<'a> {
+    parent: &'a str,
+    tag: Tag,
+}
+
+impl Place<'_> {
+    fn text(&self) -> String {
+        format!("{}{}", self.parent, describe(self.tag))
+    }
+
+    fn item(&self, index: usize) -> String {
+        format!("{}[{index}] > ", self.text())
+    }
+}
+
 /// What the walk needs to know about the patient and the run.
 pub(super) struct Walk<'a> {
     pub(super) options: &'a DicomOptions,
@@ -61,7 +78,7 @@ const CODES: [Tag; 3] = [
 /// UIDs that name a kind of thing (a SOP class, a coding scheme, a transfer syntax), not an
 /// instance: vendors define their own under their roots, and remapping them would change what a
 /// file or a code means without hiding anything about the patient.
-fn names_a_kind(tag: Tag) -> bool {
+pub(super) fn names_a_kind(tag: Tag) -> bool {
     StandardDataDictionary.by_tag(tag).is_some_and(|entry| {
         let name = entry.alias();
         name.ends_with("ClassUID")
@@ -98,7 +115,7 @@ impl Walk<'_> {
     fn element(&mut self, element: InMemElement, path: &str) -> Option<InMemElement> {
         let element = with_dictionary_vr(element);
         let tag = element.tag();
-        let here = format!("{path}{}", describe(tag));
+        let here = Place { parent: path, tag };
         if tag.group() % 2 == 1 {
             self.record(&here, Category::Unknown, &element, "removed private data");
             return None;
@@ -141,6 +158,12 @@ impl Walk<'_> {
         }
         let treatment = profile::treatment((tag.group(), tag.element()), self.options)
             .unwrap_or_else(|| self.unlisted(&element));
+        if self.options.keep_year_only
+            && matches!(element.vr(), VR::DA | VR::DT)
+            && matches!(treatment, Treatment::Empty | Treatment::Dummy)
+        {
+            return Some(self.year_kept(element, &here));
+        }
         match treatment {
             Treatment::Remove => {
                 let category = category_of(&element);
@@ -196,20 +219,20 @@ impl Walk<'_> {
 
     fn record(
         &mut self,
-        path: &str,
+        place: &Place,
         category: Category,
         element: &InMemElement,
         what: &'static str,
     ) {
         self.changes.push(Change {
-            path: path.to_string(),
+            path: place.text(),
             category,
             before: display(element),
             what,
         });
     }
 
-    fn emptied(&mut self, element: InMemElement, here: &str) -> InMemElement {
+    fn emptied(&mut self, element: InMemElement, here: &Place) -> InMemElement {
         let tag = element.tag();
         let vr = element.vr();
         if is_empty(&element) {
@@ -226,12 +249,12 @@ impl Walk<'_> {
     }
 
     /// A harmless value of the same kind, for attributes a viewer expects to find filled in.
-    fn dummy(&mut self, mut element: InMemElement, here: &str) -> InMemElement {
+    fn dummy(&mut self, mut element: InMemElement, here: &Place) -> InMemElement {
         let tag = element.tag();
         let vr = element.vr();
         if let Some(items) = element.items_mut() {
             for (index, item) in items.iter_mut().enumerate() {
-                self.data_set(item, &format!("{here}[{index}] > "));
+                self.data_set(item, &here.item(index));
             }
             return element;
         }
@@ -260,10 +283,10 @@ impl Walk<'_> {
         DataElement::new(tag, vr, value)
     }
 
-    fn kept(&mut self, mut element: InMemElement, here: &str) -> InMemElement {
+    fn kept(&mut self, mut element: InMemElement, here: &Place) -> InMemElement {
         if let Some(items) = element.items_mut() {
             for (index, item) in items.iter_mut().enumerate() {
-                self.data_set(item, &format!("{here}[{index}] > "));
+                self.data_set(item, &here.item(index));
             }
             return element;
         }
@@ -284,10 +307,10 @@ impl Walk<'_> {
 
     /// Keep a value once the identifiers are taken out: sequences are walked, text loses the
     /// patient's known identifiers, and binary data (which cannot be read) is removed.
-    fn cleaned(&mut self, mut element: InMemElement, here: &str) -> Option<InMemElement> {
+    fn cleaned(&mut self, mut element: InMemElement, here: &Place) -> Option<InMemElement> {
         if let Some(items) = element.items_mut() {
             for (index, item) in items.iter_mut().enumerate() {
-                self.data_set(item, &format!("{here}[{index}] > "));
+                self.data_set(item, &here.item(index));
             }
             return Some(element);
         }
@@ -325,7 +348,7 @@ impl Walk<'_> {
 
     /// UIDs are remapped whatever they were stored as: a UID in a value of unknown
     /// representation (UN) is read as text and written back as a proper UI.
-    fn remapped(&mut self, element: InMemElement, here: &str) -> InMemElement {
+    fn remapped(&mut self, element: InMemElement, here: &Place) -> InMemElement {
         if self.options.retain_uids {
             return element;
         }
@@ -374,7 +397,19 @@ impl Walk<'_> {
         )
     }
 
-    fn shifted(&mut self, element: InMemElement, here: &str) -> InMemElement {
+    fn year_kept(&mut self, element: InMemElement, here: &Place) -> InMemElement {
+        let value = element.to_str().map(|v| v.into_owned()).unwrap_or_default();
+        match dates::year_only(&value) {
+            Some(year) if year == value.trim_end_matches(['\0', ' ']) => element,
+            Some(year) => {
+                self.record(here, Category::Date, &element, "kept to its year");
+                DataElement::new(element.tag(), element.vr(), PrimitiveValue::from(year))
+            }
+            None => self.emptied(element, here),
+        }
+    }
+
+    fn shifted(&mut self, element: InMemElement, here: &Place) -> InMemElement {
         let tag = element.tag();
         let vr = element.vr();
         let Ok(value) = element.to_str() else {

@@ -437,6 +437,7 @@ fn instance_uids(object: &InMemDicomObject, uids: &mut Vec<String>) {
                 instance_uids(item, uids);
             }
         } else if element.vr() == VR::UI
+            && !deid::names_a_kind(element.tag())
             && let Ok(values) = element.to_multi_str()
         {
             for value in values.iter() {
@@ -695,7 +696,7 @@ fn stamp(object: &mut InMemDicomObject, options: &DicomOptions) {
     object.put(deid::sequence(Tag(0x0012, 0x0064), codes));
     let temporal = if options.retain_full_dates {
         "UNMODIFIED"
-    } else if options.retain_modified_dates {
+    } else if options.retain_modified_dates || options.keep_year_only {
         "MODIFIED"
     } else {
         "REMOVED"
