@@ -453,6 +453,15 @@ impl FileReport {
     }
 }
 
+/// A plain description of binary data for the user, never the bytes themselves.
+pub fn size(len: usize) -> String {
+    match len {
+        1 => "1 byte".into(),
+        0..10240 => format!("{len} bytes"),
+        _ => format!("{} kB", len / 1024),
+    }
+}
+
 /// Why an input could not be handled. Each message names the reason in words a user can act on;
 /// the caller adds the file name.
 #[derive(Debug, thiserror::Error)]

@@ -210,6 +210,120 @@ fn refuse_what_the_reader_mishandles(bytes: &[u8]) -> Result<(), Error> {
     Ok(())
 }
 
+/// The bytes of the top-level PixelData element of a Part 10 file whose data set is explicit VR
+/// little endian, found by stepping over every element before it (sequences of undefined length
+/// included). `None` for any other layout, or at the first thing that does not add up: the caller
+/// then takes the slower path that decodes everything.
+fn pixel_data_span(bytes: &[u8]) -> Option<std::ops::Range<usize>> {
+    let mut pos = if bytes.get(128..132) == Some(b"DICM") {
+        132
+    } else if bytes.starts_with(b"DICM") {
+        4
+    } else {
+        return None;
+    };
+    let mut syntax = String::new();
+    loop {
+        let group = u16::from_le_bytes([*bytes.get(pos)?, *bytes.get(pos + 1)?]);
+        let element = u16::from_le_bytes([*bytes.get(pos + 2)?, *bytes.get(pos + 3)?]);
+        if group != 0x0002
+            && matches!(
+                syntax.trim_end_matches(['\0', ' ']),
+                IMPLICIT_LE | EXPLICIT_BE | "1.2.840.10008.1.2.1.99" | ""
+            )
+        {
+            return None;
+        }
+        let end = skip_element(bytes, pos)?;
+        if (group, element) == (0x0002, 0x0010) {
+            syntax = String::from_utf8_lossy(bytes.get(pos + 8..end)?).into_owned();
+        }
+        if (group, element) == (0x7FE0, 0x0010) {
+            return Some(pos..end);
+        }
+        if group > 0x7FE0 {
+            return None;
+        }
+        pos = end;
+    }
+}
+
+/// Where an explicit VR little endian element starting at `pos` ends.
+fn skip_element(bytes: &[u8], pos: usize) -> Option<usize> {
+    let vr = bytes.get(pos + 4..pos + 6)?;
+    if !(vr[0].is_ascii_uppercase() && vr[1].is_ascii_uppercase()) {
+        return None;
+    }
+    let long = matches!(
+        vr,
+        b"OB"
+            | b"OD"
+            | b"OF"
+            | b"OL"
+            | b"OV"
+            | b"OW"
+            | b"SQ"
+            | b"SV"
+            | b"UC"
+            | b"UN"
+            | b"UR"
+            | b"UT"
+            | b"UV"
+    );
+    if !long {
+        let length = u16::from_le_bytes([*bytes.get(pos + 6)?, *bytes.get(pos + 7)?]);
+        let end = pos + 8 + usize::from(length);
+        return (end <= bytes.len()).then_some(end);
+    }
+    let length = u32::from_le_bytes(bytes.get(pos + 8..pos + 12)?.try_into().ok()?);
+    if length != u32::MAX {
+        let end = pos.checked_add(12)?.checked_add(length as usize)?;
+        return (end <= bytes.len()).then_some(end);
+    }
+    match vr {
+        b"SQ" | b"OB" | b"OW" => skip_items(bytes, pos + 12),
+        _ => None,
+    }
+}
+
+const ITEM: (u16, u16) = (0xFFFE, 0xE000);
+const ITEM_END: (u16, u16) = (0xFFFE, 0xE00D);
+const SEQUENCE_END: (u16, u16) = (0xFFFE, 0xE0DD);
+
+fn tag_at(bytes: &[u8], pos: usize) -> Option<(u16, u16)> {
+    Some((
+        u16::from_le_bytes([*bytes.get(pos)?, *bytes.get(pos + 1)?]),
+        u16::from_le_bytes([*bytes.get(pos + 2)?, *bytes.get(pos + 3)?]),
+    ))
+}
+
+/// Past the items of a sequence (or the fragments of encapsulated pixel data) of undefined
+/// length, up to and including its delimiter.
+fn skip_items(bytes: &[u8], mut pos: usize) -> Option<usize> {
+    loop {
+        let tag = tag_at(bytes, pos)?;
+        let length = u32::from_le_bytes(bytes.get(pos + 4..pos + 8)?.try_into().ok()?);
+        if tag == SEQUENCE_END {
+            return Some(pos + 8);
+        }
+        if tag != ITEM {
+            return None;
+        }
+        pos += 8;
+        if length != u32::MAX {
+            pos = pos.checked_add(length as usize)?;
+            if pos > bytes.len() {
+                return None;
+            }
+            continue;
+        }
+        while tag_at(bytes, pos)? != ITEM_END {
+            pos = skip_element(bytes, pos)?;
+        }
+        pos += 8;
+    }
+}
+
 /// Read the data set of a file whose file meta group dicom-object refuses (no group length, no
 /// transfer syntax, odd values): the group is stepped over element by element, and the data set
 /// read with the syntax the group names, or the one its first element shows.
@@ -705,7 +819,14 @@ fn stamp(object: &mut InMemDicomObject, options: &DicomOptions) {
 }
 
 pub fn apply(document: &Document, plan: &Plan) -> Result<Output, Error> {
-    let mut file = parse(&document.bytes)?;
+    // Where the file is explicit VR little endian (nearly all are, compressed ones included), the
+    // header alone is parsed and rewritten and the pixel data element is appended exactly as it
+    // was read: bit for bit by construction, and without decoding the bulk of the file.
+    let pixels = pixel_data_span(&document.bytes);
+    let mut file = match pixels {
+        Some(_) => parse_header(&document.bytes)?,
+        None => parse(&document.bytes)?,
+    };
     if is_dicomdir(&file) {
         return Err(Error::NotCopied(DICOMDIR_REASON.into()));
     }
@@ -751,11 +872,21 @@ pub fn apply(document: &Document, plan: &Plan) -> Result<Output, Error> {
     let mut bytes = Vec::with_capacity(document.bytes.len());
     file.write_all(&mut bytes)
         .map_err(|error| Error::Refused(format!("cannot write the cleaned DICOM: {error}")))?;
+    let mut done = summarize(&changes);
+    if let Some(span) = pixels {
+        if span.end < document.bytes.len() {
+            done.push(Done::removed(format!(
+                "removed {} after the pixel data (padding or signatures)",
+                crate::document::size(document.bytes.len() - span.end)
+            )));
+        }
+        bytes.extend_from_slice(&document.bytes[span]);
+    }
 
     Ok(Output {
         format: Format::Dicom,
         bytes,
-        done: summarize(&changes),
+        done,
         must_not_contain,
     })
 }

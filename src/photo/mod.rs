@@ -15,6 +15,7 @@ mod tiff;
 mod webp;
 mod xmp;
 
+use crate::document::size;
 use crate::document::{
     Action, Category, Document, Error, Finding, Findings, Format, Location, Output, Plan,
 };
@@ -198,15 +199,6 @@ fn text(bytes: &[u8]) -> String {
     match std::str::from_utf8(bytes) {
         Ok(s) => s.to_string(),
         Err(_) => bytes.iter().map(|&b| b as char).collect(),
-    }
-}
-
-/// A plain description of binary data for the user, never the bytes themselves.
-fn size(len: usize) -> String {
-    match len {
-        1 => "1 byte".into(),
-        0..10240 => format!("{len} bytes"),
-        _ => format!("{} kB", len / 1024),
     }
 }
 
