@@ -167,22 +167,7 @@ fn refuse_what_the_reader_mishandles(bytes: &[u8]) -> Result<(), Error> {
             }
             break;
         }
-        let long = matches!(
-            vr,
-            b"OB"
-                | b"OD"
-                | b"OF"
-                | b"OL"
-                | b"OV"
-                | b"OW"
-                | b"SQ"
-                | b"SV"
-                | b"UC"
-                | b"UN"
-                | b"UR"
-                | b"UT"
-                | b"UV"
-        );
+        let long = has_long_length(vr);
         let (length, header_len) = if long {
             match bytes.get(pos + 8..pos + 12) {
                 Some(l) => (u32::from_le_bytes([l[0], l[1], l[2], l[3]]), 12),
@@ -248,13 +233,9 @@ fn pixel_data_span(bytes: &[u8]) -> Option<std::ops::Range<usize>> {
     }
 }
 
-/// Where an explicit VR little endian element starting at `pos` ends.
-fn skip_element(bytes: &[u8], pos: usize) -> Option<usize> {
-    let vr = bytes.get(pos + 4..pos + 6)?;
-    if !(vr[0].is_ascii_uppercase() && vr[1].is_ascii_uppercase()) {
-        return None;
-    }
-    let long = matches!(
+/// The value representations whose explicit-VR header has a 4-byte length (PS3.5 7.1.2).
+fn has_long_length(vr: &[u8]) -> bool {
+    matches!(
         vr,
         b"OB"
             | b"OD"
@@ -269,7 +250,16 @@ fn skip_element(bytes: &[u8], pos: usize) -> Option<usize> {
             | b"UR"
             | b"UT"
             | b"UV"
-    );
+    )
+}
+
+/// Where an explicit VR little endian element starting at `pos` ends.
+fn skip_element(bytes: &[u8], pos: usize) -> Option<usize> {
+    let vr = bytes.get(pos + 4..pos + 6)?;
+    if !(vr[0].is_ascii_uppercase() && vr[1].is_ascii_uppercase()) {
+        return None;
+    }
+    let long = has_long_length(vr);
     if !long {
         let length = u16::from_le_bytes([*bytes.get(pos + 6)?, *bytes.get(pos + 7)?]);
         let end = pos + 8 + usize::from(length);
@@ -333,10 +323,7 @@ fn past_meta(bytes: &[u8], start: usize) -> Option<FileDicomObject<InMemDicomObj
     while bytes.get(pos..pos + 2)? == [0x02, 0x00] {
         let element = u16::from_le_bytes([*bytes.get(pos + 2)?, *bytes.get(pos + 3)?]);
         let vr = bytes.get(pos + 4..pos + 6)?;
-        let long = matches!(
-            vr,
-            b"OB" | b"OW" | b"OF" | b"SQ" | b"UT" | b"UN" | b"UC" | b"UR"
-        );
+        let long = has_long_length(vr);
         let (length, header) = if long {
             let length = bytes.get(pos + 8..pos + 12)?;
             (u32::from_le_bytes(length.try_into().ok()?) as usize, 12)
