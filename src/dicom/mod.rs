@@ -95,6 +95,8 @@ fn parse_with(
     bytes: &[u8],
     options: OpenFileOptions,
 ) -> Result<FileDicomObject<InMemDicomObject>, Error> {
+    let without_private_un = cut_private_un_sequences(bytes);
+    let bytes: &[u8] = without_private_un.as_deref().unwrap_or(bytes);
     refuse_what_the_reader_mishandles(bytes)?;
     let options = |preamble| options.read_preamble(preamble);
     let after_magic = if bytes.get(128..132) == Some(b"DICM") {
@@ -119,6 +121,80 @@ fn parse_with(
     data_set
         .with_meta(FileMetaTableBuilder::new().transfer_syntax(syntax))
         .map_err(|error| malformed(format!("cannot build the file meta information: {error}")))
+}
+
+/// The bytes without the top-level private elements stored as UN with undefined length, which
+/// dicom-object cannot read (see below) and which would be removed anyway as private data;
+/// `None` when there are none. Their extent is found by stepping over their items, which PS3.5
+/// 6.2.2 says are encoded in implicit VR little endian.
+fn cut_private_un_sequences(bytes: &[u8]) -> Option<Vec<u8>> {
+    memchr::memmem::find(bytes, b"UN\0\0\xFF\xFF\xFF\xFF")?;
+    let mut pos = if bytes.get(128..132) == Some(b"DICM") {
+        132
+    } else if bytes.starts_with(b"DICM") {
+        4
+    } else {
+        return None;
+    };
+    let mut cuts = Vec::new();
+    while pos < bytes.len() {
+        let (group, _) = tag_at(bytes, pos)?;
+        let undefined_un = bytes.get(pos + 4..pos + 12) == Some(b"UN\0\0\xFF\xFF\xFF\xFF");
+        let end = if undefined_un {
+            skip_implicit_items(bytes, pos + 12)?
+        } else {
+            skip_element(bytes, pos)?
+        };
+        if undefined_un && group % 2 == 1 {
+            cuts.push(pos..end);
+        }
+        pos = end;
+    }
+    if cuts.is_empty() {
+        return None;
+    }
+    let mut kept = Vec::with_capacity(bytes.len());
+    let mut from = 0;
+    for cut in cuts {
+        kept.extend_from_slice(&bytes[from..cut.start]);
+        from = cut.end;
+    }
+    kept.extend_from_slice(&bytes[from..]);
+    Some(kept)
+}
+
+/// Past the items of a sequence of undefined length encoded in implicit VR little endian, up to
+/// and including its delimiter; nested sequences of undefined length are stepped over the same
+/// way (in implicit VR an undefined length can only be a sequence).
+fn skip_implicit_items(bytes: &[u8], mut pos: usize) -> Option<usize> {
+    loop {
+        let tag = tag_at(bytes, pos)?;
+        let length = u32::from_le_bytes(bytes.get(pos + 4..pos + 8)?.try_into().ok()?);
+        pos += 8;
+        if tag == SEQUENCE_END {
+            return Some(pos);
+        }
+        if tag != ITEM {
+            return None;
+        }
+        if length != u32::MAX {
+            pos = pos.checked_add(length as usize)?;
+            continue;
+        }
+        loop {
+            let inner = tag_at(bytes, pos)?;
+            let length = u32::from_le_bytes(bytes.get(pos + 4..pos + 8)?.try_into().ok()?);
+            pos += 8;
+            if inner == ITEM_END {
+                break;
+            }
+            pos = if length == u32::MAX {
+                skip_implicit_items(bytes, pos)?
+            } else {
+                pos.checked_add(length as usize)?
+            };
+        }
+    }
 }
 
 /// dicom-object reserves memory for a value's declared length before reading it. A sequence stored
