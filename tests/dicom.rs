@@ -398,3 +398,18 @@ fn dates_keep_their_year_only_when_asked() {
     );
     assert_eq!(uid(&after, Tag(0x0008, 0x0030)).as_deref(), Some(""));
 }
+
+#[test]
+fn a_private_sequence_stored_as_un_of_undefined_length_is_cut_not_refused() {
+    let Some(corpus) = corpus() else { return };
+    let temp = tempfile::tempdir().unwrap();
+    let out = temp.path().join("out");
+    let input = corpus.join("pydicom/UN_sequence.dcm");
+    let report = scrub(&input, &out, &temp.path().join("key"), "patient");
+    assert_eq!(report["reports"][0]["clean"], true, "{report}");
+    let after = open(&std::fs::read(out.join("UN_sequence.dcm")).unwrap()).unwrap();
+    let mut problems = Vec::new();
+    structural_leftovers(&after, &mut problems);
+    assert!(problems.is_empty(), "{problems:?}");
+    assert!(after.iter().all(|e| e.tag().group() != 0x4453));
+}
