@@ -97,7 +97,7 @@ fn parse_with(
 ) -> Result<FileDicomObject<InMemDicomObject>, Error> {
     let without_private_un = cut_private_un_sequences(bytes);
     let bytes: &[u8] = without_private_un.as_deref().unwrap_or(bytes);
-    refuse_what_the_reader_mishandles(bytes)?;
+    let layout = refuse_what_the_reader_mishandles(bytes)?;
     let options = |preamble| options.read_preamble(preamble);
     let after_magic = if bytes.get(128..132) == Some(b"DICM") {
         Some((ReadPreamble::Always, 132))
@@ -107,6 +107,11 @@ fn parse_with(
         None
     };
     if let Some((preamble, start)) = after_magic {
+        if let Layout::ImplicitUnderExplicit = layout {
+            return past_meta(bytes, start).ok_or_else(|| {
+                malformed("the file says its values are explicitly typed, but its data set is not")
+            });
+        }
         return options(preamble)
             .from_reader(Cursor::new(bytes))
             .or_else(|error| past_meta(bytes, start).ok_or(error))
@@ -197,11 +202,18 @@ fn skip_implicit_items(bytes: &[u8], mut pos: usize) -> Option<usize> {
     }
 }
 
+/// How the data set is laid out compared with what the file meta says.
+enum Layout {
+    AsDeclared,
+    /// Declared explicit VR, written implicit (some old converters): read as it is written.
+    ImplicitUnderExplicit,
+}
+
 /// dicom-object reserves memory for a value's declared length before reading it. A sequence stored
 /// as UN with undefined length makes it reserve 4 GB (seconds of work, then an error); a value
 /// claiming more bytes than the file holds does the same. Both are refused up front. Only the
 /// top level is measured here; nested values are bounded by their sequence's length.
-fn refuse_what_the_reader_mishandles(bytes: &[u8]) -> Result<(), Error> {
+fn refuse_what_the_reader_mishandles(bytes: &[u8]) -> Result<Layout, Error> {
     if memchr::memmem::find(bytes, b"UN\0\0\xFF\xFF\xFF\xFF").is_some() {
         return Err(Error::Refused(
             "this DICOM file stores a sequence as UN with undefined length, which cannot be \
@@ -216,7 +228,7 @@ fn refuse_what_the_reader_mishandles(bytes: &[u8]) -> Result<(), Error> {
     } else if bare_syntax(bytes) == Some(EXPLICIT_LE) {
         0
     } else {
-        return Ok(());
+        return Ok(Layout::AsDeclared);
     };
     let mut pos = start;
     let mut syntax = String::new();
@@ -237,9 +249,7 @@ fn refuse_what_the_reader_mishandles(bytes: &[u8]) -> Result<(), Error> {
         let vr = &header[4..6];
         if !(vr[0].is_ascii_uppercase() && vr[1].is_ascii_uppercase()) {
             if start > 0 && group != 0x0002 {
-                return Err(malformed(
-                    "the file says its values are explicitly typed, but its data set is not",
-                ));
+                return Ok(Layout::ImplicitUnderExplicit);
             }
             break;
         }
@@ -268,7 +278,7 @@ fn refuse_what_the_reader_mishandles(bytes: &[u8]) -> Result<(), Error> {
         }
         pos = end;
     }
-    Ok(())
+    Ok(Layout::AsDeclared)
 }
 
 /// The bytes of the top-level PixelData element of a Part 10 file whose data set is explicit VR
@@ -420,19 +430,22 @@ fn past_meta(bytes: &[u8], start: usize) -> Option<FileDicomObject<InMemDicomObj
     let rest = &bytes[pos..];
     // A meta group this broken may also name the wrong syntax: when the data set plainly shows
     // whether its value representations are written out, that wins.
+    // The file is written back in the syntax it names, which its pixel data is encoded in.
     let seen = bare_syntax(rest);
-    let syntax = match (named_syntax, seen) {
+    let named = named_syntax.filter(|uid| TransferSyntaxRegistry.get(uid).is_some());
+    let reading = match (&named, seen) {
         (Some(named), Some(seen)) if (named == IMPLICIT_LE) != (seen == IMPLICIT_LE) => {
             seen.to_string()
         }
-        (Some(named), _) if TransferSyntaxRegistry.get(&named).is_some() => named,
-        (_, seen) => seen?.to_string(),
+        (Some(named), _) => named.clone(),
+        (None, seen) => seen?.to_string(),
     };
-    let transfer_syntax = TransferSyntaxRegistry.get(&syntax)?;
+    let writing = named.unwrap_or_else(|| reading.clone());
+    let transfer_syntax = TransferSyntaxRegistry.get(&reading)?;
     let data_set =
         InMemDicomObject::read_dataset_with_ts(Cursor::new(rest), transfer_syntax).ok()?;
     data_set
-        .with_meta(FileMetaTableBuilder::new().transfer_syntax(syntax))
+        .with_meta(FileMetaTableBuilder::new().transfer_syntax(writing))
         .ok()
 }
 
