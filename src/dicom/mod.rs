@@ -751,6 +751,14 @@ pub fn analyze(document: &Document) -> Result<Findings, Error> {
         &Key::for_analysis(),
     );
     let mut items = findings_of(changes);
+    if let Some(without) = cut_private_un_sequences(&document.bytes) {
+        items.push(finding(
+            Category::Unknown,
+            "private sequences stored as UN".into(),
+            crate::document::size(document.bytes.len() - without.len()),
+            explain(Category::Unknown),
+        ));
+    }
     if let Some(reason) = risk {
         items.push(Finding {
             category: Category::Text,
@@ -925,7 +933,28 @@ pub fn apply(document: &Document, plan: &Plan) -> Result<Output, Error> {
     let changes = deidentify(&mut file, &plan.dicom, key);
     stamp(&mut file, &plan.dicom);
 
+    let declared_class = file
+        .meta()
+        .media_storage_sop_class_uid()
+        .trim_end_matches(['\0', ' '])
+        .to_string();
     let mut object = file.into_inner();
+    let sop_class = Tag(0x0008, 0x0016);
+    if text_of(&object, sop_class).is_none() {
+        // The file meta says what the object is when the data set forgot to; without either,
+        // no valid copy can be written.
+        if declared_class.is_empty() {
+            return Err(malformed(
+                "no SOP Class UID: the file does not say what kind of object it is, so no valid \
+                 copy can be written",
+            ));
+        }
+        object.put(DataElement::new(
+            sop_class,
+            VR::UI,
+            PrimitiveValue::from(declared_class),
+        ));
+    }
     let sop_instance = Tag(0x0008, 0x0018);
     if object.get(sop_instance).is_none() {
         // The file's identity in any archive; derived from its content so a second run gives
