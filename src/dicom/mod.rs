@@ -939,20 +939,10 @@ pub fn apply(document: &Document, plan: &Plan) -> Result<Output, Error> {
         .trim_end_matches(['\0', ' '])
         .to_string();
     let mut object = file.into_inner();
-    let sop_class = Tag(0x0008, 0x0016);
-    if text_of(&object, sop_class).is_none() {
-        // The file meta says what the object is when the data set forgot to; without either,
-        // no valid copy can be written.
-        if declared_class.is_empty() {
-            return Err(malformed(
-                "no SOP Class UID: the file does not say what kind of object it is, so no valid \
-                 copy can be written",
-            ));
-        }
-        object.put(DataElement::new(
-            sop_class,
-            VR::UI,
-            PrimitiveValue::from(declared_class),
+    if declared_class.is_empty() && text_of(&object, Tag(0x0008, 0x0016)).is_none() {
+        return Err(malformed(
+            "no SOP Class UID: the file does not say what kind of object it is, so no valid copy \
+             can be written",
         ));
     }
     let sop_instance = Tag(0x0008, 0x0018);
@@ -971,8 +961,13 @@ pub fn apply(document: &Document, plan: &Plan) -> Result<Output, Error> {
             PrimitiveValue::from(made_up),
         ));
     }
+    let mut meta = FileMetaTableBuilder::new().transfer_syntax(transfer_syntax);
+    if !declared_class.is_empty() {
+        // The data set's own SOP Class UID, when it has one, takes precedence in `with_meta`.
+        meta = meta.media_storage_sop_class_uid(declared_class);
+    }
     let file = object
-        .with_meta(FileMetaTableBuilder::new().transfer_syntax(transfer_syntax))
+        .with_meta(meta)
         .map_err(|error| malformed(format!("cannot write the file meta information: {error}")))?;
     let mut bytes = Vec::with_capacity(document.bytes.len());
     file.write_all(&mut bytes)
