@@ -406,6 +406,7 @@ fn skip_items(bytes: &[u8], mut pos: usize) -> Option<usize> {
 fn past_meta(bytes: &[u8], start: usize) -> Option<FileDicomObject<InMemDicomObject>> {
     let mut pos = start;
     let mut named_syntax = None;
+    let mut declared_class = String::new();
     while bytes.get(pos..pos + 2)? == [0x02, 0x00] {
         let element = u16::from_le_bytes([*bytes.get(pos + 2)?, *bytes.get(pos + 3)?]);
         let vr = bytes.get(pos + 4..pos + 6)?;
@@ -418,12 +419,15 @@ fn past_meta(bytes: &[u8], start: usize) -> Option<FileDicomObject<InMemDicomObj
             (usize::from(u16::from_le_bytes(length.try_into().ok()?)), 8)
         };
         let value = bytes.get(pos + header..pos + header + length)?;
-        if element == 0x0010 {
-            named_syntax = Some(
-                String::from_utf8_lossy(value)
-                    .trim_end_matches(['\0', ' '])
-                    .to_string(),
-            );
+        let text = || {
+            String::from_utf8_lossy(value)
+                .trim_end_matches(['\0', ' '])
+                .to_string()
+        };
+        match element {
+            0x0002 => declared_class = text(),
+            0x0010 => named_syntax = Some(text()),
+            _ => {}
         }
         pos += header + length;
     }
@@ -444,9 +448,11 @@ fn past_meta(bytes: &[u8], start: usize) -> Option<FileDicomObject<InMemDicomObj
     let transfer_syntax = TransferSyntaxRegistry.get(&reading)?;
     let data_set =
         InMemDicomObject::read_dataset_with_ts(Cursor::new(rest), transfer_syntax).ok()?;
-    data_set
-        .with_meta(FileMetaTableBuilder::new().transfer_syntax(writing))
-        .ok()
+    let mut meta = FileMetaTableBuilder::new().transfer_syntax(writing);
+    if !declared_class.is_empty() {
+        meta = meta.media_storage_sop_class_uid(declared_class);
+    }
+    data_set.with_meta(meta).ok()
 }
 
 fn is_dicomdir(file: &FileDicomObject<InMemDicomObject>) -> bool {
