@@ -95,9 +95,14 @@ fn parse_with(
     bytes: &[u8],
     options: OpenFileOptions,
 ) -> Result<FileDicomObject<InMemDicomObject>, Error> {
-    let without_private_un = cut_private_un_sequences(bytes);
+    let undefined_un = has_undefined_un(bytes);
+    let without_private_un = undefined_un
+        .then(|| cut_private_un_sequences(bytes))
+        .flatten();
     let bytes: &[u8] = without_private_un.as_deref().unwrap_or(bytes);
-    let layout = refuse_what_the_reader_mishandles(bytes)?;
+    let still_undefined_un =
+        undefined_un && (without_private_un.is_none() || has_undefined_un(bytes));
+    let layout = refuse_what_the_reader_mishandles(bytes, still_undefined_un)?;
     let options = |preamble| options.read_preamble(preamble);
     let after_magic = if bytes.get(128..132) == Some(b"DICM") {
         Some((ReadPreamble::Always, 132))
@@ -128,12 +133,16 @@ fn parse_with(
         .map_err(|error| malformed(format!("cannot build the file meta information: {error}")))
 }
 
+/// Whether an element of VR UN with undefined length is written anywhere in explicit VR.
+fn has_undefined_un(bytes: &[u8]) -> bool {
+    memchr::memmem::find(bytes, b"UN\0\0\xFF\xFF\xFF\xFF").is_some()
+}
+
 /// The bytes without the top-level private elements stored as UN with undefined length, which
 /// dicom-object cannot read (see below) and which would be removed anyway as private data;
 /// `None` when there are none. Their extent is found by stepping over their items, which PS3.5
 /// 6.2.2 says are encoded in implicit VR little endian.
 fn cut_private_un_sequences(bytes: &[u8]) -> Option<Vec<u8>> {
-    memchr::memmem::find(bytes, b"UN\0\0\xFF\xFF\xFF\xFF")?;
     let mut pos = if bytes.get(128..132) == Some(b"DICM") {
         132
     } else if bytes.starts_with(b"DICM") {
@@ -213,8 +222,8 @@ enum Layout {
 /// as UN with undefined length makes it reserve 4 GB (seconds of work, then an error); a value
 /// claiming more bytes than the file holds does the same. Both are refused up front. Only the
 /// top level is measured here; nested values are bounded by their sequence's length.
-fn refuse_what_the_reader_mishandles(bytes: &[u8]) -> Result<Layout, Error> {
-    if memchr::memmem::find(bytes, b"UN\0\0\xFF\xFF\xFF\xFF").is_some() {
+fn refuse_what_the_reader_mishandles(bytes: &[u8], undefined_un: bool) -> Result<Layout, Error> {
+    if undefined_un {
         return Err(Error::Refused(
             "this DICOM file stores a sequence as UN with undefined length, which cannot be \
              read safely yet; it was not copied"
@@ -649,29 +658,23 @@ fn instance_uids(object: &InMemDicomObject, uids: &mut Vec<String>) {
 
 /// Why the pixels of this object may show a name, an ID or a date, if they may. Until the pixel
 /// stage reads them, such a file cannot be called clean.
-fn burned_in_risk(object: &InMemDicomObject, has_pixels: bool) -> Option<String> {
-    if !has_pixels {
-        return None;
-    }
-    if text_of(object, Tag(0x0028, 0x0301)).as_deref() == Some("YES") {
-        return Some("the header says text is burned into the pixels".into());
-    }
+fn burned_in_risk(object: &InMemDicomObject, bytes: &[u8]) -> Option<String> {
     let modality = text_of(object, Tag(0x0008, 0x0060)).unwrap_or_default();
-    if matches!(
+    let class = text_of(object, Tag(0x0008, 0x0016)).unwrap_or_default();
+    let reason = if text_of(object, Tag(0x0028, 0x0301)).as_deref() == Some("YES") {
+        "the header says text is burned into the pixels".to_string()
+    } else if matches!(
         modality.as_str(),
         "US" | "OT" | "SC" | "XC" | "ES" | "GM" | "SM" | "DOC" | "IVUS"
     ) {
-        return Some(format!(
-            "{modality} images often show the patient's name and dates in the pixels"
-        ));
-    }
-    let class = text_of(object, Tag(0x0008, 0x0016)).unwrap_or_default();
-    if class.starts_with("1.2.840.10008.5.1.4.1.1.7") {
-        return Some(
-            "secondary captures are screenshots and often show names in the pixels".into(),
-        );
-    }
-    None
+        format!("{modality} images often show the patient's name and dates in the pixels")
+    } else if class.starts_with("1.2.840.10008.5.1.4.1.1.7") {
+        "secondary captures are screenshots and often show names in the pixels".to_string()
+    } else {
+        return None;
+    };
+    // Searched last: most files are not at risk, and this reads the whole file.
+    has_pixel_data(bytes).then_some(reason)
 }
 
 fn finding(category: Category, path: String, value: String, explanation: &str) -> Finding {
@@ -750,7 +753,7 @@ pub fn analyze(document: &Document) -> Result<Findings, Error> {
         )]));
     }
     let known = known_identifiers(&file);
-    let risk = burned_in_risk(&file, has_pixel_data(&document.bytes));
+    let risk = burned_in_risk(&file, &document.bytes);
     let changes = deidentify(
         &mut file,
         &DicomOptions::for_profile(crate::Profile::Patient),
@@ -1029,7 +1032,7 @@ pub fn verify(output: &Output) -> Result<Findings, Error> {
             "the file does not say that the patient's identity was removed",
         ));
     }
-    if let Some(reason) = burned_in_risk(&file, has_pixel_data(&output.bytes)) {
+    if let Some(reason) = burned_in_risk(&file, &output.bytes) {
         items.push(Finding {
             category: Category::Text,
             location: Location::attribute("(7FE0,0010) PixelData"),
