@@ -201,10 +201,7 @@ impl Settings {
 
     fn plan(&self, format: Format, findings: &Findings) -> Result<Plan, Error> {
         Ok(match format {
-            Format::Dicom => Plan {
-                dicom: self.dicom,
-                ..Plan::with_profile(findings, self.profile, self.key()?)
-            },
+            Format::Dicom => Plan::for_dicom(findings, self.profile, self.dicom, self.key()?),
             _ => Plan::default_for(findings),
         })
     }

@@ -220,7 +220,7 @@ pub struct Plan {
 
 impl Plan {
     /// The patient profile, the strictest, with no key: enough for photos; DICOM needs a key
-    /// (see [`Plan::with_profile`]).
+    /// (see [`Plan::for_dicom`]).
     pub fn default_for(findings: &Findings) -> Plan {
         Plan {
             findings: findings.clone(),
@@ -230,10 +230,11 @@ impl Plan {
         }
     }
 
-    pub fn with_profile(findings: &Findings, profile: Profile, key: Key) -> Plan {
+    /// A DICOM plan: the profile's options as the user adjusted them, and the key.
+    pub fn for_dicom(findings: &Findings, profile: Profile, dicom: DicomOptions, key: Key) -> Plan {
         Plan {
             profile,
-            dicom: DicomOptions::for_profile(profile),
+            dicom,
             key: Some(key),
             ..Plan::default_for(findings)
         }

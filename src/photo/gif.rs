@@ -508,13 +508,6 @@ mod tests {
 
     #[test]
     fn finds_comments_text_unknown_blocks_and_trailing_data() {
-        let summary: Vec<(Category, String, String)> = findings(&loaded(false))
-            .into_iter()
-            .map(|f| {
-                let field = crate::photo::testing::field(&f).to_string();
-                (f.category, field, f.value)
-            })
-            .collect();
         let expected = [
             (Category::Text, "comment", "Jane's scan"),
             (
@@ -527,11 +520,7 @@ mod tests {
             (Category::Unknown, "extension block 0x99", "3 bytes"),
             (Category::Unknown, "data after the end", "15 bytes"),
         ];
-        let expected: Vec<_> = expected
-            .iter()
-            .map(|(c, f, v)| (*c, f.to_string(), v.to_string()))
-            .collect();
-        assert_eq!(summary, expected);
+        crate::photo::testing::assert_findings(&findings(&loaded(false)), &expected);
     }
 
     #[test]

@@ -215,6 +215,18 @@ mod testing {
         }
     }
 
+    /// Findings as (category, field, value), compared with what a test expects, in order.
+    pub(super) fn assert_findings(
+        findings: &[crate::document::Finding],
+        expected: &[(crate::document::Category, &str, &str)],
+    ) {
+        let found: Vec<_> = findings
+            .iter()
+            .map(|f| (f.category, field(f), f.value.as_str()))
+            .collect();
+        assert_eq!(found, expected);
+    }
+
     /// The smallest bytes that pass for an ICC profile, ending in a recognisable tail.
     pub(super) fn icc_profile() -> Vec<u8> {
         let mut profile = vec![0u8; 128];

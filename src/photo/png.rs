@@ -636,13 +636,6 @@ mod tests {
     #[test]
     fn finds_text_time_profile_unknown_chunks_and_trailing_data() {
         let found = findings(&loaded());
-        let summary: Vec<(Category, String, String)> = found
-            .iter()
-            .map(|f| {
-                let field = crate::photo::testing::field(f).to_string();
-                (f.category, field, f.value.clone())
-            })
-            .collect();
         let expected = [
             (
                 Category::ColourProfile,
@@ -657,11 +650,7 @@ mod tests {
             (Category::Device, "Software", "PhoneEditor 2.1"),
             (Category::Unknown, "data after the end", "15 bytes"),
         ];
-        let expected: Vec<_> = expected
-            .iter()
-            .map(|(c, f, v)| (*c, f.to_string(), v.to_string()))
-            .collect();
-        assert_eq!(summary, expected);
+        crate::photo::testing::assert_findings(&found, &expected);
         assert!(found.iter().all(|f| !f.explanation.is_empty()));
     }
 
