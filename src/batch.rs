@@ -10,9 +10,13 @@ use std::sync::OnceLock;
 
 use rayon::prelude::*;
 
+use serde::Serialize;
+
 use crate::document::{
-    Action, DicomOptions, Done, Error, FileReport, Finding, Findings, Format, Key, Plan, Profile,
+    Action, DicomOptions, Done, Error, FileReport, Finding, Findings, Format, Key, KnownIdentifier,
+    Plan, Profile,
 };
+use crate::text;
 
 /// One input file and the path its clean copy goes to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -160,6 +164,120 @@ pub fn plan_jobs(inputs: &[PathBuf], out: &Path) -> Result<Jobs, String> {
         }
     }
     Ok(planned)
+}
+
+/// A caption to redact beside the files, read and checked before any file is scrubbed so that a
+/// wrong path fails at once.
+#[derive(Debug)]
+pub struct CaptionJob {
+    pub input: PathBuf,
+    pub output: PathBuf,
+    text: String,
+}
+
+/// Plans the caption's output (`OUT/<its file name>`) and takes the caption out of the file jobs
+/// when it sits in an input folder.
+pub fn plan_caption(path: &Path, out: &Path, planned: &mut Jobs) -> Result<CaptionJob, String> {
+    let shown = path.display();
+    let bytes =
+        std::fs::read(path).map_err(|error| format!("caption {shown}: cannot read: {error}"))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| format!("caption {shown}: not UTF-8 text; save it as UTF-8 and try again"))?;
+    let name = path
+        .file_name()
+        .ok_or_else(|| format!("caption {shown}: not a file"))?;
+    let output = out.join(name);
+    let (input_key, output_key) = (absolute(path), absolute(&output));
+    if input_key == output_key {
+        return Err(format!("caption {shown}: its output would overwrite it"));
+    }
+    planned.jobs.retain(|job| absolute(&job.input) != input_key);
+    planned
+        .failed
+        .retain(|report| absolute(&report.input) != input_key);
+    if let Some(job) = planned
+        .jobs
+        .iter()
+        .find(|job| absolute(&job.output) == output_key)
+    {
+        return Err(format!(
+            "caption {shown} and {} would both be written to {}; rename one of them",
+            job.input.display(),
+            output.display()
+        ));
+    }
+    Ok(CaptionJob {
+        input: path.to_path_buf(),
+        output,
+        text,
+    })
+}
+
+/// A redacted stretch of a caption as reports and `caviar text --json` show it: offsets in
+/// characters of the original caption.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaptionSpan {
+    pub start: usize,
+    pub end: usize,
+    pub label: &'static str,
+    pub text: String,
+}
+
+impl CaptionSpan {
+    pub fn all(caption: &str, spans: &[text::Span]) -> Vec<CaptionSpan> {
+        spans
+            .iter()
+            .map(|span| {
+                let (start, end) = span.chars(caption);
+                CaptionSpan {
+                    start,
+                    end,
+                    label: span.kind.label(),
+                    text: caption[span.start..span.end].to_string(),
+                }
+            })
+            .collect()
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct CaptionReport {
+    pub input: PathBuf,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output: Option<PathBuf>,
+    pub lang: text::Lang,
+    pub spans: Vec<CaptionSpan>,
+    pub clean: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// Redacts the caption with the rules and with every name and number the scrubbed files'
+/// headers revealed, checks the result, and writes it only if nothing identifying is left.
+pub fn scrub_caption(job: CaptionJob, reports: &[FileReport]) -> CaptionReport {
+    let known: Vec<KnownIdentifier> = reports
+        .iter()
+        .flat_map(|report| report.findings.known.iter().cloned())
+        .collect();
+    let known = text::known_from(&known);
+    let redacted = text::redact_caption(&job.text, None, &known, text::Replacement::Tag);
+    let mut report = CaptionReport {
+        input: job.input,
+        output: None,
+        lang: redacted.lang,
+        spans: CaptionSpan::all(&job.text, &redacted.spans),
+        clean: false,
+        error: None,
+    };
+    if !redacted.is_clean() {
+        report.error = Some("still looks identifying after redaction; not written".to_string());
+    } else if let Err(error) = write_atomically(&job.output, redacted.text.as_bytes()) {
+        report.error = Some(error.to_string());
+    } else {
+        report.output = Some(job.output);
+        report.clean = true;
+    }
+    report
 }
 
 /// How a run treats its files: the profile, and where the key comes from. The key is read (or

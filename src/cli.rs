@@ -6,8 +6,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use caviar::batch;
 use caviar::{DicomOptions, FileReport, Findings, Format, Profile};
+use caviar::{batch, text};
 use clap::builder::TypedValueParser;
 use clap::{Parser, Subcommand};
 use serde::Serialize;
@@ -51,6 +51,27 @@ enum Command {
         /// Switch a DICOM PS3.15 option off (repeatable).
         #[arg(long = "without", value_name = "OPTION", value_parser = clap::builder::PossibleValuesParser::new(DicomOptions::NAMES))]
         options_off: Vec<String>,
+        /// A caption (UTF-8 text) to redact; the result is written into the output folder
+        /// under the same file name. Names and numbers found in the scrubbed files are
+        /// searched for in it too.
+        #[arg(long, value_name = "FILE")]
+        caption: Option<PathBuf>,
+    },
+    /// Read a caption on standard input and print it with its identifiers replaced.
+    Text {
+        /// The caption's language, for the replacement words and the rules; auto guesses.
+        #[arg(long, default_value = "auto", value_parser = ["fr", "en", "auto"])]
+        lang: String,
+        /// Print {"text": redacted, "spans": [{"start", "end", "label", "text"}]}, offsets in
+        /// characters of the input.
+        #[arg(long)]
+        json: bool,
+        /// How replaced text is written: [nom]/[name] tags, █ blocks, or consistent pseudonyms.
+        #[arg(long, default_value = "tag", value_parser = clap::builder::PossibleValuesParser::new(text::Replacement::NAMES).map(|name| name.parse::<text::Replacement>().expect("a listed replacement")))]
+        replace: text::Replacement,
+        /// A name or number of yours to find whatever its spelling (repeatable).
+        #[arg(long, value_name = "VALUE")]
+        known: Vec<String>,
     },
     /// List what identifies someone in files, and where, without writing anything.
     Inspect {
@@ -77,6 +98,7 @@ pub fn run() -> ExitCode {
             key_file,
             options_on,
             options_off,
+            caption,
         } => {
             let mut settings = batch::Settings::new(profile, key_file);
             let switches = options_on.iter().map(|name| (name, true));
@@ -86,9 +108,21 @@ pub fn run() -> ExitCode {
                     return ExitCode::from(USAGE);
                 }
             }
-            scrub(&inputs, &out, report.as_deref(), &settings)
+            scrub(
+                &inputs,
+                &out,
+                report.as_deref(),
+                caption.as_deref(),
+                &settings,
+            )
         }
         Command::Inspect { files, json } => inspect(&files, json),
+        Command::Text {
+            lang,
+            json,
+            replace,
+            known,
+        } => redact_text(&lang, json, replace, &known),
     }
 }
 
@@ -96,6 +130,7 @@ fn scrub(
     inputs: &[PathBuf],
     out: &Path,
     report_path: Option<&Path>,
+    caption_path: Option<&Path>,
     settings: &batch::Settings,
 ) -> ExitCode {
     if let Some(report) = report_path
@@ -104,14 +139,24 @@ fn scrub(
         eprintln!("caviar: {message}");
         return ExitCode::from(USAGE);
     }
-    let planned = match batch::plan_jobs(inputs, out) {
+    let mut planned = match batch::plan_jobs(inputs, out) {
         Ok(planned) => planned,
         Err(message) => {
             eprintln!("caviar: {message}");
             return ExitCode::from(USAGE);
         }
     };
-    if planned.jobs.is_empty() && planned.failed.is_empty() {
+    let caption = match caption_path
+        .map(|path| batch::plan_caption(path, out, &mut planned))
+        .transpose()
+    {
+        Ok(caption) => caption,
+        Err(message) => {
+            eprintln!("caviar: {message}");
+            return ExitCode::from(USAGE);
+        }
+    };
+    if planned.jobs.is_empty() && planned.failed.is_empty() && caption.is_none() {
         eprintln!("caviar: no files found in the inputs; nothing to scrub");
         return ExitCode::SUCCESS;
     }
@@ -145,8 +190,12 @@ fn scrub(
     progress.finish_and_clear();
 
     let reports: Vec<FileReport> = planned.failed.into_iter().chain(done).collect();
+    let caption = caption.map(|caption| batch::scrub_caption(caption, &reports));
+    if let Some(caption) = &caption {
+        print_caption(caption);
+    }
     let clean = reports.iter().filter(|r| r.clean).count();
-    let failed = reports.len() - clean;
+    let failed = reports.len() - clean + caption.as_ref().map_or(0, |c| usize::from(!c.clean));
     eprintln!(
         "caviar: {clean} of {} files clean in {}{}",
         reports.len(),
@@ -164,6 +213,7 @@ fn scrub(
             clean,
             failed,
             reports: &reports,
+            caption: caption.as_ref(),
         };
         let json = serde_json::to_vec_pretty(&document).expect("reports serialise");
         if let Err(error) = batch::write_atomically(path, &json) {
@@ -184,6 +234,80 @@ struct ScrubReport<'a> {
     clean: usize,
     failed: usize,
     reports: &'a [FileReport],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    caption: Option<&'a batch::CaptionReport>,
+}
+
+fn print_caption(caption: &batch::CaptionReport) {
+    let input = caption.input.display();
+    match (&caption.error, &caption.output) {
+        (Some(error), _) => eprintln!("caviar: {input}: {error}"),
+        (None, Some(output)) => eprintln!(
+            "caviar: caption {input}: {} replaced, written to {}",
+            match caption.spans.len() {
+                1 => "1 item".to_string(),
+                n => format!("{n} items"),
+            },
+            output.display()
+        ),
+        (None, None) => {}
+    }
+}
+
+#[derive(Serialize)]
+struct TextOutput<'a> {
+    text: &'a str,
+    spans: Vec<batch::CaptionSpan>,
+}
+
+/// `caviar text`: the caption on stdin, redacted on stdout. Input that is not UTF-8 is refused
+/// rather than guessed at, since a wrong guess could hide a name from the rules.
+fn redact_text(
+    lang: &str,
+    json: bool,
+    replacement: text::Replacement,
+    typed: &[String],
+) -> ExitCode {
+    let mut input = Vec::new();
+    if let Err(error) = std::io::Read::read_to_end(&mut std::io::stdin(), &mut input) {
+        eprintln!("caviar: cannot read the caption: {error}");
+        return ExitCode::from(FAILED);
+    }
+    let Ok(caption) = String::from_utf8(input) else {
+        eprintln!("caviar: the caption is not UTF-8 text; save it as UTF-8 and try again");
+        return ExitCode::from(FAILED);
+    };
+    let lang = lang.parse::<text::Lang>().ok();
+    let mut known = text::Known::default();
+    for value in typed {
+        known.add_typed(value);
+    }
+    let redacted = text::redact_caption(&caption, lang, &known, replacement);
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let written = if json {
+        let output = TextOutput {
+            text: &redacted.text,
+            spans: batch::CaptionSpan::all(&caption, &redacted.spans),
+        };
+        serde_json::to_writer(&mut out, &output)
+            .map_err(std::io::Error::from)
+            .and_then(|()| writeln!(out))
+    } else {
+        out.write_all(redacted.text.as_bytes())
+    };
+    if let Err(error) = written.and_then(|()| out.flush()) {
+        if error.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("caviar: {error}");
+        }
+        return ExitCode::from(FAILED);
+    }
+    if redacted.is_clean() {
+        ExitCode::SUCCESS
+    } else {
+        eprintln!("caviar: the redacted caption still looks identifying; check it by hand");
+        ExitCode::from(FAILED)
+    }
 }
 
 /// One line per file that was not written clean; nothing for the files that were.

@@ -54,8 +54,13 @@ pub struct Document {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Category {
-    /// Where the picture was taken or who is where: GPS, city, address.
+    /// Where the picture was taken or where someone lives: GPS position, street address.
     Location,
+    /// A city or an institution named in text (`CHU de Rennes`, `Mayo Clinic`): it narrows down
+    /// who the patient is, but some posts keep it on purpose, so it is a category of its own.
+    Place,
+    /// A way to reach someone: phone number, e-mail address, social handle, personal web link.
+    Contact,
     /// A person's name: owner, author, photographer, by-line.
     Person,
     /// The camera or phone: make, model, serial numbers, the software that saved the file.
@@ -90,6 +95,8 @@ impl Category {
     pub fn label(self) -> &'static str {
         match self {
             Category::Location => "location",
+            Category::Place => "place",
+            Category::Contact => "contact",
             Category::Person => "person",
             Category::Device => "device",
             Category::Date => "date",
@@ -121,6 +128,8 @@ pub enum Location {
     },
     /// A DICOM attribute, by its path from the top of the data set.
     Attribute { path: String },
+    /// A stretch of a caption, in Unicode scalar values (characters) from its start.
+    Caption { start: usize, end: usize },
 }
 
 impl Location {
@@ -145,6 +154,7 @@ impl fmt::Display for Location {
                 write!(f, "{container} {field}")
             }
             Location::Attribute { path } => f.write_str(path),
+            Location::Caption { start, end } => write!(f, "caption, characters {start}–{end}"),
         }
     }
 }

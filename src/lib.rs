@@ -9,6 +9,7 @@ pub mod batch;
 pub mod dicom;
 pub mod document;
 pub mod photo;
+pub mod text;
 
 use std::path::Path;
 
