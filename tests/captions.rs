@@ -207,3 +207,27 @@ fn captions_without_identifiers_come_back_unchanged() {
         changed.len()
     );
 }
+
+/// What `scrub --caption` relies on before it writes: the redacted caption, checked again, shows
+/// nothing identifying — Caviar's own tags, blocks and pseudonyms included.
+#[test]
+fn every_redacted_caption_checks_clean_in_every_replacement_mode() {
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/captions");
+    let modes = [
+        text::Replacement::Tag,
+        text::Replacement::Block,
+        text::Replacement::Pseudonym,
+    ];
+    let mut unclean = Vec::new();
+    for file in ["fr.txt", "en.txt", "mixed.txt"] {
+        for caption in parse(&folder.join(file)) {
+            for mode in modes {
+                let redacted = text::redact_caption(&caption.text, None, &Known::default(), mode);
+                if !redacted.is_clean() {
+                    unclean.push(format!("{mode:?}: {}", redacted.text));
+                }
+            }
+        }
+    }
+    assert!(unclean.is_empty(), "{unclean:#?}");
+}

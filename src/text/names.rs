@@ -43,6 +43,12 @@ const TITLES: &[&str] = &[
     "m",
 ];
 
+/// Titles that keep their meaning in capitals (`DR. PRICE`); `MR` and `MS` in capitals are
+/// mitral regurgitation and multiple sclerosis far more often than Mister and Miz.
+pub const SHOUTED_TITLES: &[&str] = &[
+    "dr", "drs", "mrs", "mme", "mlle", "pr", "prof", "docteur", "madame", "monsieur",
+];
+
 /// Words and phrases after which a capitalised word, or a listed first name in lower case, is
 /// someone's name.
 const CUES: &[&[&str]] = &[
@@ -592,8 +598,9 @@ fn is_titled(words: &[Token], at: usize) -> bool {
     at > 0 && {
         let title = &words[at - 1];
         let adjacent = words[at].start - title.end <= 2;
+        let shaped = title.shape != Shape::Upper || SHOUTED_TITLES.contains(&title.folded.as_str());
         TITLES.contains(&title.folded.as_str())
-            && title.shape != Shape::Upper
+            && shaped
             && adjacent
             && (title.folded != "m" || title.shape == Shape::Initial && title.dot_after)
     }
@@ -605,8 +612,8 @@ fn classify(words: &[Token], at: usize, caps: bool, not_name: bool) -> Class {
     if word.has_digit || not_name || is_contraction(folded) {
         return Class::Other;
     }
-    let next_capitalised = words.get(at + 1).is_some_and(Token::is_capitalised);
-    if word.shape == Shape::Initial && folded == "m" && word.dot_after && next_capitalised {
+    // `M.` is Monsieur; `S'`, `L'` are elisions.
+    if word.shape == Shape::Initial && folded == "m" && word.dot_after || folded.ends_with('\'') {
         return Class::Other;
     }
     if word.shape == Shape::Initial {
@@ -676,7 +683,9 @@ fn accepted_alone(words: &[Token], at: usize, caps: bool, not_name: bool) -> boo
         return false;
     }
     let folded = word.folded.as_str();
-    if word.shape == Shape::Upper && !caps && !in_capitals(words, at) {
+    if word.shape == Shape::Upper
+        && (!caps && !in_capitals(words, at) || folded.chars().count() < 4)
+    {
         return false;
     }
     if is_first_name(folded) {
@@ -694,6 +703,9 @@ fn accepted_alone(words: &[Token], at: usize, caps: bool, not_name: bool) -> boo
 /// uncommon, or a listed first name in lower case.
 fn acceptable_after_cue(word: &Token, titled: bool) -> bool {
     let folded = word.folded.as_str();
+    if folded.ends_with('\'') {
+        return false;
+    }
     if word.has_digit
         || word.tagged
         || is_contraction(folded)
@@ -744,6 +756,10 @@ fn cue_before(words: &[Token], at: usize) -> bool {
     // A cue ends at a full stop (`une autre patiente. Vérifiez`), and `the patient's SSN` is
     // not `patient Smith`.
     if words[at].sentence_start || words[at - 1].possessive {
+        return false;
+    }
+    // The cue must stand right before the name: `ma mère, Élisabeth`, not across a gap.
+    if words[at].start - words[at - 1].end > 3 {
         return false;
     }
     CUES.iter().any(|cue| {

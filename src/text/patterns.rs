@@ -125,7 +125,10 @@ pub fn find(text: &str, spans: &mut Vec<Span>) {
     }
     for found in HANDLE.find_iter(text) {
         let before = text[..found.start()].chars().next_back();
-        if before.is_some_and(|c| c.is_alphanumeric() || c == '.' || c == '@' || c == '/') {
+        let has_letter = found.as_str().chars().any(char::is_alphabetic);
+        if !has_letter
+            || before.is_some_and(|c| c.is_alphanumeric() || c == '.' || c == '@' || c == '/')
+        {
             continue;
         }
         add(

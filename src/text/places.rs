@@ -308,7 +308,13 @@ fn after_place_word(text: &str, words: &[Token], index: usize) -> Option<usize> 
             && !LISTS.not_names.contains(&w.folded)
             && !super::names::is_calendar_or_title(&w.folded)
     };
-    if !candidate(word) || word.sentence_start {
+    // In a text in capitals, a capital says nothing.
+    let shouted = word.shape == Shape::Upper
+        && (super::names::is_caps_mode(text)
+            || words
+                .get(index + 1)
+                .is_some_and(|w| w.shape == Shape::Upper));
+    if !candidate(word) || word.sentence_start || shouted {
         return None;
     }
     let mut end = index;
@@ -443,7 +449,9 @@ fn city(text: &str, words: &[Token], index: usize, caps: bool) -> Option<usize> 
         .map(|w| w.folded.as_str())
         .collect();
     let name = name.join(" ");
-    let cued = index > 0 && PLACE_CUES.contains(&words[index - 1].folded.as_str());
+    let cued = index > 0
+        && PLACE_CUES.contains(&words[index - 1].folded.as_str())
+        && same_phrase(text, &words[index - 1], first);
     let strongly_cued =
         cued && !matches!(words[index - 1].folded.as_str(), "de" | "d'" | "du" | "en");
     // A capital in mid-sentence says a common word is a name here (`à Vannes`, `Bordeaux`);

@@ -227,7 +227,9 @@ fn mark_sentences(text: &str, tokens: &mut [Token]) {
             previous.dot_after
                 && (previous.shape == Shape::Initial
                     || previous.shape == Shape::Capitalised
-                        && ABBREVIATIONS.contains(&previous.folded.as_str()))
+                        && ABBREVIATIONS.contains(&previous.folded.as_str())
+                    || previous.shape == Shape::Upper
+                        && super::names::SHOUTED_TITLES.contains(&previous.folded.as_str()))
                 && gap.trim_start_matches('.').chars().all(char::is_whitespace)
         };
         let breaks = gap.chars().any(|c| {
