@@ -215,10 +215,6 @@ impl Span {
         let start = text[..self.start].chars().count();
         (start, start + text[self.start..self.end].chars().count())
     }
-
-    fn overlaps(&self, start: usize, end: usize) -> bool {
-        self.start < end && start < self.end
-    }
 }
 
 /// Ranks: what decides the label when recognizers disagree about the same characters.
@@ -290,6 +286,26 @@ fn ages_after_names(text: &str, spans: &mut Vec<Span>) {
             ));
         }
     }
+}
+
+/// For each word, whether no span covers any of it; one sweep over sorted spans, so a long text
+/// with many spans stays linear.
+fn uncovered(words: &[tokens::Token], spans: &[Span]) -> Vec<bool> {
+    let mut ranges: Vec<(usize, usize)> = spans.iter().map(|s| (s.start, s.end)).collect();
+    ranges.sort_unstable();
+    let mut free = Vec::with_capacity(words.len());
+    let (mut next, mut reach) = (0, 0);
+    for word in words {
+        while next < ranges.len() && ranges[next].0 < word.end {
+            reach = reach.max(ranges[next].1);
+            next += 1;
+        }
+        // The span reaching furthest among those that start before the word ends covers the
+        // word exactly when it reaches past the word's start.
+        let covered = reach > word.start;
+        free.push(!covered);
+    }
+    free
 }
 
 /// Overlapping spans become one, labelled by the strongest; spans of the same kind separated

@@ -400,10 +400,7 @@ pub fn is_caps_mode(text: &str) -> bool {
 
 pub fn find(text: &str, words: &[Token], spans: &mut Vec<Span>) {
     let caps = is_caps_mode(text);
-    let free: Vec<bool> = words
-        .iter()
-        .map(|w| !spans.iter().any(|s| s.overlaps(w.start, w.end)))
-        .collect();
+    let free = super::uncovered(words, spans);
     let not_names = not_name_words(text, words);
     let classes: Vec<Class> = (0..words.len())
         .map(|at| classify(words, at, caps, not_names[at]))

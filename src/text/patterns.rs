@@ -224,10 +224,11 @@ fn find_checked_numbers(text: &str, add: &mut impl FnMut(usize, usize, Kind, f32
     }
     for found in NHS.find_iter(text) {
         let value = found.as_str();
-        let cued = text[..found.start()]
-            .to_ascii_lowercase()
-            .rfind("nhs")
-            .is_some_and(|at| found.start() - at < 30);
+        let mut window = found.start().saturating_sub(30);
+        while !text.is_char_boundary(window) {
+            window += 1;
+        }
+        let cued = text[window..found.start()].to_ascii_lowercase().contains("nhs");
         let spaced =
             value.len() == 12 && value.as_bytes()[3] == b' ' && value.as_bytes()[7] == b' ';
         if checks::nhs(&compact(value))

@@ -234,11 +234,11 @@ pub fn find(text: &str, words: &[Token], spans: &mut Vec<Span>) {
         ));
     }
     let caps = super::names::is_caps_mode(text);
-    let free =
-        |token: &Token, spans: &[Span]| !spans.iter().any(|s| s.overlaps(token.start, token.end));
+    // Spans added below lie after `index`, so the words free now are all this loop needs.
+    let free = super::uncovered(words, spans);
     let mut index = 0;
     while index < words.len() {
-        if !free(&words[index], spans) || words[index].has_digit {
+        if !free[index] || words[index].has_digit {
             index += 1;
             continue;
         }
