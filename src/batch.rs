@@ -430,11 +430,42 @@ pub fn write_atomically(destination: &Path, bytes: &[u8]) -> Result<(), Error> {
         use std::os::unix::fs::PermissionsExt;
         builder.permissions(std::fs::Permissions::from_mode(0o666));
     }
-    let mut file = builder.tempfile_in(folder).map_err(Error::Write)?;
-    file.write_all(bytes).map_err(Error::Write)?;
-    file.persist(destination)
-        .map(drop)
-        .map_err(|error| Error::Write(error.error))
+    // Created and registered under the lock, so an interruption either sees this file and
+    // removes it, or stops the run before it exists.
+    let mut file = {
+        let mut unfinished = lock_unfinished();
+        let file = builder.tempfile_in(folder).map_err(Error::Write)?;
+        unfinished.push(file.path().to_path_buf());
+        file
+    };
+    let temporary = file.path().to_path_buf();
+    let written = file.write_all(bytes).map_err(Error::Write).and_then(|()| {
+        file.persist(destination)
+            .map(drop)
+            .map_err(|error| Error::Write(error.error))
+    });
+    lock_unfinished().retain(|path| *path != temporary);
+    written
+}
+
+/// Temporary files being written at this moment.
+static UNFINISHED: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+fn lock_unfinished() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    UNFINISHED
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// For an interrupted run (Ctrl+C, SIGTERM): removes every temporary file being written and
+/// ends the process while holding the lock, so that no new one is started. Finished outputs
+/// stay; they were verified and renamed whole.
+pub fn abandon_unfinished_and_exit(code: i32) -> ! {
+    let unfinished = lock_unfinished();
+    for path in unfinished.iter() {
+        let _ = std::fs::remove_file(path);
+    }
+    std::process::exit(code)
 }
 
 fn failure(input: PathBuf, reason: &str) -> FileReport {

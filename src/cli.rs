@@ -89,6 +89,17 @@ const USAGE: u8 = 2;
 pub fn run() -> ExitCode {
     // Per-file panics are caught and reported as that file's error; one line is enough here.
     std::panic::set_hook(Box::new(|info| eprintln!("caviar: internal error: {info}")));
+    // Ctrl+C or SIGTERM mid-batch: outputs already written are whole and verified; the ones in
+    // progress are removed, so nothing partial is left behind.
+    let interrupted = ctrlc::set_handler(|| {
+        eprintln!("caviar: interrupted; files in progress removed, finished ones kept");
+        batch::abandon_unfinished_and_exit(130);
+    });
+    if let Err(error) = interrupted {
+        eprintln!(
+            "caviar: cannot watch for Ctrl+C ({error}); an interruption may leave a .caviar-*.part file"
+        );
+    }
     match Cli::parse().command {
         Command::Scrub {
             inputs,

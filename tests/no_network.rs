@@ -61,3 +61,83 @@ fn no_networking_crate_is_built_into_caviar() {
         "networking crates in the build: {found:?}"
     );
 }
+
+/// The binary at work makes no network system call at all: `scrub` over photos with a caption,
+/// `inspect` and `text` run under `strace -f -e trace=network`, and the trace must be empty.
+#[test]
+fn the_binary_makes_no_network_call_while_working() {
+    if Command::new("strace").arg("-V").output().is_err() {
+        println!("skipped: strace is not installed (.ci/run installs it)");
+        return;
+    }
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let work = tempfile::tempdir().expect("a temporary folder");
+    let caption = work.path().join("caption.txt");
+    std::fs::write(
+        &caption,
+        "Scanner de Jean Dupont, 06 12 34 56 78, jean@exemple.fr",
+    )
+    .unwrap();
+    let out = work.path().join("out");
+    let runs: [Vec<std::ffi::OsString>; 3] = [
+        vec![
+            "scrub".into(),
+            root.join("fixtures/photos").into(),
+            "--out".into(),
+            out.clone().into(),
+            "--caption".into(),
+            caption.clone().into(),
+        ],
+        vec![
+            "inspect".into(),
+            root.join("fixtures/photos").into(),
+            "--json".into(),
+        ],
+        vec!["text".into(), "--json".into()],
+    ];
+    for (index, args) in runs.iter().enumerate() {
+        let trace = work.path().join(format!("trace-{index}"));
+        let run = Command::new("strace")
+            .args([
+                "-f",
+                "-qq",
+                "-e",
+                "trace=network",
+                "-e",
+                "signal=none",
+                "-o",
+            ])
+            .arg(&trace)
+            .arg(env!("CARGO_BIN_EXE_caviar"))
+            .args(args)
+            .stdin(std::fs::File::open(&caption).unwrap())
+            .output()
+            .expect("strace runs");
+        let log = std::fs::read_to_string(&trace).unwrap_or_default();
+        if !run.status.success()
+            && log.is_empty()
+            && String::from_utf8_lossy(&run.stderr).contains("ptrace")
+        {
+            println!(
+                "skipped: strace cannot trace here: {}",
+                String::from_utf8_lossy(&run.stderr)
+            );
+            return;
+        }
+        assert!(
+            run.status.success(),
+            "{:?}: {}",
+            args,
+            String::from_utf8_lossy(&run.stderr)
+        );
+        let calls: Vec<&str> = log
+            .lines()
+            .filter(|line| !line.contains("+++ exited"))
+            .collect();
+        assert!(
+            calls.is_empty(),
+            "{args:?} made network calls:\n{}",
+            calls.join("\n")
+        );
+    }
+}
