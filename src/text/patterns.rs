@@ -74,7 +74,7 @@ static CUED_ID: LazyLock<Regex> = LazyLock::new(|| {
           | num[ée]ro\s+(?:de\s+|d')?(?:dossier|patient|examen|séjour|sejour|venue|demande|admission)
           | dossier | séjour | sejour
         )
-        \s*(?:[:=\#.]\s*)?(?:n°\s*|no\.?\s*|\#\s*)?(?:(?:c'est|c’est|est|is|was)\s+)?
+        \s{0,3}(?:[:=\#.]\s{0,3})?(?:n°\s{0,2}|no\.?\s{0,2}|\#\s{0,2})?(?:(?:c'est|c’est|est|is|was)\s{1,2})?
         ((?:[a-z]{1,4}-?)?\d[a-z0-9]*(?:[\-/.][a-z0-9]+)*(?:\s\d{2,})*)\b",
     )
 });
@@ -228,7 +228,9 @@ fn find_checked_numbers(text: &str, add: &mut impl FnMut(usize, usize, Kind, f32
         while !text.is_char_boundary(window) {
             window += 1;
         }
-        let cued = text[window..found.start()].to_ascii_lowercase().contains("nhs");
+        let cued = text[window..found.start()]
+            .to_ascii_lowercase()
+            .contains("nhs");
         let spaced =
             value.len() == 12 && value.as_bytes()[3] == b' ' && value.as_bytes()[7] == b' ';
         if checks::nhs(&compact(value))
