@@ -13,15 +13,17 @@ fn regex(pattern: &str) -> Regex {
 }
 
 static NUMERIC: LazyLock<Regex> =
-    LazyLock::new(|| regex(r"\b(\d{1,2})([/.\-])(\d{1,2})([/.\-])(\d{4}|\d{2})\b"));
+    LazyLock::new(|| regex(r"(?-u:\b)(\d{1,2})([/.\-])(\d{1,2})([/.\-])(\d{4}|\d{2})(?-u:\b)"));
 
 static ISO: LazyLock<Regex> =
-    LazyLock::new(|| regex(r"\b((?:19|20)\d{2})([/.\-])(\d{1,2})([/.\-])(\d{1,2})\b"));
+    LazyLock::new(|| regex(r"(?-u:\b)((?:19|20)\d{2})([/.\-])(\d{1,2})([/.\-])(\d{1,2})(?-u:\b)"));
 
-static COMPACT: LazyLock<Regex> =
-    LazyLock::new(|| regex(r"\b(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\b"));
+static COMPACT: LazyLock<Regex> = LazyLock::new(|| {
+    regex(r"(?-u:\b)(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?-u:\b)")
+});
 
-static DAY_MONTH: LazyLock<Regex> = LazyLock::new(|| regex(r"\b(\d{1,2})[/.](\d{1,2})\b"));
+static DAY_MONTH: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"(?-u:\b)(\d{1,2})[/.](\d{1,2})(?-u:\b)"));
 
 const FRENCH_MONTHS: &str = r"janv(?:ier|\.)?|f[ée]v(?:rier|r?\.)?|mars|avr(?:il|\.)?|mai|juin|juil(?:let|\.)?|ao[uû]t|sept(?:embre|\.)?|oct(?:obre|\.)?|nov(?:embre|\.)?|d[ée]c(?:embre|\.)?";
 const FRENCH_DAYS: &str = r"lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lun\.|mar\.|mer\.|jeu\.|ven\.|sam\.|dim\.";
@@ -30,38 +32,38 @@ const ENGLISH_DAYS: &str = r"monday|tuesday|wednesday|thursday|friday|saturday|s
 
 static FRENCH_WRITTEN: LazyLock<Regex> = LazyLock::new(|| {
     regex(&format!(
-        r"(?i)\b(?:(?:{FRENCH_DAYS})\s+)?(1er|premier|[12]\d|3[01]|0?[1-9])\s*(?:{FRENCH_MONTHS})(?:\s+(?:(?:19|20)\d{{2}}|\d{{2}})\b)?"
+        r"(?i)(?-u:\b)(?:(?:{FRENCH_DAYS})\s+)?(1er|premier|[12]\d|3[01]|0?[1-9])\s*(?:{FRENCH_MONTHS})(?:\s+(?:(?:19|20)\d{{2}}|\d{{2}})(?-u:\b))?"
     ))
 });
 
 static FRENCH_MONTH_YEAR: LazyLock<Regex> = LazyLock::new(|| {
     regex(
-        r"(?i)\b(?:janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|octobre|novembre|d[ée]cembre|janv\.|f[ée]vr?\.|avr\.|juil\.|sept\.|oct\.|nov\.|d[ée]c\.)\s*(?:19|20)\d{2}\b",
+        r"(?i)(?-u:\b)(?:janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|octobre|novembre|d[ée]cembre|janv\.|f[ée]vr?\.|avr\.|juil\.|sept\.|oct\.|nov\.|d[ée]c\.)\s*(?:19|20)\d{2}(?-u:\b)",
     )
 });
 
 static ENGLISH_DAY_MONTH: LazyLock<Regex> = LazyLock::new(|| {
     regex(&format!(
-        r"(?i)\b(?:(?:{ENGLISH_DAYS})\.?,?\s+)?(?:the\s+)?([12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?:\s+of)?\s+(?:{ENGLISH_MONTHS})(?:,?\s+(?:19|20)\d{{2}})?\b"
+        r"(?i)(?-u:\b)(?:(?:{ENGLISH_DAYS})\.?,?\s+)?(?:the\s+)?([12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?:\s+of)?\s+(?:{ENGLISH_MONTHS})(?:,?\s+(?:19|20)\d{{2}})?(?-u:\b)"
     ))
 });
 
 static ENGLISH_MONTH_DAY: LazyLock<Regex> = LazyLock::new(|| {
     regex(&format!(
-        r"(?i)\b(?:(?:{ENGLISH_DAYS})\.?,?\s+)?(?:{ENGLISH_MONTHS})\s+([12]\d|3[01]|0?[1-9])(st|nd|rd|th)?\b(?:,?\s+(?:19|20)\d{{2}}\b)?"
+        r"(?i)(?-u:\b)(?:(?:{ENGLISH_DAYS})\.?,?\s+)?(?:{ENGLISH_MONTHS})\s+([12]\d|3[01]|0?[1-9])(st|nd|rd|th)?(?-u:\b)(?:,?\s+(?:19|20)\d{{2}}(?-u:\b))?"
     ))
 });
 
 static ENGLISH_MONTH_YEAR: LazyLock<Regex> = LazyLock::new(|| {
     regex(
-        r"(?i)\b(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?,?\s+(?:19|20)\d{2}\b",
+        r"(?i)(?-u:\b)(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?,?\s+(?:19|20)\d{2}(?-u:\b)",
     )
 });
 
 /// `07-JUL-1948`, `12 MAR 2023`: how laboratory systems and films print dates.
 static ABBREVIATED: LazyLock<Regex> = LazyLock::new(|| {
     regex(
-        r"(?i)\b\d{1,2}[\- ](?:jan|feb|fev|fév|mar|apr|avr|may|mai|jun|jui|jul|aug|aou|aoû|sep|oct|nov|dec|déc)[\- ](?:\d{4}|\d{2})\b",
+        r"(?i)(?-u:\b)\d{1,2}[\- ](?:jan|feb|fev|fév|mar|apr|avr|may|mai|jun|jui|jul|aug|aou|aoû|sep|oct|nov|dec|déc)[\- ](?:\d{4}|\d{2})(?-u:\b)",
     )
 });
 
@@ -118,6 +120,10 @@ pub fn find(text: &str, spans: &mut Vec<Span>) {
     let mut add = |start, end, confidence| {
         spans.push(Span::new(start, end, Kind::Date, confidence, rank::DATE))
     };
+    // Every date finer than a year has at least one digit.
+    if !text.bytes().any(|b| b.is_ascii_digit()) {
+        return;
+    }
     for captures in NUMERIC.captures_iter(text) {
         let whole = captures.get(0).expect("the match");
         let (a, b) = (number(&captures[1]), number(&captures[3]));

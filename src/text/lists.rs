@@ -3,25 +3,59 @@
 //! time.
 
 use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
 
 use super::tokens::fold;
 
+/// FNV-1a. The lists are looked up for every word of every caption; SipHash's defence against
+/// hash flooding buys nothing here, since captions only look up and never insert.
+#[derive(Default)]
+pub struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut hash = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &byte in bytes {
+            hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = hash;
+    }
+}
+
+pub type WordSet = HashSet<String, BuildHasherDefault<Fnv>>;
+pub type StaticWords = HashSet<&'static str, BuildHasherDefault<Fnv>>;
+
+/// A set of the rules' own small word lists, for lookups in constant time.
+pub fn static_words(words: &[&'static str]) -> StaticWords {
+    words.iter().copied().collect()
+}
+
 pub struct Lists {
-    pub first_names: HashSet<String>,
-    pub surnames: HashSet<String>,
+    pub first_names: WordSet,
+    pub surnames: WordSet,
     /// Cities and towns, folded, several words joined by one space (`le mans`, `saint-etienne`).
-    pub cities: HashSet<String>,
+    pub cities: WordSet,
     /// Lower-case words of English and French: a capitalised word that is also one of these says
     /// little on its own at the start of a sentence.
-    pub common: HashSet<String>,
+    pub common: WordSet,
     /// Capitalised words of medicine and daily life that are not people: eponyms (`Parkinson`),
     /// drugs, brands, regions. Folded; may be several words.
-    pub not_names: HashSet<String>,
+    pub not_names: WordSet,
     /// Hospitals known by a name without a word such as `Hôpital` (`Necker`, `Mayo Clinic`).
-    pub institutions: HashSet<String>,
+    pub institutions: WordSet,
     /// The most words any entry of `cities`, `not_names` or `institutions` has.
     pub longest_phrase: usize,
+    /// First words of the entries of several words: a phrase is only looked for from these.
+    pub phrase_starts: WordSet,
 }
 
 /// Small words the dictionaries may leave out, which are never names in a caption.
@@ -50,6 +84,11 @@ pub static LISTS: LazyLock<Lists> = LazyLock::new(|| {
         .map(|entry| entry.split(' ').count())
         .max()
         .unwrap_or(1);
+    let phrase_starts = [&cities, &not_names, &institutions]
+        .iter()
+        .flat_map(|list| list.iter())
+        .filter_map(|entry| entry.split_once(' ').map(|(first, _)| first.to_string()))
+        .collect();
     Lists {
         first_names,
         surnames,
@@ -58,13 +97,14 @@ pub static LISTS: LazyLock<Lists> = LazyLock::new(|| {
         not_names,
         institutions,
         longest_phrase,
+        phrase_starts,
     }
 });
 
 /// One entry per line; `#` starts a comment line. Entries are folded, their spaces normalised
 /// and possessives dropped (`Addenbrooke's`), so that they compare with the folded words of a
 /// caption joined by single spaces.
-fn set(list: &str) -> HashSet<String> {
+fn set(list: &str) -> WordSet {
     list.lines()
         .map(str::trim)
         .filter(|line| !line.is_empty() && !line.starts_with('#'))

@@ -19,12 +19,14 @@ mod places;
 mod tokens;
 
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
 use serde::Serialize;
 
 use crate::document::{Action, Category, Finding, Findings, KnownIdentifier, Location};
 
 pub use known::Known;
+use lists::{StaticWords, static_words};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -235,6 +237,10 @@ mod rank {
 /// Guesses the caption's language from its small words; French when it cannot tell, since most
 /// users write French.
 pub fn detect_lang(text: &str) -> Lang {
+    lang_of(&tokens::tokenize(text))
+}
+
+fn lang_of(words: &[tokens::Token]) -> Lang {
     const FRENCH: &[&str] = &[
         "le", "la", "les", "de", "des", "du", "et", "est", "un", "une", "mon", "ma", "mes", "je",
         "j'", "d'", "l'", "au", "aux", "pour", "avec", "sur", "dans", "merci", "qui", "que", "pas",
@@ -247,22 +253,28 @@ pub fn detect_lang(text: &str) -> Lang {
         "her", "his", "she", "he", "we", "our", "after", "year", "old", "not", "but", "have",
         "had", "female", "male",
     ];
+    static FRENCH_SET: LazyLock<StaticWords> = LazyLock::new(|| static_words(FRENCH));
+    static ENGLISH_SET: LazyLock<StaticWords> = LazyLock::new(|| static_words(ENGLISH));
     let (mut french, mut english) = (0, 0);
-    for token in tokens::tokenize(text) {
-        french += usize::from(FRENCH.contains(&token.folded.as_str()));
-        english += usize::from(ENGLISH.contains(&token.folded.as_str()));
+    for token in words {
+        french += usize::from(FRENCH_SET.contains(token.folded.as_str()));
+        english += usize::from(ENGLISH_SET.contains(token.folded.as_str()));
     }
     if english > french { Lang::En } else { Lang::Fr }
 }
 
 /// Every identifying stretch of `text`, merged where recognizers overlap, in order.
 pub fn find(text: &str, known: &Known) -> Vec<Span> {
+    find_in(text, &tokens::tokenize(text), known)
+}
+
+fn find_in(text: &str, words: &[tokens::Token], known: &Known) -> Vec<Span> {
     let mut spans = known.find(text);
     patterns::find(text, &mut spans);
     dates::find(text, &mut spans);
-    let words = tokens::tokenize(text);
-    places::find(text, &words, &mut spans);
-    names::find(text, &words, &mut spans);
+    let caps = names::is_caps_mode(text);
+    places::find(text, words, caps, &mut spans);
+    names::find(text, words, caps, &mut spans);
     ages_after_names(text, &mut spans);
     merge(text, spans)
 }
@@ -447,8 +459,18 @@ pub fn redact_caption(
     known: &Known,
     replacement: Replacement,
 ) -> Redacted {
-    let lang = lang.unwrap_or_else(|| detect_lang(text));
-    let spans = find(text, known);
+    let words = tokens::tokenize(text);
+    let lang = lang.unwrap_or_else(|| lang_of(&words));
+    let spans = find_in(text, &words, known);
+    if spans.is_empty() {
+        // Nothing replaced: the text is the one just searched, and the search is deterministic.
+        return Redacted {
+            lang,
+            spans,
+            text: text.to_string(),
+            remaining: Vec::new(),
+        };
+    }
     let (redacted, written) = replace(text, &spans, lang, replacement);
     // The check reads the result with Caviar's own replacements blanked out, so that `[IBAN]`
     // or `Personne A` is not taken for what it replaced, nor changes how its neighbours read.

@@ -5,7 +5,9 @@
 //! (`maladie de Parkinson`, `Crohn's`, `Keytruda`) are not people unless a title stands
 //! directly before them (`Mme Alzheimer` is a person).
 
-use super::lists::LISTS;
+use std::sync::LazyLock;
+
+use super::lists::{LISTS, StaticWords, static_words};
 use super::places::phrase;
 use super::tokens::{Shape, Token, same_phrase};
 use super::{Kind, Span, rank};
@@ -373,6 +375,16 @@ const ACRONYMS: &[&str] = &[
     "ecg", "eeg", "avc", "sep", "ivg", "fiv", "pma", "orl", "ia", "ai", "er", "icu", "or",
 ];
 
+static TITLE_SET: LazyLock<StaticWords> = LazyLock::new(|| static_words(TITLES));
+static PARTICLE_SET: LazyLock<StaticWords> = LazyLock::new(|| static_words(PARTICLES));
+static BEFORE_EPONYM_SET: LazyLock<StaticWords> = LazyLock::new(|| static_words(BEFORE_EPONYM));
+static AFTER_EPONYM_SET: LazyLock<StaticWords> = LazyLock::new(|| static_words(AFTER_EPONYM));
+static CALENDAR_SET: LazyLock<StaticWords> = LazyLock::new(|| static_words(CALENDAR));
+static ACRONYM_SET: LazyLock<StaticWords> = LazyLock::new(|| static_words(ACRONYMS));
+/// The last word of each cue: only a word in here can end one.
+static CUE_ENDS: LazyLock<StaticWords> =
+    LazyLock::new(|| CUES.iter().filter_map(|cue| cue.last().copied()).collect());
+
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Class {
     /// A listed first name or surname in a position where that counts.
@@ -385,7 +397,7 @@ enum Class {
 
 /// Months, days and titles: capitalised, and never a place or a person on their own.
 pub fn is_calendar_or_title(folded: &str) -> bool {
-    CALENDAR.contains(&folded) || TITLES.contains(&folded) || ACRONYMS.contains(&folded)
+    CALENDAR_SET.contains(folded) || TITLE_SET.contains(folded) || ACRONYM_SET.contains(folded)
 }
 
 /// A caption written mostly in capitals, where shape says nothing.
@@ -398,8 +410,7 @@ pub fn is_caps_mode(text: &str) -> bool {
     letters >= 8 && upper * 10 >= letters * 7
 }
 
-pub fn find(text: &str, words: &[Token], spans: &mut Vec<Span>) {
-    let caps = is_caps_mode(text);
+pub fn find(text: &str, words: &[Token], caps: bool, spans: &mut Vec<Span>) {
     let free = super::uncovered(words, spans);
     let not_names = not_name_words(text, words);
     let classes: Vec<Class> = (0..words.len())
@@ -596,7 +607,7 @@ fn is_titled(words: &[Token], at: usize) -> bool {
         let title = &words[at - 1];
         let adjacent = words[at].start - title.end <= 2;
         let shaped = title.shape != Shape::Upper || SHOUTED_TITLES.contains(&title.folded.as_str());
-        TITLES.contains(&title.folded.as_str())
+        TITLE_SET.contains(title.folded.as_str())
             && shaped
             && adjacent
             && (title.folded != "m" || title.shape == Shape::Initial && title.dot_after)
@@ -620,13 +631,13 @@ fn classify(words: &[Token], at: usize, caps: bool, not_name: bool) -> Class {
             Class::Other
         };
     }
-    if TITLES.contains(&folded) && word.shape != Shape::Upper {
+    if TITLE_SET.contains(folded) && word.shape != Shape::Upper {
         return Class::Other;
     }
-    if PARTICLES.contains(&folded) {
+    if PARTICLE_SET.contains(folded) {
         return Class::Particle;
     }
-    if word.shape == Shape::Lower || ACRONYMS.contains(&folded) || CALENDAR.contains(&folded) {
+    if word.shape == Shape::Lower || ACRONYM_SET.contains(folded) || CALENDAR_SET.contains(folded) {
         return Class::Other;
     }
     let common = is_common(folded);
@@ -706,8 +717,8 @@ fn acceptable_after_cue(word: &Token, titled: bool) -> bool {
     if word.has_digit
         || word.tagged
         || is_contraction(folded)
-        || CALENDAR.contains(&folded)
-        || TITLES.contains(&folded)
+        || CALENDAR_SET.contains(folded)
+        || TITLE_SET.contains(folded)
     {
         return false;
     }
@@ -759,6 +770,9 @@ fn cue_before(words: &[Token], at: usize) -> bool {
     if words[at].start - words[at - 1].end > 3 {
         return false;
     }
+    if !CUE_ENDS.contains(words[at - 1].folded.as_str()) {
+        return false;
+    }
     CUES.iter().any(|cue| {
         at >= cue.len()
             && words[at - cue.len()..at]
@@ -775,7 +789,7 @@ fn not_name_words(text: &str, words: &[Token]) -> Vec<bool> {
     let mut at = 0;
     while at < words.len() {
         if let Some(end) = phrase(text, words, at, &LISTS.not_names) {
-            let titled = at > 0 && TITLES.contains(&words[at - 1].folded.as_str());
+            let titled = at > 0 && TITLE_SET.contains(words[at - 1].folded.as_str());
             if !titled {
                 marks[at..=end].iter_mut().for_each(|m| *m = true);
             }
@@ -790,9 +804,9 @@ fn not_name_words(text: &str, words: &[Token]) -> Vec<bool> {
                 .any(|part| LISTS.not_names.contains(part));
         let after_disease = at >= 2
             && matches!(words[at - 1].folded.as_str(), "de" | "d'" | "du")
-            && BEFORE_EPONYM.contains(&words[at - 2].folded.as_str());
+            && BEFORE_EPONYM_SET.contains(words[at - 2].folded.as_str());
         let before_disease = words.get(at + 1).is_some_and(|next| {
-            AFTER_EPONYM.contains(&next.folded.as_str()) && word.is_capitalised()
+            AFTER_EPONYM_SET.contains(next.folded.as_str()) && word.is_capitalised()
         });
         if parts_listed || after_disease || before_disease {
             marks[at] = true;
@@ -809,7 +823,7 @@ mod tests {
 
     fn names(text: &str) -> Vec<&str> {
         let mut spans = Vec::new();
-        find(text, &tokenize(text), &mut spans);
+        find(text, &tokenize(text), is_caps_mode(text), &mut spans);
         let spans = super::super::merge(text, spans);
         spans.iter().map(|s| &text[s.start..s.end]).collect()
     }

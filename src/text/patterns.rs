@@ -13,12 +13,12 @@ fn regex(pattern: &str) -> Regex {
 }
 
 static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
-    regex(r"(?i)[\p{L}\p{N}._%+\-]+ ?@ ?[\p{L}\p{N}\-]+(?:\.[\p{L}\p{N}\-]+)*\.[a-z]{2,}\b")
+    regex(r"(?i)[\p{L}\p{N}._%+\-]+ ?@ ?[\p{L}\p{N}\-]+(?:\.[\p{L}\p{N}\-]+)*\.[a-z]{2,}(?-u:\b)")
 });
 
 static URL: LazyLock<Regex> = LazyLock::new(|| {
     regex(
-        r"(?i)\b(?:https?://|www\.)[^\s<>\x22'()\[\]{}]+|\b(?:[a-z0-9\-]+\.)+(?:com|fr|org|net|io|me|be|ch|ca|uk|us|eu|info|ly|gl|gg|tv|app|co)\b(?:/[^\s<>\x22'()\[\]{}]*)?",
+        r"(?i)(?-u:\b)(?:https?://|www\.)[^\s<>\x22'()\[\]{}]+|(?-u:\b)(?:[a-z0-9\-]+\.)+(?:com|fr|org|net|io|me|be|ch|ca|uk|us|eu|info|ly|gl|gg|tv|app|co)(?-u:\b)(?:/[^\s<>\x22'()\[\]{}]*)?",
     )
 });
 
@@ -26,46 +26,53 @@ static HANDLE: LazyLock<Regex> =
     LazyLock::new(|| regex(r"@[A-Za-z0-9_](?:[A-Za-z0-9_.\-]{0,38}[A-Za-z0-9_])?"));
 
 static PHONE_FR: LazyLock<Regex> = LazyLock::new(|| {
-    regex(r"(?:(?:\+|\b00)33[ .\-]?(?:\(0\)[ .\-]?)?|\b0)[1-9](?:[ .\-]?\d{2}){4}\b")
+    regex(
+        r"(?:(?:\+|(?-u:\b)00)33[ .\-]?(?:\(0\)[ .\-]?)?|(?-u:\b)0)[1-9](?:[ .\-]?\d{2}){4}(?-u:\b)",
+    )
 });
 
 static PHONE_INTERNATIONAL: LazyLock<Regex> = LazyLock::new(|| {
     regex(
-        r"(?:\+|\b00)[1-9]\d{0,2}[ .\-]?(?:\(0?\d{1,4}\)[ .\-]?)?\d{1,4}(?:[ .\-]?\d{2,4}){1,5}\b",
+        r"(?:\+|(?-u:\b)00)[1-9]\d{0,2}[ .\-]?(?:\(0?\d{1,4}\)[ .\-]?)?\d{1,4}(?:[ .\-]?\d{2,4}){1,5}(?-u:\b)",
     )
 });
 
-static PHONE_NORTH_AMERICA: LazyLock<Regex> =
-    LazyLock::new(|| regex(r"(?:\b1[ .\-]?)?(?:\(\d{3}\)\s?|\b\d{3}[ .\-])\d{3}[ .\-]\d{4}\b"));
+static PHONE_NORTH_AMERICA: LazyLock<Regex> = LazyLock::new(|| {
+    regex(r"(?:(?-u:\b)1[ .\-]?)?(?:\(\d{3}\)\s?|(?-u:\b)\d{3}[ .\-])\d{3}[ .\-]\d{4}(?-u:\b)")
+});
 
 /// National numbers elsewhere (UK, Ireland, Australia…): 9 to 11 digits starting with 0,
 /// grouped 5-6, 3-4-4, 4-3-3 or 3-3-3.
 static PHONE_NATIONAL: LazyLock<Regex> =
-    LazyLock::new(|| regex(r"\b0\d{2,4}[ \-]?\d{3,4}[ \-]?\d{3,4}\b"));
+    LazyLock::new(|| regex(r"(?-u:\b)0\d{2,4}[ \-]?\d{3,4}[ \-]?\d{3,4}(?-u:\b)"));
 
 static NIR: LazyLock<Regex> = LazyLock::new(|| {
-    regex(r"\b[1-478][ .]?\d{2}[ .]?\d{2}[ .]?(?:\d{2}|2[ABab])[ .]?\d{3}[ .]?\d{3}[ .]?\d{2}\b")
+    regex(
+        r"(?-u:\b)[1-478][ .]?\d{2}[ .]?\d{2}[ .]?(?:\d{2}|2[ABab])[ .]?\d{3}[ .]?\d{3}[ .]?\d{2}(?-u:\b)",
+    )
 });
 
-static SSN: LazyLock<Regex> = LazyLock::new(|| regex(r"\b\d{3}[- .]\d{2}[- .]\d{4}\b"));
+static SSN: LazyLock<Regex> = LazyLock::new(|| regex(r"(?-u:\b)\d{3}[- .]\d{2}[- .]\d{4}(?-u:\b)"));
 
 static SSN_CUED: LazyLock<Regex> = LazyLock::new(|| {
-    regex(r"(?i)\b(?:ssn|social security(?: number| no\.?| #)?)\s*[:#]?\s*(\d{9})\b")
+    regex(r"(?i)(?-u:\b)(?:ssn|social security(?: number| no\.?| #)?)\s*[:#]?\s*(\d{9})(?-u:\b)")
 });
 
-static NHS: LazyLock<Regex> = LazyLock::new(|| regex(r"\b\d{3}[ \-]?\d{3}[ \-]?\d{4}\b"));
+static NHS: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"(?-u:\b)\d{3}[ \-]?\d{3}[ \-]?\d{4}(?-u:\b)"));
 
-static IBAN: LazyLock<Regex> =
-    LazyLock::new(|| regex(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,3})?\b"));
+static IBAN: LazyLock<Regex> = LazyLock::new(|| {
+    regex(r"(?-u:\b)[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,3})?(?-u:\b)")
+});
 
-static CARD: LazyLock<Regex> = LazyLock::new(|| regex(r"\b(?:\d[ \-]?){12,18}\d\b"));
+static CARD: LazyLock<Regex> = LazyLock::new(|| regex(r"(?-u:\b)(?:\d[ \-]?){12,18}\d(?-u:\b)"));
 
 /// A hospital number after the word that announces it: `IPP : 8001234567`, `MRN 4587123`,
 /// `dossier n° 23-456789`, `accession # A12345`.
 static CUED_ID: LazyLock<Regex> = LazyLock::new(|| {
     regex(
         r"(?ix)
-        \b(?:
+        (?-u:\b)(?:
             ipp | nip | nda | mrn | mr\s?\# | umrn | ehr | emr | nhi | chi
           | med(?:ical)?\s+rec(?:ord)?s?(?:\s+(?:no\.?|number|\#))?
           | (?:hospital|hosp|case|record|chart|patient|unit|exam|examen|study|accession|acc|visit|encounter|admission|dossier|séjour|sejour|réf(?:érence)?|ref(?:erence)?)\.?\s*(?:id|no\.?|number|num|nr|n°|\#)
@@ -75,27 +82,28 @@ static CUED_ID: LazyLock<Regex> = LazyLock::new(|| {
           | dossier | séjour | sejour
         )
         \s{0,3}(?:[:=\#.]\s{0,3})?(?:n°\s{0,2}|no\.?\s{0,2}|\#\s{0,2})?(?:(?:c'est|c’est|est|is|was)\s{1,2})?
-        ((?:[a-z]{1,4}-?)?\d[a-z0-9]*(?:[\-/.][a-z0-9]+)*(?:\s\d{2,})*)\b",
+        ((?:[a-z]{1,4}-?)?\d[a-z0-9]*(?:[\-/.][a-z0-9]+)*(?:\s\d{2,})*)(?-u:\b)",
     )
 });
 
 /// A number announced only by `n°` or `#`, which also precede counts and hashtags: five digits
 /// at least.
 static NUMBERED: LazyLock<Regex> =
-    LazyLock::new(|| regex(r"(?i)(?:n°|\bno\.|#)\s*([a-z]{0,3}\d{5,}[a-z]?)\b"));
+    LazyLock::new(|| regex(r"(?i)(?:n°|(?-u:\b)no\.|#)\s*([a-z]{0,3}\d{5,}[a-z]?)(?-u:\b)"));
 
 /// Long runs of digits with nothing to say what they are: in a caption, a record number more
 /// often than anything else.
-static LONE_NUMBER: LazyLock<Regex> = LazyLock::new(|| regex(r"\b[A-Za-z]{0,3}\d{7,}\b"));
+static LONE_NUMBER: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"(?-u:\b)[A-Za-z]{0,3}\d{7,}(?-u:\b)"));
 
 static AGE: LazyLock<Regex> = LazyLock::new(|| {
     regex(
         r"(?ix)
-        \b(?:9\d|1[01]\d)\s*(?:ans|an|printemps|years?[\s\-]*old|years?|yrs?|y\.?\s?o\.?|y/o|-year-old|-years-old|yo)\b
-      | \b(?:9\d|1[01]\d)(?:M|F|H)\b
-      | \b(?:âgée?|agee?|aged?|age)\s+(?:de\s+|of\s+)?(?:9\d|1[01]\d)(?:\s+(?:and|et)\s+(?:9\d|1[01]\d))?\b
-      | \b(?:is|he's|she's|he’s|she’s|hes|shes|turned|turns|turning|aura|fête\s+ses|fete\s+ses)\s+(?:9\d|1[01]\d)(?:\s*(?:ans|years?(?:[\s\-]*old)?|yo))?\b
-      | \b(?:centenaire|nonagénaire|nonagenaire|centenarian|nonagenarian)\b",
+        (?-u:\b)(?:9\d|1[01]\d)\s*(?:ans|an|printemps|years?[\s\-]*old|years?|yrs?|y\.?\s?o\.?|y/o|-year-old|-years-old|yo)(?-u:\b)
+      | (?-u:\b)(?:9\d|1[01]\d)(?:M|F|H)(?-u:\b)
+      | (?:âgée?|(?-u:\b)(?:agee?|aged?|age))\s+(?:de\s+|of\s+)?(?:9\d|1[01]\d)(?:\s+(?:and|et)\s+(?:9\d|1[01]\d))?(?-u:\b)
+      | (?-u:\b)(?:is|he's|she's|he’s|she’s|hes|shes|turned|turns|turning|aura|fête\s+ses|fete\s+ses)\s+(?:9\d|1[01]\d)(?:\s*(?:ans|years?(?:[\s\-]*old)?|yo))?(?-u:\b)
+      | (?-u:\b)(?:centenaire|nonagénaire|nonagenaire|centenarian|nonagenarian)(?-u:\b)",
     )
 });
 
@@ -107,7 +115,15 @@ pub fn find(text: &str, spans: &mut Vec<Span>) {
     let mut add = |start, end, kind, confidence, rank| {
         spans.push(Span::new(start, end, kind, confidence, rank));
     };
-    for found in EMAIL.find_iter(text) {
+    // Most captions hold few digits and no `@`: the patterns that cannot match are not run.
+    let digits = text.bytes().filter(u8::is_ascii_digit).count();
+    let (at_sign, dot) = (text.contains('@'), text.contains('.'));
+    let emails = if at_sign {
+        EMAIL.find_iter(text).collect()
+    } else {
+        Vec::new()
+    };
+    for found in emails {
         add(
             found.start(),
             found.end(),
@@ -116,14 +132,24 @@ pub fn find(text: &str, spans: &mut Vec<Span>) {
             rank::CONTACT + 5,
         );
     }
-    for found in URL.find_iter(text) {
+    let links = if dot {
+        URL.find_iter(text).collect()
+    } else {
+        Vec::new()
+    };
+    for found in links {
         let end = found.start() + trim_trailing_punctuation(found.as_str()).len();
         if text[..found.start()].ends_with('@') || is_inside_email(text, found.start()) {
             continue;
         }
         add(found.start(), end, Kind::Url, 0.95, rank::CONTACT + 4);
     }
-    for found in HANDLE.find_iter(text) {
+    let handles = if at_sign {
+        HANDLE.find_iter(text).collect()
+    } else {
+        Vec::new()
+    };
+    for found in handles {
         let before = text[..found.start()].chars().next_back();
         let has_letter = found.as_str().chars().any(char::is_alphabetic);
         if !has_letter
@@ -139,8 +165,14 @@ pub fn find(text: &str, spans: &mut Vec<Span>) {
             rank::CONTACT + 3,
         );
     }
-    find_phones(text, &mut add);
-    find_checked_numbers(text, &mut add);
+    if digits >= 8 {
+        find_phones(text, &mut add);
+        find_checked_numbers(text, &mut add);
+    }
+    if digits < 3 {
+        find_ages(text, &mut add);
+        return;
+    }
     for captures in CUED_ID.captures_iter(text) {
         let value = captures.get(1).expect("the value group");
         if value.as_str().bytes().filter(u8::is_ascii_digit).count() >= 3
@@ -158,6 +190,10 @@ pub fn find(text: &str, spans: &mut Vec<Span>) {
             add(found.start(), found.end(), Kind::Id, 0.6, rank::LONE_NUMBER);
         }
     }
+    find_ages(text, &mut add);
+}
+
+fn find_ages(text: &str, add: &mut impl FnMut(usize, usize, Kind, f32, u8)) {
     for found in AGE.find_iter(text) {
         let bare_number = found.as_str().ends_with(|c: char| c.is_ascii_digit());
         if !(bare_number && is_measurement(&text[found.end()..]))

@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::lists::LISTS;
+use super::lists::{LISTS, StaticWords, static_words};
 use super::tokens::{Shape, Token, same_phrase};
 use super::{Kind, Span, rank};
 
@@ -41,7 +41,7 @@ static FRENCH_STREET: LazyLock<Regex> = LazyLock::new(|| {
     let elsewhere = postcode_elsewhere();
     regex(&format!(
         r"(?x)(?:(?i:r[ée]sidence|b[âa]timent|immeuble|appartement|appt|chez)\s+[^,\d\n]{{1,40}},\s*)?
-        \b\d{{1,4}}(?:\s?(?:bis|ter|quater|[a-dA-D])\b)?,?\s+{FRENCH_STREET_TYPE}
+        (?-u:\b)\d{{1,4}}(?:\s?(?:bis|ter|quater|[a-dA-D])(?-u:\b))?,?\s+{FRENCH_STREET_TYPE}
         (?:\s+(?:de\s+la|de\s+l'|de\s+l’|du|des|de|d'|d’|la|le|les|l'|l’))*\s*{STREET_NAME}
         (?:,?\s+{FRENCH_POSTCODE}(?:\s+{CITY_WORD}(?:\s+CEDEX(?:\s+\d{{1,2}})?)?)?
           |,\s*{TOWN},?\s+{elsewhere})?"
@@ -52,25 +52,25 @@ static FRENCH_STREET: LazyLock<Regex> = LazyLock::new(|| {
 /// 69002 Lyon`, `lieu-dit Kerbras, 29810 Plouarzel`.
 static FRENCH_STREET_WITHOUT_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
     regex(&format!(
-        r"(?x)\b{FRENCH_STREET_TYPE}(?:\s+(?:de\s+la|de\s+l'|du|des|de|d'|la|le|les|l'))*\s*{STREET_NAME},?\s+{FRENCH_POSTCODE}\s+{CITY_WORD}"
+        r"(?x)(?-u:\b){FRENCH_STREET_TYPE}(?:\s+(?:de\s+la|de\s+l'|du|des|de|d'|la|le|les|l'))*\s*{STREET_NAME},?\s+{FRENCH_POSTCODE}\s+{CITY_WORD}"
     ))
 });
 
 static FRENCH_POSTCODE_CITY: LazyLock<Regex> = LazyLock::new(|| {
     regex(&format!(
-        r"\b(?:0[1-9]|[1-8]\d|9[0-8])\s?\d{{3}}\s+{CITY_WORD}(?:\s+CEDEX(?:\s+\d{{1,2}})?)?"
+        r"(?-u:\b)(?:0[1-9]|[1-8]\d|9[0-8])\s?\d{{3}}\s+{CITY_WORD}(?:\s+CEDEX(?:\s+\d{{1,2}})?)?"
     ))
 });
 
 static ENGLISH_STREET: LazyLock<Regex> = LazyLock::new(|| {
     let elsewhere = postcode_elsewhere();
     regex(&format!(
-        r"(?x)(?:\b(?:Flat|Apt|Apartment|Unit|Suite)\.?\s*\#?\w+,?\s+)?
-        \b\d{{1,5}}[A-Za-z]?,?\s+(?:[\p{{Lu}}][\p{{L}}'’\-]*\.?\s+){{1,4}}
-        (?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Boulevard|Blvd|Court|Ct|Place|Pl|Way|Terrace|Close|Crescent|Square|Sq|Parkway|Pkwy|Highway|Hwy|Row|Gardens|Grove|Mews|Walk|Circle|Cir|Trail|Park)\b\.?
+        r"(?x)(?:(?-u:\b)(?:Flat|Apt|Apartment|Unit|Suite)\.?\s*\#?\w+,?\s+)?
+        (?-u:\b)\d{{1,5}}[A-Za-z]?,?\s+(?:[\p{{Lu}}][\p{{L}}'’\-]*\.?\s+){{1,4}}
+        (?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Boulevard|Blvd|Court|Ct|Place|Pl|Way|Terrace|Close|Crescent|Square|Sq|Parkway|Pkwy|Highway|Hwy|Row|Gardens|Grove|Mews|Walk|Circle|Cir|Trail|Park)(?-u:\b)\.?
         (?:,?\s+(?:Apt|Unit|Suite|Flat)\.?\s*\#?\w+)?
         (?:,\s*{TOWN})?
-        (?:,?\s+(?:{elsewhere}|(?:{US_STATES})\b))?"
+        (?:,?\s+(?:{elsewhere}|(?:{US_STATES})(?-u:\b)))?"
     ))
 });
 
@@ -79,21 +79,27 @@ static ENGLISH_STREET: LazyLock<Regex> = LazyLock::new(|| {
 static NUMBERED_BEFORE_POSTCODE: LazyLock<Regex> = LazyLock::new(|| {
     let elsewhere = postcode_elsewhere();
     regex(&format!(
-        r"\b\d{{1,5}}[A-Za-z]?\s+{STREET_NAME},\s*(?:{TOWN},?\s+)?{elsewhere}\b"
+        r"(?-u:\b)\d{{1,5}}[A-Za-z]?\s+{STREET_NAME},\s*(?:{TOWN},?\s+)?{elsewhere}(?-u:\b)"
     ))
 });
 
 static US_CITY_STATE_ZIP: LazyLock<Regex> = LazyLock::new(|| {
     regex(&format!(
-        r"\b{TOWN},\s*(?:{US_STATES})\s+\d{{5}}(?:-\d{{4}})?\b"
+        r"{TOWN},\s*(?:{US_STATES})\s+\d{{5}}(?:-\d{{4}})?(?-u:\b)"
     ))
 });
 
 static POSTCODE_ALONE: LazyLock<Regex> = LazyLock::new(|| {
     regex(&format!(
-        r"\b(?:{TOWN},?\s+)?(?:{UK_POSTCODE}|{CANADIAN_POSTCODE}|(?:VIC|NSW|QLD|TAS|ACT)\s+\d{{4}})\b"
+        r"(?:{TOWN},?\s+)?(?-u:\b)(?:{UK_POSTCODE}|{CANADIAN_POSTCODE}|(?:VIC|NSW|QLD|TAS|ACT)\s+\d{{4}})(?-u:\b)"
     ))
 });
+
+static FRENCH_INSTITUTION_SET: LazyLock<StaticWords> =
+    LazyLock::new(|| static_words(FRENCH_INSTITUTIONS));
+static ENGLISH_INSTITUTION_SET: LazyLock<StaticWords> =
+    LazyLock::new(|| static_words(ENGLISH_INSTITUTIONS));
+static FILLER_SET: LazyLock<StaticWords> = LazyLock::new(|| static_words(INSTITUTION_FILLERS));
 
 /// Words that open an institution's name in French: `CHU de Rennes`, `Hôpital Necker`.
 const FRENCH_INSTITUTIONS: &[&str] = &[
@@ -204,7 +210,15 @@ const PLACE_CUES: &[&str] = &[
     "pres", "outside", "around", "visiting", "hometown",
 ];
 
-pub fn find(text: &str, words: &[Token], spans: &mut Vec<Span>) {
+pub fn find(text: &str, words: &[Token], caps: bool, spans: &mut Vec<Span>) {
+    // Every address pattern holds a street number or a postcode.
+    if text.bytes().filter(u8::is_ascii_digit).count() >= 2 {
+        addresses(text, spans);
+    }
+    institutions_and_cities(text, words, caps, spans);
+}
+
+fn addresses(text: &str, spans: &mut Vec<Span>) {
     let patterns = [
         &*FRENCH_STREET,
         &*FRENCH_STREET_WITHOUT_NUMBER,
@@ -233,7 +247,9 @@ pub fn find(text: &str, words: &[Token], spans: &mut Vec<Span>) {
             rank::ADDRESS,
         ));
     }
-    let caps = super::names::is_caps_mode(text);
+}
+
+fn institutions_and_cities(text: &str, words: &[Token], caps: bool, spans: &mut Vec<Span>) {
     // Spans added below lie after `index`, so the words free now are all this loop needs.
     let free = super::uncovered(words, spans);
     let mut index = 0;
@@ -255,7 +271,7 @@ pub fn find(text: &str, words: &[Token], spans: &mut Vec<Span>) {
             None => city(text, words, index, caps)
                 .map(|end| (end, 0.8, rank::CITY))
                 .or_else(|| {
-                    after_place_word(text, words, index).map(|end| (end, 0.6, rank::CITY - 1))
+                    after_place_word(text, words, index, caps).map(|end| (end, 0.6, rank::CITY - 1))
                 }),
         };
         if let Some((end, confidence, rank)) = found {
@@ -288,7 +304,7 @@ pub fn find(text: &str, words: &[Token], spans: &mut Vec<Span>) {
 /// `at Wrightington`, `in Chermside`, `at UCSF`: a capitalised word that is in no list, right
 /// after `in`, `at` or `à`, names a place more often than not (towns and hospitals too small for
 /// the city list). Months, eponyms, brands and first names are left alone.
-fn after_place_word(text: &str, words: &[Token], index: usize) -> Option<usize> {
+fn after_place_word(text: &str, words: &[Token], index: usize, caps: bool) -> Option<usize> {
     const PLACE_WORDS: &[&str] = &["in", "at", "near", "a", "au", "pres", "outside"];
     let word = &words[index];
     let cue = index.checked_sub(1).map(|p| &words[p])?;
@@ -310,7 +326,7 @@ fn after_place_word(text: &str, words: &[Token], index: usize) -> Option<usize> 
     };
     // In a text in capitals, a capital says nothing.
     let shouted = word.shape == Shape::Upper
-        && (super::names::is_caps_mode(text)
+        && (caps
             || words
                 .get(index + 1)
                 .is_some_and(|w| w.shape == Shape::Upper));
@@ -332,7 +348,7 @@ fn after_place_word(text: &str, words: &[Token], index: usize) -> Option<usize> 
 /// opening word, fillers, then at least one capitalised word; the span ends on the last one.
 fn french_institution(text: &str, words: &[Token], index: usize) -> Option<usize> {
     let opener = &words[index];
-    if !FRENCH_INSTITUTIONS.contains(&opener.folded.as_str()) || opener.tagged {
+    if !FRENCH_INSTITUTION_SET.contains(opener.folded.as_str()) || opener.tagged {
         return None;
     }
     if opener.folded.len() <= 3 && opener.shape != Shape::Upper {
@@ -343,11 +359,11 @@ fn french_institution(text: &str, words: &[Token], index: usize) -> Option<usize
     while at < words.len() && same_phrase(text, &words[at - 1], &words[at]) && !words[at].has_digit
     {
         let word = &words[at];
-        if word.is_capitalised() && !FRENCH_INSTITUTIONS.contains(&word.folded.as_str())
+        if word.is_capitalised() && !FRENCH_INSTITUTION_SET.contains(word.folded.as_str())
             || word.shape == Shape::Upper
         {
             last_name = Some(at);
-        } else if !INSTITUTION_FILLERS.contains(&word.folded.as_str()) && !word.is_capitalised() {
+        } else if !FILLER_SET.contains(word.folded.as_str()) && !word.is_capitalised() {
             break;
         }
         at += 1;
@@ -381,14 +397,15 @@ fn english_institution(text: &str, words: &[Token], index: usize) -> Option<usiz
         if at > index && !same_phrase(text, &words[at - 1], &words[at]) {
             return None;
         }
-        if ENGLISH_INSTITUTIONS.contains(&words[at].folded.as_str()) && words[at].is_capitalised() {
+        if ENGLISH_INSTITUTION_SET.contains(words[at].folded.as_str()) && words[at].is_capitalised()
+        {
             let named_before = at > index;
             let mut end = at;
             // Closing words and `of Philadelphia`, `for Women`, `for Special Surgery`.
             loop {
                 if end + 1 < words.len()
                     && words[end + 1].is_capitalised()
-                    && ENGLISH_INSTITUTIONS.contains(&words[end + 1].folded.as_str())
+                    && ENGLISH_INSTITUTION_SET.contains(words[end + 1].folded.as_str())
                     && same_phrase(text, &words[end], &words[end + 1])
                 {
                     end += 1;
@@ -419,8 +436,11 @@ pub fn phrase(
     text: &str,
     words: &[Token],
     index: usize,
-    list: &std::collections::HashSet<String>,
+    list: &super::lists::WordSet,
 ) -> Option<usize> {
+    if !LISTS.phrase_starts.contains(&words[index].folded) {
+        return list.contains(&words[index].folded).then_some(index);
+    }
     let mut joined = String::new();
     let mut found = None;
     for at in index..words.len().min(index + LISTS.longest_phrase) {
@@ -474,7 +494,7 @@ mod tests {
 
     fn places(text: &str) -> Vec<(Kind, &str)> {
         let mut spans = Vec::new();
-        find(text, &tokenize(text), &mut spans);
+        find(text, &tokenize(text), false, &mut spans);
         let spans = super::super::merge(text, spans);
         spans
             .iter()
