@@ -342,8 +342,10 @@ fn trim_trailing_punctuation(url: &str) -> &str {
 
 fn is_inside_email(text: &str, start: usize) -> bool {
     let word_start = text[..start]
-        .rfind(char::is_whitespace)
-        .map_or(0, |at| at + 1);
+        .char_indices()
+        .rev()
+        .find(|(_, c)| c.is_whitespace())
+        .map_or(0, |(at, c)| at + c.len_utf8());
     text[word_start..]
         .split_whitespace()
         .next()
@@ -383,6 +385,12 @@ mod tests {
             .iter()
             .map(|s| (s.kind, &text[s.start..s.end]))
             .collect()
+    }
+
+    #[test]
+    fn a_link_after_a_wide_space_is_not_cut_inside_it() {
+        // U+2004 is three bytes wide; found by fuzzing.
+        assert_eq!(found("a\u{2004}tps://x.com/y"), [(Kind::Url, "x.com/y")]);
     }
 
     #[test]
