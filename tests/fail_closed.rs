@@ -3,8 +3,12 @@
 //! and checks that the name is not in the output; and a DICOM whose pixels may show burned-in
 //! text, which this version cannot clean, is reported not clean and not written.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
+
+use common::element;
 
 const NEEDLE: &[u8] = b"Jeanne Needleman";
 
@@ -68,15 +72,8 @@ fn an_unknown_jpeg_segment_is_removed() {
 #[test]
 fn an_unknown_png_chunk_is_removed() {
     let mut png = fixture("clean.png");
-    let mut crc = flate2::Crc::new();
-    crc.update(b"zzXt");
-    crc.update(NEEDLE);
-    let mut chunk = (NEEDLE.len() as u32).to_be_bytes().to_vec();
-    chunk.extend_from_slice(b"zzXt");
-    chunk.extend_from_slice(NEEDLE);
-    chunk.extend_from_slice(&crc.sum().to_be_bytes());
     // After the signature (8) and IHDR (25).
-    png.splice(33..33, chunk);
+    png.splice(33..33, common::png_chunk(b"zzXt", NEEDLE));
     removed("unknown-chunk.png", png);
 }
 
@@ -110,30 +107,8 @@ fn an_unknown_gif_extension_is_removed() {
     removed("unknown-extension.gif", gif);
 }
 
-fn element(group: u16, number: u16, vr: &[u8; 2], value: &[u8]) -> Vec<u8> {
-    let mut bytes = group.to_le_bytes().to_vec();
-    bytes.extend_from_slice(&number.to_le_bytes());
-    bytes.extend_from_slice(vr);
-    if matches!(vr, b"OB" | b"OW" | b"SQ" | b"UN" | b"UT") {
-        bytes.extend_from_slice(&[0, 0]);
-        bytes.extend_from_slice(&(value.len() as u32).to_le_bytes());
-    } else {
-        bytes.extend_from_slice(&(value.len() as u16).to_le_bytes());
-    }
-    bytes.extend_from_slice(value);
-    bytes
-}
-
 /// A small CT image, explicit VR little endian, with whatever elements the test adds.
 fn dicom(sop_class: &[u8], modality: &[u8], extra: &[Vec<u8>]) -> Vec<u8> {
-    let mut meta = element(2, 1, b"OB", &[0, 1]);
-    meta.extend(element(2, 2, b"UI", sop_class));
-    meta.extend(element(2, 3, b"UI", b"1.2.3.4.5\0"));
-    meta.extend(element(2, 0x10, b"UI", b"1.2.840.10008.1.2.1\0"));
-    let mut file = vec![0u8; 128];
-    file.extend_from_slice(b"DICM");
-    file.extend(element(2, 0, b"UL", &(meta.len() as u32).to_le_bytes()));
-    file.extend(meta);
     let mut data = vec![
         element(8, 0x16, b"UI", sop_class),
         element(8, 0x18, b"UI", b"1.2.3.4.5\0"),
@@ -158,10 +133,7 @@ fn dicom(sop_class: &[u8], modality: &[u8], extra: &[Vec<u8>]) -> Vec<u8> {
             u16::from_le_bytes([e[2], e[3]]),
         )
     });
-    for e in data {
-        file.extend(e);
-    }
-    file
+    common::dicom_file(b"1.2.840.10008.1.2.1\0", sop_class, &data.concat())
 }
 
 const CT: &[u8] = b"1.2.840.10008.5.1.4.1.1.2\0";

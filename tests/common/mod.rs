@@ -1,0 +1,43 @@
+//! Files built byte by byte for the hostile and fail-closed tests: a DICOM element, a DICOM file
+//! around a data set, a PNG chunk with its checksum.
+
+/// One explicit VR little endian element.
+pub fn element(group: u16, number: u16, vr: &[u8; 2], value: &[u8]) -> Vec<u8> {
+    let mut bytes = group.to_le_bytes().to_vec();
+    bytes.extend_from_slice(&number.to_le_bytes());
+    bytes.extend_from_slice(vr);
+    if matches!(vr, b"OB" | b"OW" | b"SQ" | b"UN" | b"UT") {
+        bytes.extend_from_slice(&[0, 0]);
+        bytes.extend_from_slice(&(value.len() as u32).to_le_bytes());
+    } else {
+        bytes.extend_from_slice(&(value.len() as u16).to_le_bytes());
+    }
+    bytes.extend_from_slice(value);
+    bytes
+}
+
+/// Preamble, `DICM` and a file meta group naming `sop_class` and `transfer_syntax` (both with
+/// their trailing NUL), then `data_set` as given.
+pub fn dicom_file(transfer_syntax: &[u8], sop_class: &[u8], data_set: &[u8]) -> Vec<u8> {
+    let mut meta = element(2, 1, b"OB", &[0, 1]);
+    meta.extend(element(2, 2, b"UI", sop_class));
+    meta.extend(element(2, 3, b"UI", b"1.2.3.4.5\0"));
+    meta.extend(element(2, 0x10, b"UI", transfer_syntax));
+    let mut file = vec![0u8; 128];
+    file.extend_from_slice(b"DICM");
+    file.extend(element(2, 0, b"UL", &(meta.len() as u32).to_le_bytes()));
+    file.extend(meta);
+    file.extend_from_slice(data_set);
+    file
+}
+
+pub fn png_chunk(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
+    let mut crc = flate2::Crc::new();
+    crc.update(kind);
+    crc.update(data);
+    let mut chunk = (data.len() as u32).to_be_bytes().to_vec();
+    chunk.extend_from_slice(kind);
+    chunk.extend_from_slice(data);
+    chunk.extend_from_slice(&crc.sum().to_be_bytes());
+    chunk
+}
