@@ -532,6 +532,9 @@ fn un_sequence_items(mut bytes: &[u8]) -> Option<Vec<InMemDicomObject>> {
         }
         let length = u32::from_le_bytes([header[4], header[5], header[6], header[7]]) as usize;
         let body = bytes.get(8..8 + length)?;
+        // The item's own lengths are checked as a file's are: dicom-object would reserve what
+        // they claim, whatever the item holds.
+        super::bounds::check_data_set(body, super::IMPLICIT_LE).ok()?;
         items.push(
             InMemDicomObject::read_dataset_with_ts(std::io::Cursor::new(body), implicit).ok()?,
         );

@@ -7,6 +7,7 @@
 //! burned into the pixels: a file whose pixels may show such text is reported as not clean until
 //! the pixel stage has cleaned it.
 
+mod bounds;
 mod dates;
 mod deid;
 mod key;
@@ -117,12 +118,23 @@ fn parse_with(
                 malformed("the file says its values are explicitly typed, but its data set is not")
             });
         }
+        // The data set where dicom-object will read it, checked first; where that fails the
+        // lenient reading of the meta group gets its chance, and checks what it reads itself.
+        let checked = match bounds::meta_extent(bytes, start) {
+            Ok(Some((data_set, syntax))) => bounds::check_data_set(&bytes[data_set..], &syntax),
+            Ok(None) => Ok(()),
+            Err(reason) => Err(reason),
+        };
+        if let Err(reason) = checked {
+            return past_meta(bytes, start).ok_or_else(|| malformed(reason));
+        }
         return options(preamble)
             .from_reader(Cursor::new(bytes))
             .or_else(|error| past_meta(bytes, start).ok_or(error))
             .map_err(malformed);
     }
     let syntax = bare_syntax(bytes).ok_or_else(|| malformed("no DICOM data set found"))?;
+    bounds::check_data_set(bytes, syntax).map_err(malformed)?;
     let transfer_syntax = TransferSyntaxRegistry
         .get(syntax)
         .ok_or_else(|| malformed("unknown transfer syntax"))?;
@@ -155,7 +167,7 @@ fn cut_private_un_sequences(bytes: &[u8]) -> Option<Vec<u8>> {
         let (group, _) = tag_at(bytes, pos)?;
         let undefined_un = bytes.get(pos + 4..pos + 12) == Some(b"UN\0\0\xFF\xFF\xFF\xFF");
         let end = if undefined_un {
-            skip_implicit_items(bytes, pos + 12)?
+            skip_implicit_items(bytes, pos + 12, 0)?
         } else {
             skip_element(bytes, pos)?
         };
@@ -179,8 +191,12 @@ fn cut_private_un_sequences(bytes: &[u8]) -> Option<Vec<u8>> {
 
 /// Past the items of a sequence of undefined length encoded in implicit VR little endian, up to
 /// and including its delimiter; nested sequences of undefined length are stepped over the same
-/// way (in implicit VR an undefined length can only be a sequence).
-fn skip_implicit_items(bytes: &[u8], mut pos: usize) -> Option<usize> {
+/// way (in implicit VR an undefined length can only be a sequence). `None` past
+/// [`bounds::MAX_NESTING`] levels too, so a hostile file cannot overflow the stack.
+fn skip_implicit_items(bytes: &[u8], mut pos: usize, depth: usize) -> Option<usize> {
+    if depth > bounds::MAX_NESTING {
+        return None;
+    }
     loop {
         let tag = tag_at(bytes, pos)?;
         let length = u32::from_le_bytes(bytes.get(pos + 4..pos + 8)?.try_into().ok()?);
@@ -203,7 +219,7 @@ fn skip_implicit_items(bytes: &[u8], mut pos: usize) -> Option<usize> {
                 break;
             }
             pos = if length == u32::MAX {
-                skip_implicit_items(bytes, pos)?
+                skip_implicit_items(bytes, pos, depth + 1)?
             } else {
                 pos.checked_add(length as usize)?
             };
@@ -350,6 +366,15 @@ fn has_long_length(vr: &[u8]) -> bool {
 
 /// Where an explicit VR little endian element starting at `pos` ends.
 fn skip_element(bytes: &[u8], pos: usize) -> Option<usize> {
+    skip_nested_element(bytes, pos, 0)
+}
+
+/// [`skip_element`] inside `depth` sequences; `None` past [`bounds::MAX_NESTING`], so a hostile
+/// file cannot overflow the stack.
+fn skip_nested_element(bytes: &[u8], pos: usize, depth: usize) -> Option<usize> {
+    if depth > bounds::MAX_NESTING {
+        return None;
+    }
     let vr = bytes.get(pos + 4..pos + 6)?;
     if !(vr[0].is_ascii_uppercase() && vr[1].is_ascii_uppercase()) {
         return None;
@@ -366,7 +391,7 @@ fn skip_element(bytes: &[u8], pos: usize) -> Option<usize> {
         return (end <= bytes.len()).then_some(end);
     }
     match vr {
-        b"SQ" | b"OB" | b"OW" => skip_items(bytes, pos + 12),
+        b"SQ" | b"OB" | b"OW" => skip_items(bytes, pos + 12, depth),
         _ => None,
     }
 }
@@ -384,7 +409,7 @@ fn tag_at(bytes: &[u8], pos: usize) -> Option<(u16, u16)> {
 
 /// Past the items of a sequence (or the fragments of encapsulated pixel data) of undefined
 /// length, up to and including its delimiter.
-fn skip_items(bytes: &[u8], mut pos: usize) -> Option<usize> {
+fn skip_items(bytes: &[u8], mut pos: usize, depth: usize) -> Option<usize> {
     loop {
         let tag = tag_at(bytes, pos)?;
         let length = u32::from_le_bytes(bytes.get(pos + 4..pos + 8)?.try_into().ok()?);
@@ -403,7 +428,7 @@ fn skip_items(bytes: &[u8], mut pos: usize) -> Option<usize> {
             continue;
         }
         while tag_at(bytes, pos)? != ITEM_END {
-            pos = skip_element(bytes, pos)?;
+            pos = skip_nested_element(bytes, pos, depth + 1)?;
         }
         pos += 8;
     }
@@ -455,6 +480,7 @@ fn past_meta(bytes: &[u8], start: usize) -> Option<FileDicomObject<InMemDicomObj
     };
     let writing = named.unwrap_or_else(|| reading.clone());
     let transfer_syntax = TransferSyntaxRegistry.get(&reading)?;
+    bounds::check_data_set(rest, &reading).ok()?;
     let data_set =
         InMemDicomObject::read_dataset_with_ts(Cursor::new(rest), transfer_syntax).ok()?;
     let mut meta = FileMetaTableBuilder::new().transfer_syntax(writing);

@@ -407,6 +407,15 @@ fn is_kept_structure(marker: u8) -> bool {
 pub(super) fn strip(bytes: &[u8], keep: Keep, done: &mut Vec<Done>) -> Result<Vec<u8>, Error> {
     let (pictures, trailing) = pictures(bytes)?;
     let main = &pictures[0];
+    // Analysis reports such a file as holding only other data; a copy of it would still hold no
+    // picture, which verification rejects, so it is refused here with the reason, as PNG and
+    // WebP files without image data are.
+    if !main.parts.iter().any(|part| matches!(part, Part::Scan(_))) {
+        return Err(Error::malformed(
+            Format::Jpeg,
+            "it holds no image data (no start-of-scan)",
+        ));
+    }
     let mut out = Vec::with_capacity(main.end);
     out.extend_from_slice(&[0xFF, SOI]);
 

@@ -195,10 +195,10 @@ pub fn find(text: &str, spans: &mut Vec<Span>) {
 
 fn find_ages(text: &str, add: &mut impl FnMut(usize, usize, Kind, f32, u8)) {
     for found in AGE.find_iter(text) {
+        // `is 94%` and `was 96 bpm` are measurements, not ages.
         let bare_number = found.as_str().ends_with(|c: char| c.is_ascii_digit());
-        if !(bare_number && is_measurement(&text[found.end()..]))
-            && !before_digit(text, found.end())
-        {
+        let measured = bare_number && is_measurement(&text[found.end()..]);
+        if !measured && !before_digit(text, found.end()) {
             add(found.start(), found.end(), Kind::Age, 0.9, rank::AGE);
         }
     }
