@@ -35,10 +35,6 @@ pub enum Lang {
     En,
 }
 
-impl Lang {
-    pub const NAMES: [&'static str; 2] = ["fr", "en"];
-}
-
 impl std::str::FromStr for Lang {
     type Err = String;
 
@@ -562,6 +558,26 @@ mod tests {
             (merged[1].start, merged[1].end, merged[1].kind),
             (15, 33, Kind::Address)
         );
+    }
+
+    #[test]
+    fn findings_locate_caption_spans_in_characters() {
+        let caption = "Émilie 🎉 : IRM le 12/03/2024 au CHU de Rennes";
+        let findings = analyze(caption, &Known::default());
+        let located: Vec<(Category, Location)> = findings
+            .items
+            .iter()
+            .map(|f| (f.category, f.location.clone()))
+            .collect();
+        assert_eq!(
+            located,
+            [
+                (Category::Person, Location::Caption { start: 0, end: 6 }),
+                (Category::Date, Location::Caption { start: 18, end: 28 }),
+                (Category::Place, Location::Caption { start: 32, end: 45 }),
+            ]
+        );
+        assert!(findings.items.iter().all(|f| f.action == Action::Remove));
     }
 
     #[test]
