@@ -6,6 +6,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::tokens::compact;
 use super::{Kind, Span, checks, rank};
 
 fn regex(pattern: &str) -> Regex {
@@ -326,14 +327,6 @@ fn is_measurement(rest: &str) -> bool {
     }
     let unit: String = rest.chars().take_while(|c| c.is_alphabetic()).collect();
     UNITS.contains(&unit.to_lowercase().as_str())
-}
-
-fn compact(value: &str) -> String {
-    value
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .map(|c| c.to_ascii_uppercase())
-        .collect()
 }
 
 fn trim_trailing_punctuation(url: &str) -> &str {

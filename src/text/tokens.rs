@@ -63,6 +63,16 @@ pub fn same_phrase(text: &str, previous: &Token, next: &Token) -> bool {
             .all(|c| matches!(c, ' ' | '\u{a0}' | '-' | '\'' | '’'))
 }
 
+/// The letters and digits of a number, upper case, separators dropped: `fr76 3000-4006` →
+/// `FR7630004006`, as check digits and known numbers are compared.
+pub fn compact(value: &str) -> String {
+    value
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
 /// Lower case, accents removed, typographic apostrophes made plain.
 pub fn fold(text: &str) -> String {
     if text.is_ascii() {
