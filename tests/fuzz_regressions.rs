@@ -13,6 +13,9 @@ use std::path::{Path, PathBuf};
 
 use caviar::{DicomOptions, Error, Format, Key, Plan, Profile};
 
+#[path = "../fuzz/src/edits.rs"]
+mod edits;
+
 /// The largest block a test input may make the pipeline ask for. The inputs are a few KiB; what the
 /// crashes asked for was gigabytes.
 const LARGEST_ALLOWED: usize = 64 << 20;
@@ -132,8 +135,7 @@ fn on_small_stack<T: Send + 'static>(what: &str, work: impl FnOnce() -> T + Send
 }
 
 /// The `pipeline` target's file: its input's first byte picks a fixture, the rest edits it, four
-/// bytes an edit (operation, position high and low byte, value). The same code as
-/// fuzz/fuzz_targets/pipeline.rs, so a saved input gives the same file here.
+/// bytes an edit (operation, position high and low byte, value), by the target's own code.
 fn pipeline_file(data: &[u8]) -> (&'static str, Vec<u8>) {
     const SEEDS: [&str; 9] = [
         "clean.jpg",
@@ -154,28 +156,7 @@ fn pipeline_file(data: &[u8]) -> (&'static str, Vec<u8>) {
         .join("fixtures/photos")
         .join(name);
     let mut bytes = std::fs::read(fixture).expect("fixtures/photos is committed");
-    for edit in edits.chunks_exact(4).take(64) {
-        if bytes.is_empty() {
-            break;
-        }
-        let [op, high, low, value] = [edit[0], edit[1], edit[2], edit[3]];
-        let at = usize::from(u16::from_be_bytes([high, low])) * bytes.len() / 0x1_0000;
-        match op % 8 {
-            0..=2 => bytes[at] = value,
-            3 => bytes[at] ^= value,
-            4 => bytes.insert(at, value),
-            5 => {
-                let end = (at + usize::from(value) + 1).min(bytes.len());
-                bytes.drain(at..end);
-            }
-            6 => bytes.truncate(at),
-            _ => {
-                let end = (at + usize::from(value % 16) + 1).min(bytes.len());
-                let fill = if value & 0x80 == 0 { 0x00 } else { 0xFF };
-                bytes[at..end].fill(fill);
-            }
-        }
-    }
+    edits::apply(&mut bytes, edits);
     (name, bytes)
 }
 

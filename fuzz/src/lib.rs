@@ -7,6 +7,8 @@
 //! too, by a panic: the real pipeline refuses to write such an output, so it is not a crash of the
 //! tool, but it is a file the user is told cannot be cleaned.
 
+pub mod edits;
+
 use std::path::Path;
 use std::sync::OnceLock;
 
