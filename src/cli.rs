@@ -206,17 +206,21 @@ fn scrub(
         print_caption(caption);
     }
     let clean = reports.iter().filter(|r| r.clean).count();
-    let failed = reports.len() - clean + caption.as_ref().map_or(0, |c| usize::from(!c.clean));
-    eprintln!(
-        "caviar: {clean} of {} files clean in {}{}",
-        reports.len(),
-        out.display(),
-        if failed > 0 {
-            format!(", {failed} not written")
-        } else {
-            String::new()
-        }
-    );
+    let failed = reports.len() - clean;
+    // A run with only a caption has no file line to print.
+    if !reports.is_empty() {
+        eprintln!(
+            "caviar: {clean} of {} files clean in {}{}",
+            reports.len(),
+            out.display(),
+            if failed > 0 {
+                format!(", {failed} not written")
+            } else {
+                String::new()
+            }
+        );
+    }
+    let caption_failed = caption.as_ref().is_some_and(|c| !c.clean);
 
     if let Some(path) = report_path {
         let document = ScrubReport {
@@ -232,7 +236,7 @@ fn scrub(
             return ExitCode::from(FAILED);
         }
     }
-    if failed == 0 {
+    if failed == 0 && !caption_failed {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(FAILED)
