@@ -84,12 +84,18 @@ pub enum Category {
     Orientation,
     /// How colours are reproduced; kept so the shared picture looks like the original.
     ColourProfile,
+    /// Text in the pixels that belongs to the image, not to the patient: a laterality marker, a
+    /// scale, a probe or an exposure setting. A teaching case keeps it; it names nobody.
+    Annotation,
 }
 
 impl Category {
     /// Whether a finding of this kind left in an output means the output is not clean.
     pub fn identifies(self) -> bool {
-        !matches!(self, Category::Orientation | Category::ColourProfile)
+        !matches!(
+            self,
+            Category::Orientation | Category::ColourProfile | Category::Annotation
+        )
     }
 
     pub fn label(self) -> &'static str {
@@ -108,6 +114,7 @@ impl Category {
             Category::Unknown => "unknown data",
             Category::Orientation => "orientation",
             Category::ColourProfile => "colour profile",
+            Category::Annotation => "annotation",
         }
     }
 }
@@ -130,6 +137,81 @@ pub enum Location {
     Attribute { path: String },
     /// A stretch of a caption, in Unicode scalar values (characters) from its start.
     Caption { start: usize, end: usize },
+    /// A rectangle of one frame of the picture (frame 0 for a photo or a single-frame DICOM).
+    Pixels { frame: u32, region: Region },
+}
+
+/// A rectangle in image pixels: the stored pixels of a DICOM frame, or a photo as it is shown
+/// (its orientation applied). Screens map these to their own coordinates, never the reverse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub struct Region {
+    pub x: u32,
+    pub y: u32,
+    pub width: u32,
+    pub height: u32,
+}
+
+impl Region {
+    pub fn right(self) -> u32 {
+        self.x + self.width
+    }
+
+    pub fn bottom(self) -> u32 {
+        self.y + self.height
+    }
+
+    pub fn area(self) -> u64 {
+        u64::from(self.width) * u64::from(self.height)
+    }
+
+    /// The region grown by `margin` on every side, kept inside a `width` × `height` picture.
+    pub fn padded(self, margin: u32, width: u32, height: u32) -> Region {
+        let x = self.x.saturating_sub(margin);
+        let y = self.y.saturating_sub(margin);
+        let right = self.right().saturating_add(margin).min(width);
+        let bottom = self.bottom().saturating_add(margin).min(height);
+        Region {
+            x,
+            y,
+            width: right.saturating_sub(x),
+            height: bottom.saturating_sub(y),
+        }
+    }
+
+    pub fn intersection(self, other: Region) -> Option<Region> {
+        let x = self.x.max(other.x);
+        let y = self.y.max(other.y);
+        let right = self.right().min(other.right());
+        let bottom = self.bottom().min(other.bottom());
+        (right > x && bottom > y).then_some(Region {
+            x,
+            y,
+            width: right - x,
+            height: bottom - y,
+        })
+    }
+
+    /// The smallest region holding both.
+    pub fn union(self, other: Region) -> Region {
+        let x = self.x.min(other.x);
+        let y = self.y.min(other.y);
+        Region {
+            x,
+            y,
+            width: self.right().max(other.right()) - x,
+            height: self.bottom().max(other.bottom()) - y,
+        }
+    }
+}
+
+impl fmt::Display for Region {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}×{} at ({}, {})",
+            self.width, self.height, self.x, self.y
+        )
+    }
 }
 
 impl Location {
@@ -155,6 +237,12 @@ impl fmt::Display for Location {
             }
             Location::Attribute { path } => f.write_str(path),
             Location::Caption { start, end } => write!(f, "caption, characters {start}–{end}"),
+            Location::Pixels { frame, region } => {
+                if *frame > 0 {
+                    write!(f, "frame {}, ", frame + 1)?;
+                }
+                write!(f, "pixels {region}")
+            }
         }
     }
 }

@@ -8,14 +8,16 @@
 pub mod batch;
 pub mod dicom;
 pub mod document;
+pub mod ocr;
 pub mod photo;
+pub mod pixels;
 pub mod text;
 
 use std::path::Path;
 
 pub use document::{
     Action, Category, DicomOptions, Document, Done, Error, FileReport, Finding, Findings, Format,
-    Key, KnownIdentifier, Location, Output, Plan, Profile,
+    Key, KnownIdentifier, Location, Output, Plan, Profile, Region,
 };
 
 /// Read a file and recognise its format from its content, whatever its name says.

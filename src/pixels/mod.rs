@@ -1,0 +1,1 @@
+//! Region redaction on image buffers.
