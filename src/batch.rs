@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use crate::document::{
     Action, DicomOptions, Done, Error, FileReport, Finding, Findings, Format, Key, KnownIdentifier,
-    Plan, Profile,
+    Plan, Profile, Redaction,
 };
 use crate::text;
 
@@ -286,6 +286,7 @@ pub struct Settings {
     pub profile: Profile,
     /// The profile's options, with any the user switched one by one.
     pub dicom: DicomOptions,
+    pub redaction: Redaction,
     key_path: Option<PathBuf>,
     key: OnceLock<Result<Key, String>>,
 }
@@ -296,6 +297,7 @@ impl Settings {
         Settings {
             profile,
             dicom: DicomOptions::for_profile(profile),
+            redaction: Redaction::default(),
             key_path,
             key: OnceLock::new(),
         }
@@ -318,9 +320,13 @@ impl Settings {
     }
 
     fn plan(&self, format: Format, findings: &Findings) -> Result<Plan, Error> {
-        Ok(match format {
+        let plan = match format {
             Format::Dicom => Plan::for_dicom(findings, self.profile, self.dicom, self.key()?),
-            _ => Plan::default_for(findings),
+            _ => Plan::for_photo(findings, self.profile),
+        };
+        Ok(Plan {
+            redaction: self.redaction,
+            ..plan
         })
     }
 }

@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use caviar::{DicomOptions, FileReport, Findings, Format, Profile};
+use caviar::{DicomOptions, FileReport, Findings, Format, Profile, Redaction};
 use caviar::{batch, text};
 use clap::builder::TypedValueParser;
 use clap::{Parser, Subcommand};
@@ -56,6 +56,9 @@ enum Command {
         /// searched for in it too.
         #[arg(long, value_name = "FILE")]
         caption: Option<PathBuf>,
+        /// How text burned into the pictures is made unreadable: a soft blur or a solid fill.
+        #[arg(long, default_value = "blur", value_parser = clap::builder::PossibleValuesParser::new(["blur", "fill"]).map(|name| name.parse::<Redaction>().expect("a listed redaction")))]
+        redaction: Redaction,
     },
     /// Read a caption on standard input and print it with its identifiers replaced.
     Text {
@@ -110,8 +113,10 @@ pub fn run() -> ExitCode {
             options_on,
             options_off,
             caption,
+            redaction,
         } => {
             let mut settings = batch::Settings::new(profile, key_file);
+            settings.redaction = redaction;
             let switches = options_on.iter().map(|name| (name, true));
             for (name, on) in switches.chain(options_off.iter().map(|name| (name, false))) {
                 if let Err(message) = settings.dicom.set(name, on) {

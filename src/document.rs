@@ -311,9 +311,34 @@ pub struct Plan {
     pub findings: Findings,
     pub profile: Profile,
     pub dicom: DicomOptions,
+    /// How text in the pixels is made unreadable.
+    pub redaction: Redaction,
     /// The user's secret for remapping UIDs and shifting dates; never written to a report.
     #[serde(skip)]
     pub key: Option<Key>,
+}
+
+/// How a region of pixels is made unreadable. Both are irreversible; they differ in look.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Redaction {
+    /// A soft patch that keeps the region's average colours: the picture still looks whole.
+    #[default]
+    Blur,
+    /// A solid patch of the surrounding background's darkest colour.
+    Fill,
+}
+
+impl std::str::FromStr for Redaction {
+    type Err = String;
+
+    fn from_str(name: &str) -> Result<Redaction, String> {
+        match name {
+            "blur" => Ok(Redaction::Blur),
+            "fill" => Ok(Redaction::Fill),
+            other => Err(format!("unknown redaction {other:?}: use blur or fill")),
+        }
+    }
 }
 
 impl Plan {
@@ -324,6 +349,7 @@ impl Plan {
             findings: findings.clone(),
             profile: Profile::Patient,
             dicom: DicomOptions::for_profile(Profile::Patient),
+            redaction: Redaction::default(),
             key: None,
         }
     }
@@ -336,6 +362,56 @@ impl Plan {
             key: Some(key),
             ..Plan::default_for(findings)
         }
+        .with_profile_defaults()
+    }
+
+    /// A photo plan for the profile: a teaching case keeps the annotations in the pixels.
+    pub fn for_photo(findings: &Findings, profile: Profile) -> Plan {
+        Plan {
+            profile,
+            ..Plan::default_for(findings)
+        }
+        .with_profile_defaults()
+    }
+
+    /// Analysis proposes the strictest actions; a teaching case keeps technical annotations
+    /// (laterality, scale, exposure), which a reader of the case needs and which name nobody.
+    fn with_profile_defaults(mut self) -> Plan {
+        if self.profile == Profile::Teaching {
+            for finding in &mut self.findings.items {
+                if finding.category == Category::Annotation {
+                    finding.action = Action::Keep;
+                }
+            }
+        }
+        self
+    }
+
+    /// What was read in the pixels as identifiers and is being redacted: verification must not
+    /// read it again.
+    pub fn identifiers_in_pixels(&self) -> Vec<String> {
+        self.findings
+            .items
+            .iter()
+            .filter(|f| {
+                matches!(f.location, Location::Pixels { .. })
+                    && f.action == Action::Remove
+                    && f.category.identifies()
+                    && f.category != Category::Text
+                    && !f.value.trim().is_empty()
+            })
+            .map(|f| f.value.clone())
+            .collect()
+    }
+
+    /// The regions of pixels to redact, by frame.
+    pub fn regions_to_redact(&self) -> impl Iterator<Item = (u32, Region)> + '_ {
+        self.findings.items.iter().filter_map(|f| match f.location {
+            Location::Pixels { frame, region } if f.action == Action::Remove => {
+                Some((frame, region))
+            }
+            _ => None,
+        })
     }
 
     /// Whether anything of this category is to be kept; parts ask this for the few items they

@@ -17,7 +17,7 @@ use std::path::Path;
 
 pub use document::{
     Action, Category, DicomOptions, Document, Done, Error, FileReport, Finding, Findings, Format,
-    Key, KnownIdentifier, Location, Output, Plan, Profile, Region,
+    Key, KnownIdentifier, Location, Output, Plan, Profile, Redaction, Region,
 };
 
 /// Read a file and recognise its format from its content, whatever its name says.
@@ -53,8 +53,17 @@ pub fn analyze(document: &Document) -> Result<Findings, Error> {
     }
 }
 
-/// Produce clean bytes; nothing is written.
+/// Produce clean bytes; nothing is written. A plan with a finding nothing can remove (pixels
+/// that could not be read for text) is refused: its output could not be called clean.
 pub fn apply(document: &Document, plan: &Plan) -> Result<Output, Error> {
+    if let Some(finding) = plan
+        .findings
+        .items
+        .iter()
+        .find(|f| f.action == Action::Unresolved)
+    {
+        return Err(Error::Refused(finding.explanation.clone()));
+    }
     match document.format {
         Format::Dicom => dicom::apply(document, plan),
         _ => photo::apply(document, plan),

@@ -3,14 +3,16 @@
 //! UIDs are remapped with a keyed hash so studies and series stay linked; dates move by a keyed
 //! per-patient offset or go.
 //!
-//! This part never changes pixel data (it is copied bit for bit) and never decides about text
-//! burned into the pixels: a file whose pixels may show such text is reported as not clean until
-//! the pixel stage has cleaned it.
+//! Pixel data is copied bit for bit unless text burned into it is to be redacted; then every
+//! frame is decoded, redacted and written back uncompressed. Text is looked for in every frame
+//! of every file; a file whose pixels cannot be decoded while burned-in text is likely is
+//! reported as not clean.
 
 mod bounds;
 mod dates;
 mod deid;
 mod key;
+mod pixels;
 mod profile;
 mod table;
 mod uid;
@@ -27,7 +29,7 @@ use dicom_transfer_syntax_registry::{TransferSyntaxIndex, TransferSyntaxRegistry
 
 use crate::document::{
     Action, Category, DicomOptions, Document, Done, Error, Finding, Findings, Format,
-    KnownIdentifier, Location, Output, Plan,
+    KnownIdentifier, Location, Output, Plan, Region,
 };
 pub use key::Key;
 
@@ -794,17 +796,52 @@ pub fn analyze(document: &Document) -> Result<Findings, Error> {
             explain(Category::Unknown),
         ));
     }
-    if let Some(reason) = risk {
-        items.push(Finding {
-            category: Category::Text,
-            location: Location::attribute("(7FE0,0010) PixelData"),
-            value: String::new(),
-            explanation: format!("text in the pixels may name the patient: {reason}"),
-            confidence: 0.5,
-            action: Action::Unresolved,
-        });
-    }
+    items.extend(text_in_pixels(&document.bytes, &known, risk)?);
     Ok(Findings { items, known })
+}
+
+/// Text read in every frame, or, when the pixels cannot be decoded while text is likely, why
+/// the file cannot be called clean.
+fn text_in_pixels(
+    bytes: &[u8],
+    known: &[KnownIdentifier],
+    risk: Option<String>,
+) -> Result<Vec<Finding>, Error> {
+    if !has_pixel_data(bytes) {
+        return Ok(Vec::new());
+    }
+    match decode(bytes) {
+        Ok(pixels) => crate::pixels::find_text(&displayed(&pixels), known),
+        Err(reason) => Ok(risk
+            .map(|risk| unreadable_pixels(&reason, &risk))
+            .into_iter()
+            .collect()),
+    }
+}
+
+fn decode(bytes: &[u8]) -> Result<pixels::Pixels, String> {
+    let file = parse(bytes).map_err(|error| error.to_string())?;
+    pixels::decode(&file)
+}
+
+fn displayed(pixels: &pixels::Pixels) -> Vec<image::RgbImage> {
+    (0..pixels.frames)
+        .map(|frame| pixels.display(frame))
+        .collect()
+}
+
+fn unreadable_pixels(reason: &str, risk: &str) -> Finding {
+    Finding {
+        category: Category::Text,
+        location: Location::attribute("(7FE0,0010) PixelData"),
+        value: String::new(),
+        explanation: format!(
+            "text in the pixels may name the patient ({risk}), and they could not be read: \
+             {reason}"
+        ),
+        confidence: 0.5,
+        action: Action::Unresolved,
+    }
 }
 
 /// Findings from the walk's changes, with private data gathered into one finding per block: a
@@ -913,7 +950,7 @@ fn method_codes(options: &DicomOptions) -> Vec<(&'static str, &'static str)> {
 }
 
 /// Say in the file what was done, as PS3.15 E.1.1 asks, so a receiving archive knows.
-fn stamp(object: &mut InMemDicomObject, options: &DicomOptions) {
+fn stamp(object: &mut InMemDicomObject, options: &DicomOptions, pixels_cleaned: bool) {
     let text =
         |tag: Tag, vr: VR, value: &str| DataElement::new(tag, vr, PrimitiveValue::from(value));
     object.put(text(Tag(0x0012, 0x0062), VR::CS, "YES"));
@@ -922,7 +959,11 @@ fn stamp(object: &mut InMemDicomObject, options: &DicomOptions) {
         VR::LO,
         &format!("caviar {} PS3.15 E.1-1", env!("CARGO_PKG_VERSION")),
     ));
-    let codes = method_codes(options)
+    let mut codes = method_codes(options);
+    if pixels_cleaned {
+        codes.push(("113101", "Clean Pixel Data Option"));
+    }
+    let codes = codes
         .into_iter()
         .map(|(value, meaning)| deid::code_item(value, meaning))
         .collect();
@@ -941,10 +982,27 @@ pub fn apply(document: &Document, plan: &Plan) -> Result<Output, Error> {
     // Where the file is explicit VR little endian (nearly all are, compressed ones included), the
     // header alone is parsed and rewritten and the pixel data element is appended exactly as it
     // was read: bit for bit by construction, and without decoding the bulk of the file.
-    let pixels = pixel_data_span(&document.bytes);
+    let regions: Vec<(u32, Region)> = plan.regions_to_redact().collect();
+    let mut redacted = None;
+    let pixels = pixel_data_span(&document.bytes).filter(|_| regions.is_empty());
     let mut file = match pixels {
         Some(_) => parse_header(&document.bytes)?,
         None => parse(&document.bytes)?,
+    };
+    // Every frame was read for text when it decodes; the header may then say so.
+    let text_checked = has_pixel_data(&document.bytes) && {
+        if regions.is_empty() {
+            pixels::decode(&parse(&document.bytes)?).is_ok()
+        } else {
+            let mut decoded = pixels::decode(&file).map_err(|reason| {
+                Error::Refused(format!("cannot redact the text in the pixels: {reason}"))
+            })?;
+            for &(frame, region) in &regions {
+                decoded.redact(frame, region, plan.redaction);
+            }
+            redacted = Some(decoded);
+            true
+        }
     };
     if is_dicomdir(&file) {
         return Err(Error::NotCopied(DICOMDIR_REASON.into()));
@@ -960,13 +1018,21 @@ pub fn apply(document: &Document, plan: &Plan) -> Result<Output, Error> {
     if !plan.dicom.retain_uids {
         instance_uids(&file, &mut must_not_contain);
     }
+    must_not_contain.extend(plan.identifiers_in_pixels());
     let transfer_syntax = file
         .meta()
         .transfer_syntax()
         .trim_end_matches(['\0', ' '])
         .to_string();
     let changes = deidentify(&mut file, &plan.dicom, key);
-    stamp(&mut file, &plan.dicom);
+    stamp(&mut file, &plan.dicom, redacted.is_some());
+    if text_checked {
+        file.put(DataElement::new(
+            Tag(0x0028, 0x0301),
+            VR::CS,
+            PrimitiveValue::from("NO"),
+        ));
+    }
 
     let declared_class = file
         .meta()
@@ -974,6 +1040,13 @@ pub fn apply(document: &Document, plan: &Plan) -> Result<Output, Error> {
         .trim_end_matches(['\0', ' '])
         .to_string();
     let mut object = file.into_inner();
+    let transfer_syntax = match redacted {
+        Some(decoded) => {
+            decoded.write_into(&mut object);
+            EXPLICIT_LE.to_string()
+        }
+        None => transfer_syntax,
+    };
     if declared_class.is_empty() && text_of(&object, Tag(0x0008, 0x0016)).is_none() {
         return Err(malformed(
             "no SOP Class UID: the file does not say what kind of object it is, so no valid copy \
@@ -1007,7 +1080,7 @@ pub fn apply(document: &Document, plan: &Plan) -> Result<Output, Error> {
     let mut bytes = Vec::with_capacity(document.bytes.len());
     file.write_all(&mut bytes)
         .map_err(|error| Error::Refused(format!("cannot write the cleaned DICOM: {error}")))?;
-    let mut done = summarize(&changes);
+    let mut done = summarize(&changes, regions.len());
     if let Some(span) = pixels {
         if span.end < document.bytes.len() {
             done.push(Done::removed(format!(
@@ -1027,7 +1100,7 @@ pub fn apply(document: &Document, plan: &Plan) -> Result<Output, Error> {
 }
 
 /// One line per kind of change, with a count, for the report.
-fn summarize(changes: &[deid::Change]) -> Vec<Done> {
+fn summarize(changes: &[deid::Change], regions: usize) -> Vec<Done> {
     let mut counts: Vec<(&str, usize)> = Vec::new();
     for change in changes {
         match counts.iter_mut().find(|(what, _)| *what == change.what) {
@@ -1039,7 +1112,14 @@ fn summarize(changes: &[deid::Change]) -> Vec<Done> {
         .into_iter()
         .map(|(what, count)| Done::removed(format!("{what}: {count} attribute(s)")))
         .collect();
-    done.push(Done::kept("kept the pixel data bit for bit"));
+    if regions == 0 {
+        done.push(Done::kept("kept the pixel data bit for bit"));
+    } else {
+        done.push(Done::removed(format!(
+            "made {regions} region(s) of text in the pixels unreadable; the pixels were written \
+             uncompressed"
+        )));
+    }
     done
 }
 
@@ -1058,17 +1138,18 @@ pub fn verify(output: &Output) -> Result<Findings, Error> {
             "the file does not say that the patient's identity was removed",
         ));
     }
-    if let Some(reason) = burned_in_risk(&file, &output.bytes) {
-        items.push(Finding {
-            category: Category::Text,
-            location: Location::attribute("(7FE0,0010) PixelData"),
-            value: String::new(),
-            explanation: format!(
-                "text in the pixels may name the patient and has not been checked: {reason}"
-            ),
-            confidence: 0.5,
-            action: Action::Unresolved,
-        });
+    if has_pixel_data(&output.bytes) {
+        match decode(&output.bytes) {
+            Ok(pixels) => items.extend(crate::pixels::text_left(
+                &displayed(&pixels),
+                &output.must_not_contain,
+            )?),
+            Err(reason) => {
+                if let Some(risk) = burned_in_risk(&file, &output.bytes) {
+                    items.push(unreadable_pixels(&reason, &risk));
+                }
+            }
+        }
     }
     Ok(Findings::new(items))
 }

@@ -3,21 +3,24 @@
 //! This part owns the containers (JPEG/MPO, PNG, WebP, TIFF, GIF) and the metadata payloads they
 //! carry (EXIF, XMP, IPTC, comments, text chunks). Stripping is a whitelist: each container keeps
 //! its image data, the ICC profile and an Orientation-only EXIF, and rebuilds itself without
-//! anything else, so an item nobody here has heard of is dropped rather than copied. Pixels are
-//! never decoded or re-encoded on this path: what is kept is copied byte for byte.
+//! anything else, so an item nobody here has heard of is dropped rather than copied. What is kept
+//! is copied byte for byte, unless text in the picture is to be redacted: then the picture is
+//! decoded, redacted and re-encoded without any metadata (`raster`).
 
 mod exif;
 mod gif;
 mod iptc;
 mod jpeg;
 mod png;
+mod raster;
 mod tiff;
 mod webp;
 mod xmp;
 
 use crate::document::size;
 use crate::document::{
-    Action, Category, Document, Error, Finding, Findings, Format, Location, Output, Plan,
+    Action, Category, Document, Done, Error, Finding, Findings, Format, Location, Output, Plan,
+    Region,
 };
 
 /// Recognise a photo container from its first bytes. HEIC and AVIF are recognised only to be
@@ -67,9 +70,48 @@ pub fn sniff(bytes: &[u8]) -> Result<Format, Error> {
     ))
 }
 
-/// List every metadata item of a photo.
+/// List every metadata item of a photo, and the text in its picture.
 pub fn analyze(document: &Document) -> Result<Findings, Error> {
-    inspect(document.format, &document.bytes)
+    let mut findings = inspect(document.format, &document.bytes)?;
+    // Decoded from the stripped bytes: a decoder that trips on an odd metadata block must not
+    // keep the picture from being read, and the orientation is still applied.
+    let keep = Keep {
+        orientation: true,
+        colour_profile: true,
+    };
+    let stripped = strip(document.format, &document.bytes, keep, &mut Vec::new())?;
+    match raster::decode(&stripped, document.format) {
+        Ok(picture) => findings.items.extend(crate::pixels::find_text(
+            &[raster::displayed(&picture)],
+            &[],
+        )?),
+        Err(error) => findings.items.push(Finding {
+            category: Category::Text,
+            location: Location::Metadata {
+                picture: 0,
+                container: document.format.name().to_string(),
+                field: "image data".to_string(),
+            },
+            value: String::new(),
+            explanation: format!(
+                "the picture could not be read to look for names written in it: {error}"
+            ),
+            confidence: 0.5,
+            action: Action::Unresolved,
+        }),
+    }
+    Ok(findings)
+}
+
+fn strip(format: Format, bytes: &[u8], keep: Keep, done: &mut Vec<Done>) -> Result<Vec<u8>, Error> {
+    match format {
+        Format::Jpeg => jpeg::strip(bytes, keep, done),
+        Format::Png => png::strip(bytes, keep, done),
+        Format::WebP => webp::strip(bytes, keep, done),
+        Format::Tiff => tiff::strip(bytes, keep, done),
+        Format::Gif => gif::strip(bytes, keep, done),
+        Format::Dicom => Err(not_a_photo()),
+    }
 }
 
 fn inspect(format: Format, bytes: &[u8]) -> Result<Findings, Error> {
@@ -91,15 +133,12 @@ pub fn apply(document: &Document, plan: &Plan) -> Result<Output, Error> {
         orientation: plan.keeps(Category::Orientation),
         colour_profile: plan.keeps(Category::ColourProfile),
     };
+    let regions: Vec<Region> = plan.regions_to_redact().map(|(_, region)| region).collect();
+    if !regions.is_empty() {
+        return redact(document, plan, &regions);
+    }
     let mut done = Vec::new();
-    let bytes = match document.format {
-        Format::Jpeg => jpeg::strip(&document.bytes, keep, &mut done)?,
-        Format::Png => png::strip(&document.bytes, keep, &mut done)?,
-        Format::WebP => webp::strip(&document.bytes, keep, &mut done)?,
-        Format::Tiff => tiff::strip(&document.bytes, keep, &mut done)?,
-        Format::Gif => gif::strip(&document.bytes, keep, &mut done)?,
-        Format::Dicom => return Err(not_a_photo()),
-    };
+    let bytes = strip(document.format, &document.bytes, keep, &mut done)?;
     Ok(Output {
         format: document.format,
         bytes,
@@ -108,8 +147,34 @@ pub fn apply(document: &Document, plan: &Plan) -> Result<Output, Error> {
     })
 }
 
+/// Text in the picture: decoded, redacted and re-encoded in its own format, which leaves every
+/// metadata item behind (the encoders write none) but the colour profile the plan keeps.
+fn redact(document: &Document, plan: &Plan, regions: &[Region]) -> Result<Output, Error> {
+    let mut picture = raster::decode(&document.bytes, document.format)?;
+    for &region in regions {
+        picture.redact(region, plan.redaction);
+    }
+    let keep_profile = plan.keeps(Category::ColourProfile);
+    let bytes = picture.encode(document.format, keep_profile)?;
+    let mut done = vec![Done::removed(format!(
+        "made {} region(s) of text in the picture unreadable and saved it again, turned upright, \
+         with no metadata",
+        regions.len()
+    ))];
+    if keep_profile {
+        done.push(Done::kept("kept the colour profile"));
+    }
+    Ok(Output {
+        format: document.format,
+        bytes,
+        done,
+        must_not_contain: plan.identifiers_in_pixels(),
+    })
+}
+
 /// Analyse written bytes again. The output must still be a photo of the same format; anything
-/// identifying found in it is returned, and the caller reports the file as not clean.
+/// identifying found in it, metadata or text in the picture, is returned, and the caller
+/// reports the file as not clean.
 pub fn verify(output: &Output) -> Result<Findings, Error> {
     let format = sniff(&output.bytes)?;
     if format != output.format {
@@ -118,7 +183,13 @@ pub fn verify(output: &Output) -> Result<Findings, Error> {
             output.format
         )));
     }
-    inspect(format, &output.bytes)
+    let mut findings = inspect(format, &output.bytes)?;
+    let picture = raster::decode(&output.bytes, format)?;
+    findings.items.extend(crate::pixels::text_left(
+        &[raster::displayed(&picture)],
+        &output.must_not_contain,
+    )?);
+    Ok(findings)
 }
 
 /// The library routes DICOM to its own part; reaching here would be a routing mistake, answered

@@ -1,0 +1,375 @@
+//! Pixel data decoded for reading text and redacting it, and written back.
+//!
+//! Every syntax the registry decodes (native, deflate, RLE, JPEG baseline/extended/lossless,
+//! JPEG 2000) comes out as stored sample values; what is written back is native explicit VR
+//! little endian, interleaved, with the attributes that describe it corrected. Redaction changes
+//! sample values only inside its regions, so a CT keeps its Hounsfield units everywhere else.
+
+use dicom_core::value::PrimitiveValue;
+use dicom_core::{DataElement, Tag, VR};
+use dicom_object::{FileDicomObject, InMemDicomObject};
+use dicom_pixeldata::{PixelDecoder, PixelRepresentation, PlanarConfiguration};
+use image::RgbImage;
+
+use crate::document::{Redaction, Region};
+use crate::pixels::{Plane, Sample};
+
+/// Stored sample values of every frame, one after the other, interleaved.
+enum Samples {
+    U8(Vec<u8>),
+    U16(Vec<u16>),
+    I16(Vec<i16>),
+    U32(Vec<u32>),
+    I32(Vec<i32>),
+}
+
+pub struct Pixels {
+    samples: Samples,
+    pub width: u32,
+    pub height: u32,
+    pub frames: u32,
+    channels: usize,
+    bits_allocated: u16,
+    bits_stored: u16,
+    signed: bool,
+    /// As the decoded samples are: a codec that turns YBR into RGB says so here.
+    photometric: String,
+    /// The source syntax lost information; a copy must say so forever after (PS3.3 C.7.6.1.1.5).
+    lossy_source: bool,
+}
+
+/// Transfer syntaxes whose compression discards information.
+const LOSSY_SYNTAXES: [&str; 8] = [
+    "1.2.840.10008.1.2.4.50",
+    "1.2.840.10008.1.2.4.51",
+    "1.2.840.10008.1.2.4.81",
+    "1.2.840.10008.1.2.4.91",
+    "1.2.840.10008.1.2.4.93",
+    "1.2.840.10008.1.2.4.100",
+    "1.2.840.10008.1.2.4.101",
+    "1.2.840.10008.1.2.4.102",
+];
+
+/// Decode every frame; the error says in words why not (an unsupported compression, a value the
+/// header contradicts).
+pub fn decode(file: &FileDicomObject<InMemDicomObject>) -> Result<Pixels, String> {
+    refuse_absurd_sizes(file)?;
+    let decoded = file
+        .decode_pixel_data()
+        .map_err(|error| format!("cannot decode the pixels: {error}"))?;
+    let width = decoded.columns();
+    let height = decoded.rows();
+    let frames = decoded.number_of_frames().max(1);
+    let channels = usize::from(decoded.samples_per_pixel());
+    let bits_allocated = decoded.bits_allocated();
+    let signed = decoded.pixel_representation() == PixelRepresentation::Signed;
+    let photometric = decoded.photometric_interpretation().as_str().to_string();
+    if !matches!(channels, 1 | 3) {
+        return Err(format!("{channels} samples per pixel are not supported"));
+    }
+    if photometric.ends_with("_422") || photometric.ends_with("_420") {
+        return Err(format!(
+            "uncompressed {photometric} pixels (colour sampled at half rate) are not supported"
+        ));
+    }
+    let count = width as usize * height as usize * channels * frames as usize;
+    let bytes = decoded.data();
+    let width_of_sample = match bits_allocated {
+        1 | 8 => 1,
+        16 => 2,
+        32 => 4,
+        other => return Err(format!("{other} bits per sample are not supported")),
+    };
+    let bytes = bytes.get(..count * width_of_sample).ok_or_else(|| {
+        format!(
+            "the pixel data holds {} bytes where {} frame(s) of {width}×{height} need {}",
+            bytes.len(),
+            frames,
+            count * width_of_sample
+        )
+    })?;
+    let little = |chunk: &[u8]| -> [u8; 4] {
+        let mut word = [0u8; 4];
+        word[..chunk.len()].copy_from_slice(chunk);
+        word
+    };
+    let samples = match (width_of_sample, signed) {
+        (1, _) => Samples::U8(bytes.to_vec()),
+        (2, false) => Samples::U16(
+            bytes
+                .chunks_exact(2)
+                .map(|c| u16::from_le_bytes([c[0], c[1]]))
+                .collect(),
+        ),
+        (2, true) => Samples::I16(
+            bytes
+                .chunks_exact(2)
+                .map(|c| i16::from_le_bytes([c[0], c[1]]))
+                .collect(),
+        ),
+        (_, false) => Samples::U32(
+            bytes
+                .chunks_exact(4)
+                .map(|c| u32::from_le_bytes(little(c)))
+                .collect(),
+        ),
+        (_, true) => Samples::I32(
+            bytes
+                .chunks_exact(4)
+                .map(|c| i32::from_le_bytes(little(c)))
+                .collect(),
+        ),
+    };
+    let mut pixels = Pixels {
+        samples,
+        width,
+        height,
+        frames,
+        channels,
+        bits_allocated,
+        bits_stored: decoded.bits_stored(),
+        signed,
+        photometric,
+        lossy_source: LOSSY_SYNTAXES
+            .contains(&file.meta().transfer_syntax().trim_end_matches('\0')),
+    };
+    if channels == 3 && decoded.planar_configuration() == PlanarConfiguration::PixelFirst {
+        pixels.interleave();
+    }
+    Ok(pixels)
+}
+
+/// 4 GiB of decoded samples, and 200 megapixels a frame: beyond any real acquisition, and a bound
+/// on what a header that lies about its size can make the decoder allocate.
+const MAX_DECODED_BYTES: u64 = 4 << 30;
+const MAX_FRAME_PIXELS: u64 = 200_000_000;
+
+fn refuse_absurd_sizes(file: &FileDicomObject<InMemDicomObject>) -> Result<(), String> {
+    let number = |tag: Tag| -> u64 {
+        file.get(tag)
+            .and_then(|e| e.to_str().ok())
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(1)
+    };
+    let pixels = number(Tag(0x0028, 0x0010)) * number(Tag(0x0028, 0x0011));
+    let bytes = pixels
+        * number(Tag(0x0028, 0x0002))
+        * number(Tag(0x0028, 0x0008))
+        * number(Tag(0x0028, 0x0100)).div_ceil(8);
+    if pixels > MAX_FRAME_PIXELS || bytes > MAX_DECODED_BYTES {
+        return Err(format!(
+            "the header claims {pixels} pixels a frame and {bytes} bytes of pixels in all, more \
+             than any real image"
+        ));
+    }
+    Ok(())
+}
+
+/// The values `bits` stored bits can hold.
+fn stored_range(bits: u16, signed: bool) -> (f32, f32) {
+    let bits = i32::from(bits.clamp(1, 32));
+    if signed {
+        let half = 2f64.powi(bits - 1);
+        (-half as f32, (half - 1.0) as f32)
+    } else {
+        (0.0, (2f64.powi(bits) - 1.0) as f32)
+    }
+}
+
+macro_rules! each {
+    ($samples:expr, $values:ident => $body:expr) => {
+        match $samples {
+            Samples::U8($values) => $body,
+            Samples::U16($values) => $body,
+            Samples::I16($values) => $body,
+            Samples::U32($values) => $body,
+            Samples::I32($values) => $body,
+        }
+    };
+}
+
+impl Pixels {
+    fn frame_len(&self) -> usize {
+        self.width as usize * self.height as usize * self.channels
+    }
+
+    /// Colour planes one after the other (planar configuration 1) to samples side by side.
+    fn interleave(&mut self) {
+        let frame = self.frame_len();
+        let plane = frame / 3;
+        each!(&mut self.samples, values => {
+            for chunk in values.chunks_exact_mut(frame) {
+                let planar = chunk.to_vec();
+                for i in 0..plane {
+                    for c in 0..3 {
+                        chunk[i * 3 + c] = planar[c * plane + i];
+                    }
+                }
+            }
+        });
+    }
+
+    /// The frame as a person would see it, 8-bit RGB, for reading text: grey values stretched
+    /// between their 0.5th and 99.5th percentiles (text at the brightest values then stays
+    /// white whatever the window), MONOCHROME1 inverted, YBR turned into RGB.
+    pub fn display(&self, frame: u32) -> RgbImage {
+        let start = frame as usize * self.frame_len();
+        let values: Vec<f32> = each!(&self.samples, values => values[start..start + self.frame_len()]
+            .iter()
+            .map(|v| v.to_f32())
+            .collect());
+        let pixels = self.width as usize * self.height as usize;
+        let mut rgb = Vec::with_capacity(pixels * 3);
+        if self.channels == 1 {
+            let (low, high) = percentiles(&values);
+            let scale = if high > low {
+                255.0 / (high - low)
+            } else {
+                0.0
+            };
+            let invert = self.photometric == "MONOCHROME1";
+            for value in &values {
+                let mut grey = ((value - low) * scale).clamp(0.0, 255.0);
+                if invert {
+                    grey = 255.0 - grey;
+                }
+                let grey = grey as u8;
+                rgb.extend_from_slice(&[grey, grey, grey]);
+            }
+        } else {
+            let max = stored_range(self.bits_stored, false).1.max(1.0);
+            let to_byte = |v: f32| (v * 255.0 / max).clamp(0.0, 255.0);
+            let ybr = self.photometric.starts_with("YBR");
+            for pixel in values.chunks_exact(3) {
+                let [a, b, c] = [to_byte(pixel[0]), to_byte(pixel[1]), to_byte(pixel[2])];
+                let [r, g, bl] = if ybr {
+                    [
+                        a + 1.402 * (c - 128.0),
+                        a - 0.344_136 * (b - 128.0) - 0.714_136 * (c - 128.0),
+                        a + 1.772 * (b - 128.0),
+                    ]
+                } else {
+                    [a, b, c]
+                };
+                rgb.extend_from_slice(&[
+                    r.clamp(0.0, 255.0) as u8,
+                    g.clamp(0.0, 255.0) as u8,
+                    bl.clamp(0.0, 255.0) as u8,
+                ]);
+            }
+        }
+        RgbImage::from_raw(self.width, self.height, rgb).expect("sized to the frame")
+    }
+
+    pub fn redact(&mut self, frame: u32, region: Region, how: Redaction) {
+        let range = if self.bits_allocated == 1 {
+            (0.0, 255.0)
+        } else {
+            stored_range(self.bits_stored, self.signed)
+        };
+        let length = self.frame_len();
+        let start = frame as usize * length;
+        let (width, height, channels) = (self.width, self.height, self.channels);
+        each!(&mut self.samples, values => {
+            if let Some(samples) = values.get_mut(start..start + length) {
+                Plane { samples, width, height, channels, range }.redact(region, how);
+            }
+        });
+    }
+
+    /// Put the pixels into `object` as native data and make every attribute that describes them
+    /// true of what is written.
+    pub fn write_into(self, object: &mut InMemDicomObject) {
+        let us = |tag: Tag, value: u16| DataElement::new(tag, VR::US, PrimitiveValue::from(value));
+        let text = |tag: Tag, vr: VR, value: &str| {
+            DataElement::new(tag, vr, PrimitiveValue::from(value.to_string()))
+        };
+        object.put(text(Tag(0x0028, 0x0004), VR::CS, &self.photometric));
+        if self.channels == 3 {
+            object.put(us(Tag(0x0028, 0x0006), 0));
+        }
+        if self.lossy_source {
+            object.put(text(Tag(0x0028, 0x2110), VR::CS, "01"));
+        }
+        let pixel_data = Tag(0x7FE0, 0x0010);
+        let element = match self.samples {
+            Samples::U8(values) if self.bits_allocated == 1 => {
+                DataElement::new(pixel_data, VR::OB, PrimitiveValue::from(pack_bits(&values)))
+            }
+            Samples::U8(mut values) => {
+                if values.len() % 2 == 1 {
+                    values.push(0);
+                }
+                DataElement::new(pixel_data, VR::OB, PrimitiveValue::from(values))
+            }
+            Samples::U16(values) => {
+                DataElement::new(pixel_data, VR::OW, PrimitiveValue::U16(values.into()))
+            }
+            Samples::I16(values) => DataElement::new(
+                pixel_data,
+                VR::OW,
+                PrimitiveValue::U16(values.into_iter().map(|v| v as u16).collect()),
+            ),
+            Samples::U32(values) => {
+                DataElement::new(pixel_data, VR::OL, PrimitiveValue::U32(values.into()))
+            }
+            Samples::I32(values) => DataElement::new(
+                pixel_data,
+                VR::OL,
+                PrimitiveValue::U32(values.into_iter().map(|v| v as u32).collect()),
+            ),
+        };
+        object.put(element);
+    }
+}
+
+/// 1-bit data back from one byte per sample (0 or 255), least significant bit first, padded to
+/// an even length.
+fn pack_bits(values: &[u8]) -> Vec<u8> {
+    let mut packed: Vec<u8> = values
+        .chunks(8)
+        .map(|bits| {
+            bits.iter()
+                .enumerate()
+                .fold(0u8, |byte, (i, &v)| byte | (u8::from(v >= 128) << i))
+        })
+        .collect();
+    if packed.len() % 2 == 1 {
+        packed.push(0);
+    }
+    packed
+}
+
+/// The 0.5th and 99.5th percentiles, from a sample of at most 65,536 values.
+fn percentiles(values: &[f32]) -> (f32, f32) {
+    let step = (values.len() / 65_536).max(1);
+    let mut sample: Vec<f32> = values.iter().step_by(step).copied().collect();
+    if sample.is_empty() {
+        return (0.0, 0.0);
+    }
+    sample.sort_by(f32::total_cmp);
+    let at = |fraction: f32| sample[((sample.len() - 1) as f32 * fraction) as usize];
+    (at(0.005), at(0.995))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bits_pack_back_as_they_were_read() {
+        let bytes = [0b1010_0001u8, 0b0000_1111];
+        let expanded: Vec<u8> = bytes
+            .iter()
+            .flat_map(|&byte| (0..8).map(move |bit| ((byte >> bit) & 1) * 255))
+            .collect();
+        assert_eq!(pack_bits(&expanded), bytes);
+    }
+
+    #[test]
+    fn ranges_of_stored_bits() {
+        assert_eq!(stored_range(12, false), (0.0, 4095.0));
+        assert_eq!(stored_range(16, true), (-32768.0, 32767.0));
+        assert_eq!(stored_range(8, false), (0.0, 255.0));
+    }
+}

@@ -1,0 +1,185 @@
+//! The picture itself, for the one case where its pixels must change: text in it to redact.
+//!
+//! Decoded with its orientation applied, so regions are where the user sees them; re-encoded in
+//! its own format (JPEG at quality 95, PNG, WebP and TIFF losslessly), with the colour profile
+//! when the plan keeps it and with no other metadata at all: the encoders write none.
+
+use std::io::Cursor;
+
+use image::codecs::gif::GifEncoder;
+use image::codecs::jpeg::JpegEncoder;
+use image::codecs::png::PngEncoder;
+use image::codecs::tiff::TiffEncoder;
+use image::codecs::webp::WebPEncoder;
+use image::{DynamicImage, ImageDecoder, ImageEncoder, ImageReader, RgbImage};
+
+use crate::document::{Error, Format, Redaction, Region};
+use crate::pixels::{Plane, Sample};
+
+/// 200 megapixels: more than any phone or film scanner writes, and a bound on the memory a file
+/// that lies about its size can make the decoder take.
+const MAX_PIXELS: u64 = 200_000_000;
+
+pub struct Picture {
+    pub image: DynamicImage,
+    pub icc_profile: Option<Vec<u8>>,
+}
+
+fn cannot(format: Format, error: impl std::fmt::Display) -> Error {
+    Error::malformed(format, format!("cannot decode the picture: {error}"))
+}
+
+/// The first (or only) picture of the file, turned as its orientation says.
+pub fn decode(bytes: &[u8], format: Format) -> Result<Picture, Error> {
+    let reader = ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| cannot(format, e))?;
+    let mut decoder = reader.into_decoder().map_err(|e| cannot(format, e))?;
+    let (width, height) = decoder.dimensions();
+    if u64::from(width) * u64::from(height) > MAX_PIXELS {
+        return Err(cannot(
+            format,
+            format!("it claims {width} × {height} pixels, more than any camera or scanner makes"),
+        ));
+    }
+    let orientation = decoder.orientation().ok();
+    let icc_profile = decoder
+        .icc_profile()
+        .ok()
+        .flatten()
+        .filter(|profile| super::is_icc_profile(profile));
+    let mut image = DynamicImage::from_decoder(decoder).map_err(|e| cannot(format, e))?;
+    if let Some(orientation) = orientation {
+        image.apply_orientation(orientation);
+    }
+    Ok(Picture { image, icc_profile })
+}
+
+/// What the text reader looks at.
+pub fn displayed(picture: &Picture) -> RgbImage {
+    picture.image.to_rgb8()
+}
+
+impl Picture {
+    pub fn redact(&mut self, region: Region, how: Redaction) {
+        let (width, height) = (self.image.width(), self.image.height());
+        let channels = usize::from(self.image.color().channel_count());
+        fn plane<T: Sample>(
+            samples: &mut [T],
+            width: u32,
+            height: u32,
+            channels: usize,
+            max: f32,
+        ) -> Plane<'_, T> {
+            Plane {
+                samples,
+                width,
+                height,
+                channels,
+                range: (0.0, max),
+            }
+        }
+        match &mut self.image {
+            DynamicImage::ImageLuma8(i) => {
+                plane(&mut **i, width, height, channels, 255.0).redact(region, how)
+            }
+            DynamicImage::ImageLumaA8(i) => {
+                plane(&mut **i, width, height, channels, 255.0).redact(region, how)
+            }
+            DynamicImage::ImageRgb8(i) => {
+                plane(&mut **i, width, height, channels, 255.0).redact(region, how)
+            }
+            DynamicImage::ImageRgba8(i) => {
+                plane(&mut **i, width, height, channels, 255.0).redact(region, how)
+            }
+            DynamicImage::ImageLuma16(i) => {
+                plane(&mut **i, width, height, channels, 65535.0).redact(region, how)
+            }
+            DynamicImage::ImageLumaA16(i) => {
+                plane(&mut **i, width, height, channels, 65535.0).redact(region, how)
+            }
+            DynamicImage::ImageRgb16(i) => {
+                plane(&mut **i, width, height, channels, 65535.0).redact(region, how)
+            }
+            DynamicImage::ImageRgba16(i) => {
+                plane(&mut **i, width, height, channels, 65535.0).redact(region, how)
+            }
+            other => {
+                let mut rgba = other.to_rgba16();
+                plane(&mut *rgba, width, height, 4, 65535.0).redact(region, how);
+                *other = DynamicImage::ImageRgba16(rgba);
+            }
+        }
+    }
+
+    /// The picture in `format`, with the colour profile if `keep_profile`.
+    pub fn encode(self, format: Format, keep_profile: bool) -> Result<Vec<u8>, Error> {
+        let mut bytes = Vec::new();
+        let profile = self.icc_profile.filter(|_| keep_profile);
+        let failed = |error: image::ImageError| {
+            Error::Refused(format!(
+                "cannot write the redacted {format} picture: {error}"
+            ))
+        };
+        let image = match format {
+            // JPEG holds neither alpha nor 16 bits; the encoders below take what they can.
+            Format::Jpeg if self.image.color().has_color() => {
+                DynamicImage::ImageRgb8(self.image.to_rgb8())
+            }
+            Format::Jpeg => DynamicImage::ImageLuma8(self.image.to_luma8()),
+            Format::WebP | Format::Gif => DynamicImage::ImageRgba8(self.image.to_rgba8()),
+            _ => self.image,
+        };
+        let (width, height, colour) = (image.width(), image.height(), image.color());
+        let data = image.as_bytes();
+        match format {
+            Format::Jpeg => {
+                let mut encoder = JpegEncoder::new_with_quality(&mut bytes, 95);
+                if let Some(profile) = profile {
+                    let _ = encoder.set_icc_profile(profile);
+                }
+                encoder
+                    .write_image(data, width, height, colour.into())
+                    .map_err(failed)?;
+            }
+            Format::Png => {
+                let mut encoder = PngEncoder::new(&mut bytes);
+                if let Some(profile) = profile {
+                    let _ = encoder.set_icc_profile(profile);
+                }
+                encoder
+                    .write_image(data, width, height, colour.into())
+                    .map_err(failed)?;
+            }
+            Format::WebP => {
+                let mut encoder = WebPEncoder::new_lossless(&mut bytes);
+                if let Some(profile) = profile {
+                    let _ = encoder.set_icc_profile(profile);
+                }
+                encoder
+                    .write_image(data, width, height, colour.into())
+                    .map_err(failed)?;
+            }
+            Format::Tiff => {
+                let mut encoder = TiffEncoder::new(Cursor::new(&mut bytes));
+                if let Some(profile) = profile {
+                    let _ = encoder.set_icc_profile(profile);
+                }
+                encoder
+                    .write_image(data, width, height, colour.into())
+                    .map_err(failed)?;
+            }
+            Format::Gif => {
+                let mut encoder = GifEncoder::new(&mut bytes);
+                let frame = image::Frame::new(image.to_rgba8());
+                encoder.encode_frame(frame).map_err(failed)?;
+            }
+            Format::Dicom => {
+                return Err(Error::Refused(
+                    "DICOM pixels are written by the DICOM part".into(),
+                ));
+            }
+        }
+        Ok(bytes)
+    }
+}

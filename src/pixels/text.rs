@@ -1,0 +1,93 @@
+//! Text read in pictures, as findings: the same for a DICOM frame and a photo.
+
+use image::RgbImage;
+use rayon::prelude::*;
+
+use super::classify::{Class, classify};
+use crate::document::{Action, Category, Error, Finding, KnownIdentifier, Location};
+use crate::ocr;
+use crate::text::Known;
+
+/// Every piece of text in the frames (index = frame number), classified, with the proposed
+/// action: everything is removed but technical annotations, which the profile decides about.
+pub fn find_text(frames: &[RgbImage], known: &[KnownIdentifier]) -> Result<Vec<Finding>, Error> {
+    let names: Vec<String> = known
+        .iter()
+        .filter(|k| k.category == Category::Person)
+        .map(|k| k.value.clone())
+        .collect();
+    let known = crate::text::known_from(known);
+    read_frames(frames, |frame, read| {
+        let class = classify(&read.text, &known, &names);
+        Some(finding(frame, read, class))
+    })
+}
+
+/// What verification must not find in an output's pixels: identifiers, by the recognisers or
+/// because they are values of the input (`forbidden`). Technical and unrecognised text is not a
+/// leak by itself, and the blurred patches themselves sometimes read as noise.
+pub fn text_left(frames: &[RgbImage], forbidden: &[String]) -> Result<Vec<Finding>, Error> {
+    let mut known = Known::default();
+    let mut names = Vec::new();
+    for value in forbidden {
+        known.add_typed(value);
+        if !value.chars().any(|c| c.is_ascii_digit()) {
+            names.push(value.clone());
+        }
+    }
+    read_frames(frames, |frame, read| {
+        match classify(&read.text, &known, &names) {
+            class @ Class::Identifier(_) => Some(finding(frame, read, class)),
+            _ => None,
+        }
+    })
+}
+
+fn read_frames(
+    frames: &[RgbImage],
+    keep: impl Fn(u32, ocr::TextBox) -> Option<Finding> + Sync,
+) -> Result<Vec<Finding>, Error> {
+    let per_frame: Vec<Vec<Finding>> = frames
+        .par_iter()
+        .enumerate()
+        .map(|(frame, image)| {
+            let frame = u32::try_from(frame).unwrap_or(u32::MAX);
+            Ok(ocr::read(image)?
+                .into_iter()
+                .filter_map(|read| keep(frame, read))
+                .collect())
+        })
+        .collect::<Result<_, Error>>()?;
+    Ok(per_frame.into_iter().flatten().collect())
+}
+
+fn finding(frame: u32, read: ocr::TextBox, class: Class) -> Finding {
+    let category = class.category();
+    Finding {
+        category,
+        location: Location::Pixels {
+            frame,
+            region: read.region,
+        },
+        value: read.text,
+        explanation: explain(category).to_string(),
+        confidence: read.confidence,
+        action: Action::Remove,
+    }
+}
+
+fn explain(category: Category) -> &'static str {
+    match category {
+        Category::Person => "a name written in the image",
+        Category::Date => "a date or time written in the image, which dates the visit",
+        Category::Identifier => "a number written in the image that leads to the patient's records",
+        Category::Place => "a hospital or place written in the image",
+        Category::Location => "an address written in the image",
+        Category::Contact => "a phone number or address to reach someone, written in the image",
+        Category::Annotation => {
+            "a technical annotation (side, scale, settings) that names nobody; kept in a \
+             teaching case"
+        }
+        _ => "text in the image that could not be shown to be harmless",
+    }
+}
