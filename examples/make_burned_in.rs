@@ -1953,9 +1953,9 @@ fn photo_film(w: u32, h: u32, file: &str) -> Fixture {
     let (fx, fy) = ((w as f32 - fw) / 2.0, (h as f32 - fh) / 2.0);
     let label = (
         fx + 0.04 * fw,
-        fy + 0.025 * fh,
-        fx + 0.7 * fw,
-        fy + 0.17 * fh,
+        fy + 0.02 * fh,
+        fx + 0.62 * fw,
+        fy + 0.19 * fh,
     );
     let scene = Plane::grey(w, h, 0.0, 255.0, |x, y| {
         let (sx, sy) = (x as f32 + 0.5, y as f32 + 0.5);
@@ -1973,38 +1973,33 @@ fn photo_film(w: u32, h: u32, file: &str) -> Fixture {
     let left = (label.0 + 0.04 * fw) as i32;
     let top = label.1 as i32;
     canvas.put(
-        ident(
-            "CENTRE HOSPITALIER BRETAGNE ATLANTIQUE",
-            Font::Serif,
-            size(12.0),
-            BLACK,
-        ),
+        ident("CH BRETAGNE ATLANTIQUE", Font::Serif, size(12.0), BLACK),
         left,
-        top + px(22.0),
+        top + px(30.0),
         Align::Left,
     );
     canvas.put(
         ident("LEBRUN Paul", Font::Sans, size(26.0), BLACK),
         left,
-        top + px(56.0),
+        top + px(68.0),
         Align::Left,
     );
     canvas.put(
         ident("Né le 08/11/1949", Font::Sans, size(17.0), BLACK),
         left,
-        top + px(84.0),
+        top + px(102.0),
         Align::Left,
     );
     canvas.put(
         ident("IPP 00417852", Font::NotoMono, size(16.0), DARK_GREY),
         left,
-        top + px(112.0),
+        top + px(136.0),
         Align::Left,
     );
     canvas.put(
         ident("12/10/2023", Font::NotoMono, size(16.0), DARK_GREY),
         left + px(190.0),
-        top + px(112.0),
+        top + px(136.0),
         Align::Left,
     );
     canvas.put(
@@ -2020,7 +2015,7 @@ fn photo_film(w: u32, h: u32, file: &str) -> Fixture {
         Align::Right,
     );
 
-    let angle = 4.5f32.to_radians();
+    let angle = 4.0f32.to_radians();
     let (sin, cos) = angle.sin_cos();
     let (cx, cy) = (w as f32 / 2.0, h as f32 / 2.0);
     // Where an output pixel's centre comes from in the square scene.
