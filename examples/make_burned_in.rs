@@ -1902,8 +1902,19 @@ fn dx_bench() -> Fixture {
     );
     canvas.put(tech("D", Font::MonoBold, 40, WHITE), 120, 420, Align::Left);
     let mut extra = DataSet::default();
+    extra.text(0x0008_0005, b"CS", "ISO_IR 192");
     extra.text(0x0008_0008, b"CS", "ORIGINAL\\PRIMARY");
     extra.text(0x0008_0068, b"CS", "FOR PRESENTATION");
+    extra.raw(0x0008_2218, b"SQ", Vec::new());
+    extra.text(0x0018_7004, b"CS", "");
+    extra.text(0x0020_0062, b"CS", "U");
+    extra.raw(0x0028_1041, b"SS", 1i16.to_le_bytes().to_vec());
+    extra.text(0x0028_1052, b"DS", "0");
+    extra.text(0x0028_1053, b"DS", "1");
+    extra.text(0x0028_1054, b"LO", "US");
+    extra.text(0x0028_2110, b"CS", "00");
+    extra.raw(0x0040_0555, b"SQ", Vec::new());
+    extra.text(0x2050_0020, b"CS", "IDENTITY");
     extra.text(0x0018_0015, b"CS", "CHEST");
     extra.text(0x0018_1164, b"DS", "0.168\\0.168");
     extra.text(0x0020_0020, b"CS", "A\\F");
@@ -1930,7 +1941,7 @@ fn dx_bench() -> Fixture {
         file: "bench_dx_2048x2500.dcm",
         study: &study,
         transfer_syntax: EXPLICIT_LE,
-        burned_in: None,
+        burned_in: Some("YES"),
         layout,
         extra,
         pixels: PixelData::Native(b"OW", pixels),
