@@ -163,17 +163,17 @@ mod tests {
 
     #[test]
     fn tiles_cover_the_picture_and_overlap() {
-        let tiles = tiles(4000, 3000, 1024, 128);
+        let covering = tiles(4000, 3000, 1024, 128);
         for x in (0..4000).step_by(50) {
             for y in (0..3000).step_by(50) {
                 assert!(
-                    tiles
+                    covering
                         .iter()
                         .any(|t| x >= t.x && x < t.right() && y >= t.y && y < t.bottom())
                 );
             }
         }
-        assert!(tiles.iter().all(|t| t.width == 1024 && t.height == 1024));
+        assert!(covering.iter().all(|t| t.width == 1024 && t.height == 1024));
         assert_eq!(tiles(500, 300, 1024, 128).len(), 1);
     }
 }

@@ -50,12 +50,14 @@ pub fn read(image: &RgbImage) -> Result<Vec<TextBox>, Error> {
     let mut detections = distinct(detections?);
     let quads: Vec<Quad> = detections.iter().map(|d| d.quad).collect();
     let readings = recognize::read_quads(models, image, &quads)?;
-    // The model also answers to textures; a find it cannot read and that is not shaped like a
-    // line is one of those.
+    // The model also answers to textures and blobs; a find that reads as no letter or digit and
+    // is not shaped like a line is one of those.
     let mut read: Vec<(Detection, recognize::Reading)> = detections
         .drain(..)
         .zip(readings)
-        .filter(|(d, r)| !r.text.is_empty() || d.quad.width() >= 2.0 * d.quad.height())
+        .filter(|(d, r)| {
+            r.text.chars().any(char::is_alphanumeric) || d.quad.width() >= 2.0 * d.quad.height()
+        })
         .collect();
     // A group is a line, so its readings join left to right.
     read.sort_by(|a, b| a.0.quad.0[0][0].total_cmp(&b.0.quad.0[0][0]));

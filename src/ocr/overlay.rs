@@ -14,6 +14,8 @@ const CONTRAST: i32 = 40;
 /// The neighbourhood is a square this many pixels on each side of the pixel: wider than the
 /// strokes of the largest overlay text, so that the letters do not raise their own background.
 const RADIUS: usize = 15;
+/// The widest stroke of the largest overlay text, bold, in pixels.
+const STROKE: usize = 12;
 /// Overlay text is between these heights; bigger text is left to the model.
 const MIN_HEIGHT: u32 = 6;
 const MAX_HEIGHT: u32 = 64;
@@ -43,7 +45,19 @@ pub fn lines(image: &RgbImage) -> Vec<Region> {
     let bright = ink(&brightest, w, h, 1);
     let dark = ink(&darkest, w, h, -1);
     let mut found = group(components(&bright, w));
-    found.extend(group(components(&dark, w)));
+    // The gaps between bright letters are dark letters of their own to the dark pass: where the
+    // two passes find the same line, it is one line.
+    for line in group(components(&dark, w)) {
+        let same = found.iter_mut().find(|known| {
+            known
+                .intersection(line)
+                .is_some_and(|common| common.area() * 2 >= known.area().min(line.area()))
+        });
+        match same {
+            Some(known) => *known = known.union(line),
+            None => found.push(line),
+        }
+    }
     found
 }
 
@@ -95,11 +109,29 @@ fn ink(plane: &[u8], w: usize, h: usize, sign: i32) -> Vec<u8> {
                     }
                     let count = ((x + RADIUS + 1).min(w) - x.saturating_sub(RADIUS)) as i32 * span;
                     let difference = i32::from(line[x]) * count - sum as i32;
-                    out[x] = u8::from(difference * sign >= CONTRAST * count);
+                    out[x] = u8::from(
+                        difference * sign >= CONTRAST * count && stroke(plane, w, h, x, y, sign),
+                    );
                 }
             }
         });
     mask
+}
+
+/// Whether the pixel lies on a stroke: background on both sides of it within a stroke's width,
+/// across or along the row. The rim of a bright organ has background on one side only, and
+/// that is what tells it from a letter.
+fn stroke(plane: &[u8], w: usize, h: usize, x: usize, y: usize, sign: i32) -> bool {
+    let level = i32::from(plane[y * w + x]);
+    let background = |i: usize| (level - i32::from(plane[i])) * sign >= CONTRAST;
+    let left = (1..=STROKE.min(x)).any(|d| background(y * w + x - d));
+    let right = (1..=STROKE.min(w - 1 - x)).any(|d| background(y * w + x + d));
+    if left && right {
+        return true;
+    }
+    let up = (1..=STROKE.min(y)).any(|d| background((y - d) * w + x));
+    let down = (1..=STROKE.min(h - 1 - y)).any(|d| background((y + d) * w + x));
+    up && down
 }
 
 /// Letters joined into lines, and the lines that look like text.
@@ -112,7 +144,7 @@ fn group(letters: Vec<Component>) -> Vec<Region> {
             c.pixels >= 2
                 && b.height <= MAX_HEIGHT
                 && b.width <= 12 * b.height.max(4)
-                && (fill <= 0.85 || b.height <= 3)
+                && (fill <= 0.85 || b.height <= 3 || b.width * 3 <= b.height)
         })
         .map(|c| {
             let crossings = c.runs.len() as f32 / c.bounds.height as f32;
@@ -188,4 +220,60 @@ fn same_line(a: Region, b: Region) -> bool {
         && b.right() <= a.right() + 1
         && vertical_gap * 5 <= a.height * 2;
     beside || mark
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use image::Rgb;
+
+    /// Blocky letters, three strokes each, like a 5×7 bitmap font scaled up.
+    fn letters(image: &mut RgbImage, x0: u32, y0: u32, count: u32, scale: u32, colour: [u8; 3]) {
+        for letter in 0..count {
+            let left = x0 + letter * 6 * scale;
+            for y in 0..7 * scale {
+                for x in 0..5 * scale {
+                    let (cx, cy) = (x / scale, y / scale);
+                    let ink = cx == 0 || cx == 4 || cy == 0 || cy == 3 || cy == 6;
+                    if ink && (cy != 3 || cx < 3) {
+                        image.put_pixel(left + x, y0 + y, Rgb(colour));
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn finds_bright_and_dark_lines_and_not_the_rim_of_a_disc() {
+        let mut image = RgbImage::from_pixel(400, 300, Rgb([12, 12, 12]));
+        for y in 150..300 {
+            for x in 0..400 {
+                let (dx, dy) = (x as f32 - 300.0, y as f32 - 230.0);
+                if dx * dx + dy * dy < 60.0 * 60.0 {
+                    image.put_pixel(x, y, Rgb([190, 190, 190]));
+                }
+            }
+        }
+        letters(&mut image, 10, 10, 6, 2, [255, 255, 255]);
+        letters(&mut image, 270, 220, 3, 1, [0, 0, 0]);
+        let mut found = lines(&image);
+        found.sort_by_key(|r| r.y);
+        assert_eq!(
+            found,
+            [
+                Region {
+                    x: 10,
+                    y: 10,
+                    width: 70,
+                    height: 14
+                },
+                Region {
+                    x: 270,
+                    y: 220,
+                    width: 17,
+                    height: 7
+                }
+            ]
+        );
+    }
 }
