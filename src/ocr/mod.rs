@@ -151,9 +151,7 @@ pub fn recognize(image: &RgbImage, region: Region) -> Result<(String, f32), Erro
 fn detect_all(models: &models::Models, image: &RgbImage) -> Result<Vec<Detection>, Error> {
     let (width, height) = image.dimensions();
     let long = width.max(height) as f32;
-    let scale = (DETECTION_SIDE as f32 / long)
-        .max(1.0 / MAX_SHRINK)
-        .min(1.0);
+    let scale = (DETECTION_SIDE as f32 / long).clamp(1.0 / MAX_SHRINK, 1.0);
     if long * scale <= DETECTION_SIDE as f32 * ONE_PASS {
         return detect::detect(models, image, (long * scale).round() as u32, (0, 0));
     }
