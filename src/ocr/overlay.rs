@@ -1,0 +1,279 @@
+//! A fast pass without the model for the text viewers and modalities burn in: flat, bright (or
+//! dark) letters on a background that changes slowly. It works at full resolution, so it also
+//! finds text too small to survive the shrinking that the model's pass needs on big pictures.
+
+use image::RgbImage;
+use rayon::prelude::*;
+
+use super::geometry::{Component, components, find, union};
+use crate::document::Region;
+
+/// How much brighter (or darker) than its neighbourhood a pixel must be to be ink, in 0–255
+/// levels: four times the noise of a typical radiograph, half the contrast of dim grey text.
+const CONTRAST: i32 = 40;
+/// The neighbourhood is a square this many pixels on each side of the pixel: wider than the
+/// strokes of the largest overlay text, so that the letters do not raise their own background.
+const RADIUS: usize = 15;
+/// The widest stroke of the largest overlay text, bold, in pixels.
+const STROKE: usize = 12;
+/// Overlay text is between these heights; bigger text is left to the model.
+const MIN_HEIGHT: u32 = 6;
+const MAX_HEIGHT: u32 = 64;
+
+/// Lines of flat text, as tight boxes around their ink.
+pub fn lines(image: &RgbImage) -> Vec<Region> {
+    let (width, height) = image.dimensions();
+    let (w, h) = (width as usize, height as usize);
+    if w < 8 || h < 8 {
+        return Vec::new();
+    }
+    // Coloured letters stand out in their brightest channel, and coloured letters on white in
+    // their darkest one; on grey pictures both are the luma.
+    let mut brightest = vec![0u8; w * h];
+    let mut darkest = vec![0u8; w * h];
+    brightest
+        .par_chunks_mut(w)
+        .zip(darkest.par_chunks_mut(w))
+        .enumerate()
+        .for_each(|(y, (bright, dark))| {
+            for x in 0..w {
+                let [r, g, b] = image.get_pixel(x as u32, y as u32).0;
+                bright[x] = r.max(g).max(b);
+                dark[x] = r.min(g).min(b);
+            }
+        });
+    let bright = ink(&brightest, w, h, 1);
+    let dark = ink(&darkest, w, h, -1);
+    let mut found = group(components(&bright, w));
+    // The gaps between bright letters are dark letters of their own to the dark pass: where the
+    // two passes find the same line, it is one line.
+    for line in group(components(&dark, w)) {
+        let same = found.iter_mut().find(|known| {
+            known
+                .intersection(line)
+                .is_some_and(|common| common.area() * 2 >= known.area().min(line.area()))
+        });
+        match same {
+            Some(known) => *known = known.union(line),
+            None => found.push(line),
+        }
+    }
+    found
+}
+
+/// The mask of pixels that differ from the mean of their neighbourhood by `CONTRAST` in the
+/// direction of `sign`.
+fn ink(plane: &[u8], w: usize, h: usize, sign: i32) -> Vec<u8> {
+    let mut mask = vec![0u8; w * h];
+    const STRIP: usize = 64;
+    mask.par_chunks_mut(w * STRIP)
+        .enumerate()
+        .for_each(|(strip, out)| {
+            let top = strip * STRIP;
+            let rows = out.len() / w;
+            // Column sums over the rows of the window, slid down one row at a time.
+            let mut columns = vec![0u32; w];
+            let window = |y: usize| y.saturating_sub(RADIUS)..(y + RADIUS + 1).min(h);
+            for y in window(top) {
+                for (sum, &v) in columns.iter_mut().zip(&plane[y * w..(y + 1) * w]) {
+                    *sum += u32::from(v);
+                }
+            }
+            for row in 0..rows {
+                let y = top + row;
+                if row > 0 {
+                    let (before, now) = (window(y - 1), window(y));
+                    if now.end > before.end {
+                        let add = &plane[before.end * w..now.end * w];
+                        for (sum, &v) in columns.iter_mut().zip(add) {
+                            *sum += u32::from(v);
+                        }
+                    }
+                    if now.start > before.start {
+                        let remove = &plane[before.start * w..now.start * w];
+                        for (sum, &v) in columns.iter_mut().zip(remove) {
+                            *sum -= u32::from(v);
+                        }
+                    }
+                }
+                let span = window(y).len() as i32;
+                let line = &plane[y * w..(y + 1) * w];
+                let out = &mut out[row * w..(row + 1) * w];
+                let mut sum: u32 = columns[..RADIUS.min(w)].iter().sum();
+                for x in 0..w {
+                    if x + RADIUS < w {
+                        sum += columns[x + RADIUS];
+                    }
+                    if x > RADIUS {
+                        sum -= columns[x - RADIUS - 1];
+                    }
+                    let count = ((x + RADIUS + 1).min(w) - x.saturating_sub(RADIUS)) as i32 * span;
+                    let difference = i32::from(line[x]) * count - sum as i32;
+                    out[x] = u8::from(
+                        difference * sign >= CONTRAST * count && stroke(plane, w, h, x, y, sign),
+                    );
+                }
+            }
+        });
+    mask
+}
+
+/// Whether the pixel lies on a stroke: background on both sides of it within a stroke's width,
+/// across or along the row. The rim of a bright organ has background on one side only, and
+/// that is what tells it from a letter.
+fn stroke(plane: &[u8], w: usize, h: usize, x: usize, y: usize, sign: i32) -> bool {
+    let level = i32::from(plane[y * w + x]);
+    let background = |i: usize| (level - i32::from(plane[i])) * sign >= CONTRAST;
+    let left = (1..=STROKE.min(x)).any(|d| background(y * w + x - d));
+    let right = (1..=STROKE.min(w - 1 - x)).any(|d| background(y * w + x + d));
+    if left && right {
+        return true;
+    }
+    let up = (1..=STROKE.min(y)).any(|d| background((y - d) * w + x));
+    let down = (1..=STROKE.min(h - 1 - y)).any(|d| background((y + d) * w + x));
+    up && down
+}
+
+/// Letters joined into lines, and the lines that look like text.
+fn group(letters: Vec<Component>) -> Vec<Region> {
+    let letters: Vec<(Region, u32, f32)> = letters
+        .into_iter()
+        .filter(|c| {
+            let b = c.bounds;
+            let fill = c.pixels as f32 / b.area() as f32;
+            c.pixels >= 2
+                && b.height <= MAX_HEIGHT
+                && b.width <= 12 * b.height.max(4)
+                && (fill <= 0.85 || b.height <= 3 || b.width * 3 <= b.height)
+        })
+        .map(|c| {
+            let crossings = c.runs.len() as f32 / c.bounds.height as f32;
+            (c.bounds, c.pixels, crossings)
+        })
+        .collect();
+    let mut order: Vec<usize> = (0..letters.len()).collect();
+    order.sort_by_key(|&i| letters[i].0.x);
+    let mut parent: Vec<usize> = (0..letters.len()).collect();
+    for (n, &i) in order.iter().enumerate() {
+        let a = letters[i].0;
+        for &j in &order[n + 1..] {
+            let b = letters[j].0;
+            if b.x > a.right() + MAX_HEIGHT {
+                break;
+            }
+            if same_line(a, b) || same_line(b, a) {
+                union(&mut parent, i, j);
+            }
+        }
+    }
+    // Per line: its box, its letters of nearly full height, its ink, and how many strokes a row
+    // of its first letter crosses.
+    let mut lines: Vec<(Region, u32, u32, f32)> = Vec::new();
+    let mut slot = vec![usize::MAX; letters.len()];
+    for (i, &(letter, pixels, crossings)) in letters.iter().enumerate() {
+        let r = find(&mut parent, i);
+        if slot[r] == usize::MAX {
+            slot[r] = lines.len();
+            lines.push((letter, 0, 0, crossings));
+        }
+        let line = &mut lines[slot[r]];
+        line.0 = line.0.union(letter);
+        line.2 += pixels;
+    }
+    for (i, &(letter, _, _)) in letters.iter().enumerate() {
+        let line = &mut lines[slot[find(&mut parent, i)]];
+        if letter.height * 5 >= line.0.height * 2 {
+            line.1 += 1;
+        }
+    }
+    lines
+        .into_iter()
+        .filter(|&(line, tall, ink, crossings)| {
+            let fill = ink as f32 / line.area() as f32;
+            (MIN_HEIGHT..=MAX_HEIGHT + MAX_HEIGHT / 3).contains(&line.height)
+                && line.width * 2 >= line.height
+                && fill <= 0.7
+                // A lone blob is a word only if it is wide, hollow and crossed by many strokes
+                // like merged letters; the rim of a bright organ is none of these.
+                && (tall >= 2
+                    || (line.width * 5 >= line.height * 4 && fill <= 0.5 && crossings >= 3.0))
+        })
+        .map(|(line, _, _, _)| line)
+        .collect()
+}
+
+/// Whether `b` continues `a`'s line: beside it at the same height, or a mark just above or
+/// below it (an accent, the dot of an i).
+fn same_line(a: Region, b: Region) -> bool {
+    let (top, bottom) = (a.y.max(b.y), a.bottom().min(b.bottom()));
+    let overlap = bottom.saturating_sub(top);
+    let (short, tall) = (a.height.min(b.height), a.height.max(b.height));
+    let gap =
+        b.x.saturating_sub(a.right())
+            .max(a.x.saturating_sub(b.right()));
+    let beside = overlap * 2 >= short && tall <= 3 * short && gap <= tall;
+    let vertical_gap =
+        b.y.saturating_sub(a.bottom())
+            .max(a.y.saturating_sub(b.bottom()));
+    let mark = b.height * 5 <= a.height * 2
+        && b.x + 1 >= a.x
+        && b.right() <= a.right() + 1
+        && vertical_gap * 5 <= a.height * 2;
+    beside || mark
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use image::Rgb;
+
+    /// Blocky letters, three strokes each, like a 5×7 bitmap font scaled up.
+    fn letters(image: &mut RgbImage, x0: u32, y0: u32, count: u32, scale: u32, colour: [u8; 3]) {
+        for letter in 0..count {
+            let left = x0 + letter * 6 * scale;
+            for y in 0..7 * scale {
+                for x in 0..5 * scale {
+                    let (cx, cy) = (x / scale, y / scale);
+                    let ink = cx == 0 || cx == 4 || cy == 0 || cy == 3 || cy == 6;
+                    if ink && (cy != 3 || cx < 3) {
+                        image.put_pixel(left + x, y0 + y, Rgb(colour));
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn finds_bright_and_dark_lines_and_not_the_rim_of_a_disc() {
+        let mut image = RgbImage::from_pixel(400, 300, Rgb([12, 12, 12]));
+        for y in 150..300 {
+            for x in 0..400 {
+                let (dx, dy) = (x as f32 - 300.0, y as f32 - 230.0);
+                if dx * dx + dy * dy < 60.0 * 60.0 {
+                    image.put_pixel(x, y, Rgb([190, 190, 190]));
+                }
+            }
+        }
+        letters(&mut image, 10, 10, 6, 2, [255, 255, 255]);
+        letters(&mut image, 270, 220, 3, 1, [0, 0, 0]);
+        let mut found = lines(&image);
+        found.sort_by_key(|r| r.y);
+        assert_eq!(
+            found,
+            [
+                Region {
+                    x: 10,
+                    y: 10,
+                    width: 70,
+                    height: 14
+                },
+                Region {
+                    x: 270,
+                    y: 220,
+                    width: 17,
+                    height: 7
+                }
+            ]
+        );
+    }
+}
