@@ -28,6 +28,9 @@ pub struct Detection {
 }
 
 /// The text lines of `image`, which the model sees at most `max_side` pixels on its long side.
+/// Pictures smaller than this on their long side are enlarged for the model, up to twice.
+const UPSCALE_TO: f32 = 512.0;
+
 pub fn detect(
     models: &Models,
     image: &RgbImage,
@@ -38,7 +41,12 @@ pub fn detect(
     if width < 4 || height < 4 {
         return Ok(Vec::new());
     }
-    let scale = (max_side as f32 / width.max(height) as f32).min(1.0);
+    // Small pictures (an angiogram or MR frame of 256 pixels) carry text a few pixels tall,
+    // below what the model finds; seen twice as big, it is found.
+    let long = width.max(height) as f32;
+    let scale = (max_side as f32 / long)
+        .min(1.0)
+        .max((UPSCALE_TO / long).min(2.0));
     let to32 = |side: u32| (((side as f32 * scale) / 32.0).round() as u32).max(1) * 32;
     let (map_width, map_height) = (to32(width), to32(height));
     let resized;

@@ -50,14 +50,12 @@ pub fn read(image: &RgbImage) -> Result<Vec<TextBox>, Error> {
     let mut detections = distinct(detections?);
     let quads: Vec<Quad> = detections.iter().map(|d| d.quad).collect();
     let readings = recognize::read_quads(models, image, &quads)?;
-    // The model also answers to textures and blobs; a find that reads as no letter or digit and
-    // is not shaped like a line is one of those.
+    // The model also answers to textures and blobs (a whole angiogram, an organ); a find that
+    // is not shaped like a line and does not read as text is one of those.
     let mut read: Vec<(Detection, recognize::Reading)> = detections
         .drain(..)
         .zip(readings)
-        .filter(|(d, r)| {
-            r.text.chars().any(char::is_alphanumeric) || d.quad.width() >= 2.0 * d.quad.height()
-        })
+        .filter(|(d, r)| reads_as_text(r) || d.quad.width() >= 2.0 * d.quad.height())
         .collect();
     // A group is a line, so its readings join left to right.
     read.sort_by(|a, b| a.0.quad.0[0][0].total_cmp(&b.0.quad.0[0][0]));
@@ -129,8 +127,77 @@ pub fn read(image: &RgbImage) -> Result<Vec<TextBox>, Error> {
         boxes[i].text = reading.text;
         boxes[i].confidence = reading.confidence;
     }
+    // The overlay pass also answers to bright speckle (ultrasound) and small sharp structures;
+    // a line it alone found that reads as no Latin letter or digit is one of those. Blurring
+    // them would cost the image its detail for nothing.
+    let mut keep: Vec<bool> = boxes
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            // Small flat text often reads with little confidence; a lone blob must read well.
+            !unread.contains(&i)
+                || (b.region.height < 10 && b.text.chars().any(is_latin_alphanumeric))
+                || reads_as_text(&recognize::Reading {
+                    text: b.text.clone(),
+                    confidence: b.confidence,
+                })
+        })
+        .collect();
+    // Small text reads poorly piece by piece (`LAO 30 CRA 20` at 6 pixels); a piece that
+    // continues a line of text is text too.
+    loop {
+        let joined: Vec<usize> = (0..boxes.len())
+            .filter(|&i| !keep[i])
+            .filter(|&i| {
+                (0..boxes.len()).any(|j| keep[j] && continues(boxes[j].region, boxes[i].region))
+            })
+            .collect();
+        if joined.is_empty() {
+            break;
+        }
+        for i in joined {
+            keep[i] = true;
+        }
+    }
+    let mut index = 0;
+    boxes.retain(|_| {
+        index += 1;
+        keep[index - 1]
+    });
     boxes.sort_by_key(|b| (b.region.y, b.region.x));
     Ok(boxes)
+}
+
+/// Whether `piece` sits on `line`'s line, right beside it: about as tall, rows mostly shared,
+/// and a gap no wider than the text is tall.
+fn continues(line: Region, piece: Region) -> bool {
+    let top = line.y.max(piece.y);
+    let bottom = line.bottom().min(piece.bottom());
+    let shared = bottom.saturating_sub(top);
+    let (short, tall) = (line.height.min(piece.height), line.height.max(piece.height));
+    let gap = if piece.x >= line.right() {
+        piece.x - line.right()
+    } else {
+        line.x.saturating_sub(piece.right())
+    };
+    short * 10 >= tall * 7 && shared * 2 >= short && gap <= tall
+}
+
+/// Whether a reading is text rather than the recogniser's guess at a texture: three Latin
+/// letters or digits, or fewer read with some confidence (a lone `L` marker reads at 0.99, a
+/// blob of anatomy read as `0` at 0.1).
+fn reads_as_text(reading: &recognize::Reading) -> bool {
+    let latin = reading
+        .text
+        .chars()
+        .filter(|&c| is_latin_alphanumeric(c))
+        .count();
+    latin >= 3 || (latin >= 1 && reading.confidence >= 0.5)
+}
+
+/// Letters and digits of the scripts these images are labelled in (Latin, with accents).
+fn is_latin_alphanumeric(c: char) -> bool {
+    c.is_ascii_alphanumeric() || (c.is_alphabetic() && ('\u{C0}'..='\u{24F}').contains(&c))
 }
 
 /// Read what a region says, e.g. one the user drew around text the passes missed.

@@ -27,8 +27,16 @@ pub struct Models {
 /// compiled into the binary.
 pub fn get() -> Result<&'static Models, Error> {
     static MODELS: OnceLock<Result<Models, String>> = OnceLock::new();
+    // Loading runs the recogniser once, on rten's thread pool. Called from a rayon worker, the
+    // wait for that pool would let the worker pick up another picture's job, which would ask for
+    // the models again from inside their own initialisation and wait forever. A plain thread
+    // that only loads cannot do that.
     MODELS
-        .get_or_init(load)
+        .get_or_init(|| {
+            std::thread::spawn(load)
+                .join()
+                .unwrap_or_else(|_| Err("loading the models failed".to_string()))
+        })
         .as_ref()
         .map_err(|reason| Error::Refused(format!("the OCR models cannot be used: {reason}")))
 }

@@ -196,7 +196,10 @@ fn group(letters: Vec<Component>) -> Vec<Region> {
                 // A lone blob is a word only if it is wide, hollow and crossed by many strokes
                 // like merged letters; the rim of a bright organ is none of these.
                 && (tall >= 2
-                    || (line.width * 5 >= line.height * 4 && fill <= 0.5 && crossings >= 3.0))
+                    || (line.width * 5 >= line.height * 4 && fill <= 0.5 && crossings >= 3.0)
+                    // A lone letter big enough to be a side marker (`L`, `R`); what it reads
+                    // as decides whether it is one.
+                    || (line.height >= 10 && line.width * 4 >= line.height && fill >= 0.1))
         })
         .map(|(line, _, _, _)| line)
         .collect()

@@ -1,0 +1,485 @@
+//! Text burned into pixels, end to end on `fixtures/burned-in` (made by
+//! `examples/make_burned_in.rs`, with the box of every line it drew in `gold.json`): found,
+//! classified, made unreadable, and nothing else changed.
+
+use std::path::{Path, PathBuf};
+
+use caviar::{
+    Action, DicomOptions, Document, Findings, Format, Key, Location, Output, Plan, Profile, Region,
+    analyze, apply, load, verify,
+};
+use dicom_pixeldata::PixelDecoder;
+use serde_json::Value;
+
+fn folder() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/burned-in")
+}
+
+struct GoldBox {
+    frame: u32,
+    region: Region,
+    text: String,
+    identifier: bool,
+}
+
+struct GoldFile {
+    name: String,
+    boxes: Vec<GoldBox>,
+}
+
+fn gold() -> Vec<GoldFile> {
+    let json: Value = serde_json::from_slice(
+        &std::fs::read(folder().join("gold.json")).expect("gold.json is committed"),
+    )
+    .expect("gold.json is JSON");
+    let number = |v: &Value, key: &str| v[key].as_u64().expect("a number") as u32;
+    json["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .map(|file| GoldFile {
+            name: file["file"].as_str().expect("a name").to_string(),
+            boxes: file["boxes"]
+                .as_array()
+                .expect("boxes")
+                .iter()
+                .map(|b| GoldBox {
+                    frame: number(b, "frame"),
+                    region: Region {
+                        x: number(b, "x"),
+                        y: number(b, "y"),
+                        width: number(b, "width"),
+                        height: number(b, "height"),
+                    },
+                    text: b["text"].as_str().expect("text").to_string(),
+                    identifier: b["class"] == "identifier",
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+struct Scrubbed {
+    document: Document,
+    findings: Findings,
+    plan: Plan,
+    output: Output,
+    remaining: Findings,
+}
+
+fn scrub(name: &str, profile: Profile) -> Scrubbed {
+    let document = load(&folder().join(name)).expect("a fixture loads");
+    let findings = analyze(&document).expect("a fixture is analysed");
+    let plan = match document.format {
+        Format::Dicom => Plan::for_dicom(
+            &findings,
+            profile,
+            DicomOptions::for_profile(profile),
+            Key::from_hex(&"11".repeat(32)).expect("a key"),
+        ),
+        _ => Plan::for_photo(&findings, profile),
+    };
+    let output = apply(&document, &plan).expect("a fixture is scrubbed");
+    let remaining = verify(&output).expect("the output is read again");
+    Scrubbed {
+        document,
+        findings,
+        plan,
+        output,
+        remaining,
+    }
+}
+
+fn pixel_regions(findings: &Findings) -> Vec<(u32, Region)> {
+    findings
+        .items
+        .iter()
+        .filter_map(|f| match f.location {
+            Location::Pixels { frame, region } => Some((frame, region)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The share of `gold`'s pixels inside any of `found` (each padded as redaction pads it).
+fn coverage(gold: Region, found: &[Region]) -> f32 {
+    let padded: Vec<Region> = found
+        .iter()
+        .map(|&r| r.padded(caviar::pixels::margin(r), u32::MAX, u32::MAX))
+        .collect();
+    let mut inside = 0u64;
+    for y in gold.y..gold.bottom() {
+        for x in gold.x..gold.right() {
+            let pixel = Region {
+                x,
+                y,
+                width: 1,
+                height: 1,
+            };
+            if padded.iter().any(|r| r.intersection(pixel).is_some()) {
+                inside += 1;
+            }
+        }
+    }
+    inside as f32 / gold.area().max(1) as f32
+}
+
+/// Stored samples of every frame, as `i64`, from dicom-pixeldata directly (not through Caviar).
+fn dicom_samples(bytes: &[u8]) -> (Vec<i64>, u32, u32, usize) {
+    let file =
+        dicom_object::from_reader(std::io::Cursor::new(&bytes[128..])).expect("the DICOM parses");
+    let decoded = file.decode_pixel_data().expect("the pixels decode");
+    let (width, height) = (decoded.columns(), decoded.rows());
+    let channels = usize::from(decoded.samples_per_pixel());
+    let signed = decoded.pixel_representation() == dicom_pixeldata::PixelRepresentation::Signed;
+    let data = decoded.data();
+    let samples = match (decoded.bits_allocated(), signed) {
+        (16, false) => data
+            .chunks_exact(2)
+            .map(|c| i64::from(u16::from_le_bytes([c[0], c[1]])))
+            .collect(),
+        (16, true) => data
+            .chunks_exact(2)
+            .map(|c| i64::from(i16::from_le_bytes([c[0], c[1]])))
+            .collect(),
+        _ => data.iter().map(|&b| i64::from(b)).collect(),
+    };
+    (samples, width, height, channels)
+}
+
+/// Stored samples of a photo, upright, as `i64` RGB.
+fn photo_samples(bytes: &[u8]) -> (Vec<i64>, u32, u32, usize) {
+    let image = image::load_from_memory(bytes)
+        .expect("the photo decodes")
+        .to_rgb8();
+    let (width, height) = image.dimensions();
+    (
+        image.into_raw().into_iter().map(i64::from).collect(),
+        width,
+        height,
+        3,
+    )
+}
+
+fn samples(format: Format, bytes: &[u8]) -> (Vec<i64>, u32, u32, usize) {
+    match format {
+        Format::Dicom => dicom_samples(bytes),
+        _ => photo_samples(bytes),
+    }
+}
+
+/// The share of the region's samples that differ by more than `tolerance`.
+fn changed(
+    before: &[i64],
+    after: &[i64],
+    (width, height, channels): (u32, u32, usize),
+    frame: u32,
+    region: Region,
+    tolerance: i64,
+) -> f32 {
+    let frame_len = width as usize * height as usize * channels;
+    let start = frame as usize * frame_len;
+    let mut differ = 0usize;
+    let mut total = 0usize;
+    for y in region.y..region.bottom().min(height) {
+        for x in region.x..region.right().min(width) {
+            for c in 0..channels {
+                let i = start + (y as usize * width as usize + x as usize) * channels + c;
+                total += 1;
+                differ += usize::from((before[i] - after[i]).abs() > tolerance);
+            }
+        }
+    }
+    differ as f32 / total.max(1) as f32
+}
+
+/// Letters and digits only, lower case, accents off: how a leak is compared.
+fn fold(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    text.nfkd()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// The parts of a planted identifier that would give it away if read again: words of four
+/// letters or more and numbers of three digits or more.
+fn telltales(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .map(fold)
+        .filter(|w| {
+            let digits = w.chars().filter(char::is_ascii_digit).count();
+            (digits == 0 && w.chars().count() >= 4) || digits >= 3
+        })
+        .filter(|w| !["clinique", "hopital", "centre"].contains(&w.as_str()))
+        .collect()
+}
+
+#[test]
+fn every_planted_line_is_found() {
+    let mut total = 0;
+    let mut found_total = 0;
+    let mut report = String::new();
+    for file in gold() {
+        let document = load(&folder().join(&file.name)).expect("loads");
+        let findings = analyze(&document).expect("analysed");
+        let regions = pixel_regions(&findings);
+        let mut found = 0;
+        for gold in &file.boxes {
+            let same_frame: Vec<Region> = regions
+                .iter()
+                .filter(|(frame, _)| *frame == gold.frame)
+                .map(|(_, r)| *r)
+                .collect();
+            let share = coverage(gold.region, &same_frame);
+            if share >= 0.9 {
+                found += 1;
+            } else {
+                report.push_str(&format!(
+                    "  missed in {} frame {}: {:?} at {} ({:.0}% covered)\n",
+                    file.name,
+                    gold.frame,
+                    gold.text,
+                    gold.region,
+                    share * 100.0
+                ));
+            }
+        }
+        let extra = regions
+            .iter()
+            .filter(|(frame, region)| {
+                !file
+                    .boxes
+                    .iter()
+                    .any(|g| g.frame == *frame && g.region.intersection(*region).is_some())
+            })
+            .count();
+        println!(
+            "{:24} {:3} of {:3} lines found, {:3} boxes where nothing was planted",
+            file.name,
+            found,
+            file.boxes.len(),
+            extra
+        );
+        total += file.boxes.len();
+        found_total += found;
+    }
+    let recall = found_total as f32 / total as f32;
+    println!("box recall {found_total}/{total} = {recall:.3}\n{report}");
+    assert!(recall >= 0.98, "box recall {recall:.3} < 0.98:\n{report}");
+}
+
+#[test]
+fn no_planted_identifier_can_be_read_after_scrubbing() {
+    for file in gold() {
+        let scrubbed = scrub(&file.name, Profile::Patient);
+        assert!(
+            scrubbed.remaining.is_clean(),
+            "{}: verification found {:?}",
+            file.name,
+            scrubbed.remaining.identifying().collect::<Vec<_>>()
+        );
+        let again = caviar::load_bytes(Path::new(&file.name), scrubbed.output.bytes.clone())
+            .expect("the output loads");
+        let read: Vec<String> = analyze(&again)
+            .expect("the output is analysed")
+            .items
+            .iter()
+            .filter(|f| matches!(f.location, Location::Pixels { .. }))
+            .map(|f| fold(&f.value))
+            .collect();
+        for gold in file.boxes.iter().filter(|b| b.identifier) {
+            for telltale in telltales(&gold.text) {
+                assert!(
+                    !read.iter().any(|r| r.contains(&telltale)),
+                    "{}: {telltale:?} of {:?} is still readable in {read:?}",
+                    file.name,
+                    gold.text
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_teaching_case_keeps_its_technical_annotations() {
+    let mut kept = 0;
+    let mut total = 0;
+    for file in gold() {
+        let technical: Vec<&GoldBox> = file.boxes.iter().filter(|b| !b.identifier).collect();
+        if technical.is_empty() {
+            continue;
+        }
+        let scrubbed = scrub(&file.name, Profile::Teaching);
+        let format = scrubbed.document.format;
+        let (before, width, height, channels) = samples(format, &scrubbed.document.bytes);
+        let (after, ..) = samples(format, &scrubbed.output.bytes);
+        // A re-encoded JPEG changes every pixel a little.
+        let tolerance = if format == Format::Jpeg { 24 } else { 0 };
+        for gold in technical {
+            total += 1;
+            let share = changed(
+                &before,
+                &after,
+                (width, height, channels),
+                gold.frame,
+                gold.region,
+                tolerance,
+            );
+            if share <= 0.1 {
+                kept += 1;
+            } else {
+                println!("{}: {:?} was redacted", file.name, gold.text);
+            }
+        }
+    }
+    let share = kept as f32 / total as f32;
+    println!("technical annotations kept: {kept}/{total} = {share:.3}");
+    assert!(share >= 0.9, "only {kept} of {total} annotations kept");
+}
+
+#[test]
+fn every_frame_of_a_multiframe_file_is_redacted() {
+    let file = gold()
+        .into_iter()
+        .find(|f| f.name == "xa_multiframe.dcm")
+        .expect("the multi-frame fixture");
+    let scrubbed = scrub(&file.name, Profile::Patient);
+    assert!(scrubbed.remaining.is_clean());
+    let (before, width, height, channels) = dicom_samples(&scrubbed.document.bytes);
+    let (after, ..) = dicom_samples(&scrubbed.output.bytes);
+    let mut frames: Vec<u32> = Vec::new();
+    for gold in file.boxes.iter().filter(|b| b.identifier) {
+        let share = changed(
+            &before,
+            &after,
+            (width, height, channels),
+            gold.frame,
+            gold.region,
+            0,
+        );
+        assert!(
+            share >= 0.5,
+            "frame {}: {:?} is only {:.0}% changed",
+            gold.frame,
+            gold.text,
+            share * 100.0
+        );
+        frames.push(gold.frame);
+    }
+    frames.dedup();
+    assert_eq!(frames.len(), 20, "every frame carries a name");
+}
+
+#[test]
+fn pixels_outside_the_redacted_regions_are_unchanged() {
+    for file in gold() {
+        let scrubbed = scrub(&file.name, Profile::Patient);
+        let format = scrubbed.document.format;
+        if format == Format::Jpeg {
+            continue;
+        }
+        let (before, width, height, channels) = samples(format, &scrubbed.document.bytes);
+        let (after, ..) = samples(format, &scrubbed.output.bytes);
+        assert_eq!(before.len(), after.len(), "{}", file.name);
+        let redacted: Vec<(u32, Region)> = scrubbed
+            .plan
+            .regions_to_redact()
+            .map(|(frame, r)| (frame, r.padded(caviar::pixels::margin(r), width, height)))
+            .collect();
+        let frame_len = width as usize * height as usize * channels;
+        for (i, (b, a)) in before.iter().zip(&after).enumerate() {
+            if b == a {
+                continue;
+            }
+            let frame = (i / frame_len) as u32;
+            let pixel = (i % frame_len) / channels;
+            let spot = Region {
+                x: (pixel % width as usize) as u32,
+                y: (pixel / width as usize) as u32,
+                width: 1,
+                height: 1,
+            };
+            assert!(
+                redacted
+                    .iter()
+                    .any(|(f, r)| *f == frame && r.intersection(spot).is_some()),
+                "{}: frame {frame} changed at {spot} outside every redacted region",
+                file.name
+            );
+        }
+    }
+}
+
+#[test]
+fn a_picture_without_text_is_copied_bit_for_bit_and_says_so() {
+    let scrubbed = scrub("ct_clean.dcm", Profile::Patient);
+    assert!(
+        pixel_regions(&scrubbed.findings).is_empty(),
+        "text found in a picture without any"
+    );
+    assert!(scrubbed.remaining.is_clean());
+    let (before, ..) = dicom_samples(&scrubbed.document.bytes);
+    let (after, ..) = dicom_samples(&scrubbed.output.bytes);
+    assert_eq!(before, after);
+    let out = dicom_object::from_reader(std::io::Cursor::new(&scrubbed.output.bytes[128..]))
+        .expect("parses");
+    assert_eq!(
+        out.element_by_name("BurnedInAnnotation")
+            .expect("set")
+            .to_str()
+            .unwrap()
+            .trim(),
+        "NO"
+    );
+}
+
+#[test]
+fn a_redacted_dicom_says_truthfully_how_its_pixels_are_stored() {
+    let scrubbed = scrub("us_ybr_jpeg.dcm", Profile::Patient);
+    assert!(scrubbed.remaining.is_clean());
+    assert!(scrubbed.plan.regions_to_redact().count() > 0);
+    let out = dicom_object::from_reader(std::io::Cursor::new(&scrubbed.output.bytes[128..]))
+        .expect("parses");
+    let text = |name: &str| {
+        out.element_by_name(name)
+            .unwrap_or_else(|_| panic!("{name} is set"))
+            .to_str()
+            .unwrap()
+            .trim()
+            .to_string()
+    };
+    assert_eq!(
+        out.meta().transfer_syntax().trim_end_matches('\0'),
+        "1.2.840.10008.1.2.1"
+    );
+    assert_eq!(text("PhotometricInterpretation"), "RGB");
+    assert_eq!(text("PlanarConfiguration"), "0");
+    assert_eq!(text("LossyImageCompression"), "01");
+    assert_eq!(text("BurnedInAnnotation"), "NO");
+    let methods = out
+        .element_by_name("DeidentificationMethodCodeSequence")
+        .expect("the methods are listed");
+    let codes: Vec<String> = methods
+        .items()
+        .expect("a sequence")
+        .iter()
+        .map(|item| {
+            item.element_by_name("CodeValue")
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .trim()
+                .to_string()
+        })
+        .collect();
+    assert!(codes.iter().any(|c| c == "113101"), "{codes:?}");
+    assert!(
+        scrubbed
+            .output
+            .done
+            .iter()
+            .any(|d| d.action == Action::Remove && d.what.contains("unreadable")),
+        "the report says what was done to the pixels"
+    );
+}
