@@ -483,3 +483,56 @@ fn a_redacted_dicom_says_truthfully_how_its_pixels_are_stored() {
         "the report says what was done to the pixels"
     );
 }
+
+/// The command line on the whole set, in a fresh process: files in parallel, frames in parallel,
+/// models loaded on first use from inside that parallel work (which once deadlocked). A watchdog
+/// turns a hang into a failure instead of a stuck test run.
+#[test]
+fn the_command_line_scrubs_the_whole_set_clean() {
+    let work = tempfile::tempdir().expect("a temporary folder");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_caviar"))
+        .arg("scrub")
+        .arg(folder())
+        .arg("--out")
+        .arg(work.path().join("out"))
+        .arg("--key-file")
+        .arg(work.path().join("key"))
+        .arg("--report")
+        .arg(work.path().join("report.json"))
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("caviar runs");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(600);
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("waits") {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            child.kill().ok();
+            panic!("caviar scrub did not finish in 10 minutes");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    };
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).ok();
+    assert_eq!(status.code(), Some(0), "{stderr}");
+    let report: Value =
+        serde_json::from_slice(&std::fs::read(work.path().join("report.json")).expect("a report"))
+            .expect("JSON");
+    let files = report["reports"].as_array().expect("reports");
+    assert_eq!(files.len(), gold().len());
+    for file in files {
+        assert_eq!(file["clean"], true, "{file}");
+        let pixels_done = file["done"]
+            .as_array()
+            .expect("done")
+            .iter()
+            .any(|d| d["what"].as_str().unwrap_or("").contains("unreadable"));
+        let name = file["input"].as_str().unwrap_or("");
+        assert_eq!(
+            pixels_done,
+            !name.ends_with("ct_clean.dcm"),
+            "{name}: text redacted or not as expected"
+        );
+    }
+}
