@@ -23,7 +23,7 @@ cd "$(dirname "$0")/.."
 need=()
 command -v tesseract >/dev/null 2>&1 || need+=(tesseract-ocr)
 for lang in eng fra; do
-  tesseract --list-langs 2>/dev/null | grep -qx "$lang" || need+=("tesseract-ocr-$lang")
+  tesseract --list-langs 2>/dev/null | grep -x "$lang" >/dev/null || need+=("tesseract-ocr-$lang")
 done
 command -v dcmj2pnm >/dev/null 2>&1 || need+=(dcmtk)
 command -v pamscale >/dev/null 2>&1 || need+=(netpbm)
