@@ -492,7 +492,7 @@ fn the_command_line_scrubs_the_whole_set_clean() {
     let work = tempfile::tempdir().expect("a temporary folder");
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_caviar"))
         .arg("scrub")
-        .arg(folder())
+        .args(gold().iter().map(|file| folder().join(&file.name)))
         .arg("--out")
         .arg(work.path().join("out"))
         .arg("--key-file")

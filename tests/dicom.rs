@@ -261,12 +261,26 @@ fn the_corpus_leaves_no_identifier_and_keeps_pixels_and_links() {
                     input.display()
                 );
             }
-            assert_eq!(
-                pixel_data(&before),
-                pixel_data(&after),
-                "{profile}: {} pixel data changed",
-                input.display()
-            );
+            // Pixels change only where text burned into them was redacted, and the report says so.
+            let text_redacted = file["done"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|d| d["what"].as_str().unwrap_or("").contains("unreadable"));
+            if text_redacted {
+                let meta = &bytes[..bytes.len().min(512)];
+                assert!(
+                    meta.windows(20).any(|w| w == b"1.2.840.10008.1.2.1\0"),
+                    "{profile}: {} redacted pixels are written uncompressed",
+                    input.display()
+                );
+            } else {
+                assert!(
+                    pixel_data(&before) == pixel_data(&after),
+                    "{profile}: {} pixel data changed",
+                    input.display()
+                );
+            }
             if let (Some(original), Some(new)) = (
                 uid(&before, Tag(0x0020, 0x000D)),
                 uid(&after, Tag(0x0020, 0x000D)),
