@@ -6,9 +6,8 @@
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
-
-use rayon::prelude::*;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock};
 
 use serde::Serialize;
 
@@ -333,16 +332,42 @@ impl Settings {
 
 /// Scrub every job in parallel; `on_done` sees each report as soon as it is ready (for progress),
 /// and the reports come back in job order.
+///
+/// One plain thread per core takes files one at a time, rather than rayon workers: text
+/// recognition runs on its own thread pool, and a rayon worker waiting for that pool picks up
+/// another file meanwhile, which nests file inside file until the stack overflows and no file
+/// finishes. Plain threads just wait, and memory stays bounded by the files in flight.
 pub fn run(
     jobs: &[Job],
     settings: &Settings,
     on_done: impl Fn(&FileReport) + Sync,
 ) -> Vec<FileReport> {
-    jobs.par_iter()
-        .map(|job| {
-            let report = scrub_file(job, settings);
-            on_done(&report);
+    let next = AtomicUsize::new(0);
+    let reports: Vec<Mutex<Option<FileReport>>> = jobs.iter().map(|_| Mutex::new(None)).collect();
+    let workers = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(jobs.len().max(1));
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                loop {
+                    let index = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(job) = jobs.get(index) else { break };
+                    let report = scrub_file(job, settings);
+                    on_done(&report);
+                    *reports[index].lock().unwrap_or_else(|e| e.into_inner()) = Some(report);
+                }
+            });
+        }
+    });
+    reports
+        .into_iter()
+        .zip(jobs)
+        .map(|(report, job)| {
             report
+                .into_inner()
+                .unwrap_or_else(|e| e.into_inner())
+                .unwrap_or_else(|| FileReport::new(job.input.clone()))
         })
         .collect()
 }

@@ -362,29 +362,14 @@ impl Plan {
             key: Some(key),
             ..Plan::default_for(findings)
         }
-        .with_profile_defaults()
     }
 
-    /// A photo plan for the profile: a teaching case keeps the annotations in the pixels.
+    /// A photo plan for the profile (photos are scrubbed the same way for both).
     pub fn for_photo(findings: &Findings, profile: Profile) -> Plan {
         Plan {
             profile,
             ..Plan::default_for(findings)
         }
-        .with_profile_defaults()
-    }
-
-    /// Analysis proposes the strictest actions; a teaching case keeps technical annotations
-    /// (laterality, scale, exposure), which a reader of the case needs and which name nobody.
-    fn with_profile_defaults(mut self) -> Plan {
-        if self.profile == Profile::Teaching {
-            for finding in &mut self.findings.items {
-                if finding.category == Category::Annotation {
-                    finding.action = Action::Keep;
-                }
-            }
-        }
-        self
     }
 
     /// What was read in the pixels as identifiers and is being redacted: verification must not

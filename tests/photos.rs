@@ -238,7 +238,9 @@ fn corpus_photos_scrub_clean_or_fail_clearly_and_inputs_stay_untouched() {
             assert_eq!(file["clean"], true, "{input} not clean: {file}");
             let output = std::fs::read(file["output"].as_str().unwrap()).unwrap();
             let original = std::fs::read(input).unwrap();
-            if !input.ends_with(".mpo") {
+            // A picture with text in it is redacted and saved again; every other one keeps its
+            // pixels exactly.
+            if !input.ends_with(".mpo") && !pixels_redacted(file) {
                 assert!(same_picture(&original, &output), "{input} looks different");
             }
         }
@@ -323,9 +325,12 @@ fn tiff_orientations_survive_as_the_only_tag_besides_the_image_structure() {
             .iter()
             .filter(|f| f["category"] == "orientation")
             .collect();
+        // Where text was found and redacted, the picture is saved again upright, so it needs
+        // no orientation tag any more.
+        let redacted = pixels_redacted(&report["reports"][0]);
         assert_eq!(
             orientations.len(),
-            usize::from(n != 1),
+            usize::from(n != 1 && !redacted),
             "{name}: {findings:?}"
         );
         assert!(findings.iter().all(|f| f["category"] == "orientation"));
@@ -437,4 +442,12 @@ fn no_argument_prints_the_usage() {
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(stderr.contains("Usage") && stderr.contains("scrub") && stderr.contains("inspect"));
     assert_eq!(run.status.code(), Some(2));
+}
+
+/// Whether the report says text in the picture was made unreadable (and the picture re-encoded).
+fn pixels_redacted(report: &Value) -> bool {
+    report["done"].as_array().is_some_and(|done| {
+        done.iter()
+            .any(|d| d["what"].as_str().unwrap_or("").contains("unreadable"))
+    })
 }

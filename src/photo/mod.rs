@@ -73,14 +73,7 @@ pub fn sniff(bytes: &[u8]) -> Result<Format, Error> {
 /// List every metadata item of a photo, and the text in its picture.
 pub fn analyze(document: &Document) -> Result<Findings, Error> {
     let mut findings = inspect(document.format, &document.bytes)?;
-    // Decoded from the stripped bytes: a decoder that trips on an odd metadata block must not
-    // keep the picture from being read, and the orientation is still applied.
-    let keep = Keep {
-        orientation: true,
-        colour_profile: true,
-    };
-    let stripped = strip(document.format, &document.bytes, keep, &mut Vec::new())?;
-    match raster::decode(&stripped, document.format) {
+    match picture(document) {
         Ok(picture) => findings.items.extend(crate::pixels::find_text(
             &[raster::displayed(&picture)],
             &[],
@@ -101,6 +94,18 @@ pub fn analyze(document: &Document) -> Result<Findings, Error> {
         }),
     }
     Ok(findings)
+}
+
+/// The picture, decoded from the stripped bytes: a decoder that trips on an odd metadata block
+/// must not keep the picture from being read, and the orientation and colour profile are kept
+/// for the decoder to apply and carry.
+fn picture(document: &Document) -> Result<raster::Picture, Error> {
+    let keep = Keep {
+        orientation: true,
+        colour_profile: true,
+    };
+    let stripped = strip(document.format, &document.bytes, keep, &mut Vec::new())?;
+    raster::decode(&stripped, document.format)
 }
 
 fn strip(format: Format, bytes: &[u8], keep: Keep, done: &mut Vec<Done>) -> Result<Vec<u8>, Error> {
@@ -150,7 +155,7 @@ pub fn apply(document: &Document, plan: &Plan) -> Result<Output, Error> {
 /// Text in the picture: decoded, redacted and re-encoded in its own format, which leaves every
 /// metadata item behind (the encoders write none) but the colour profile the plan keeps.
 fn redact(document: &Document, plan: &Plan, regions: &[Region]) -> Result<Output, Error> {
-    let mut picture = raster::decode(&document.bytes, document.format)?;
+    let mut picture = picture(document)?;
     for &region in regions {
         picture.redact(region, plan.redaction);
     }

@@ -1,7 +1,6 @@
 //! Text read in pictures, as findings: the same for a DICOM frame and a photo.
 
 use image::RgbImage;
-use rayon::prelude::*;
 
 use super::classify::{Class, classify};
 use crate::document::{Action, Category, Error, Finding, KnownIdentifier, Location};
@@ -9,7 +8,7 @@ use crate::ocr;
 use crate::text::Known;
 
 /// Every piece of text in the frames (index = frame number), classified, with the proposed
-/// action: everything is removed but technical annotations, which the profile decides about.
+/// action: everything is removed but technical annotations.
 pub fn find_text(frames: &[RgbImage], known: &[KnownIdentifier]) -> Result<Vec<Finding>, Error> {
     let names: Vec<String> = known
         .iter()
@@ -47,8 +46,10 @@ fn read_frames(
     frames: &[RgbImage],
     keep: impl Fn(u32, ocr::TextBox) -> Option<Finding> + Sync,
 ) -> Result<Vec<Finding>, Error> {
+    // Frames one after the other: the recogniser already uses every core on each, and frames
+    // in parallel on rayon's workers would nest inside each other while they wait for it.
     let per_frame: Vec<Vec<Finding>> = frames
-        .par_iter()
+        .iter()
         .enumerate()
         .map(|(frame, image)| {
             let frame = u32::try_from(frame).unwrap_or(u32::MAX);
@@ -72,7 +73,13 @@ fn finding(frame: u32, read: ocr::TextBox, class: Class) -> Finding {
         value: read.text,
         explanation: explain(category).to_string(),
         confidence: read.confidence,
-        action: Action::Remove,
+        // A side marker or a scale names nobody and gives the picture its meaning: kept unless
+        // the user removes it.
+        action: if category.identifies() {
+            Action::Remove
+        } else {
+            Action::Keep
+        },
     }
 }
 
@@ -84,10 +91,7 @@ fn explain(category: Category) -> &'static str {
         Category::Place => "a hospital or place written in the image",
         Category::Location => "an address written in the image",
         Category::Contact => "a phone number or address to reach someone, written in the image",
-        Category::Annotation => {
-            "a technical annotation (side, scale, settings) that names nobody; kept in a \
-             teaching case"
-        }
+        Category::Annotation => "a technical annotation (side, scale, settings) that names nobody",
         _ => "text in the image that could not be shown to be harmless",
     }
 }
