@@ -81,32 +81,32 @@ impl Picture {
         }
         match &mut self.image {
             DynamicImage::ImageLuma8(i) => {
-                plane(&mut **i, width, height, channels, 255.0).redact(region, how)
+                plane(i, width, height, channels, 255.0).redact(region, how)
             }
             DynamicImage::ImageLumaA8(i) => {
-                plane(&mut **i, width, height, channels, 255.0).redact(region, how)
+                plane(i, width, height, channels, 255.0).redact(region, how)
             }
             DynamicImage::ImageRgb8(i) => {
-                plane(&mut **i, width, height, channels, 255.0).redact(region, how)
+                plane(i, width, height, channels, 255.0).redact(region, how)
             }
             DynamicImage::ImageRgba8(i) => {
-                plane(&mut **i, width, height, channels, 255.0).redact(region, how)
+                plane(i, width, height, channels, 255.0).redact(region, how)
             }
             DynamicImage::ImageLuma16(i) => {
-                plane(&mut **i, width, height, channels, 65535.0).redact(region, how)
+                plane(i, width, height, channels, 65535.0).redact(region, how)
             }
             DynamicImage::ImageLumaA16(i) => {
-                plane(&mut **i, width, height, channels, 65535.0).redact(region, how)
+                plane(i, width, height, channels, 65535.0).redact(region, how)
             }
             DynamicImage::ImageRgb16(i) => {
-                plane(&mut **i, width, height, channels, 65535.0).redact(region, how)
+                plane(i, width, height, channels, 65535.0).redact(region, how)
             }
             DynamicImage::ImageRgba16(i) => {
-                plane(&mut **i, width, height, channels, 65535.0).redact(region, how)
+                plane(i, width, height, channels, 65535.0).redact(region, how)
             }
             other => {
                 let mut rgba = other.to_rgba16();
-                plane(&mut *rgba, width, height, 4, 65535.0).redact(region, how);
+                plane(&mut rgba, width, height, 4, 65535.0).redact(region, how);
                 *other = DynamicImage::ImageRgba16(rgba);
             }
         }
