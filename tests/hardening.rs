@@ -193,7 +193,7 @@ fn an_interrupted_run_leaves_no_partial_file_and_only_verified_outputs() {
             .filter(|f| {
                 !matches!(
                     f["category"].as_str(),
-                    Some("orientation" | "colour_profile")
+                    Some("orientation" | "colour_profile" | "annotation")
                 )
             })
             .collect();
