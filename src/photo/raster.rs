@@ -130,45 +130,18 @@ impl Picture {
             Format::WebP | Format::Gif => DynamicImage::ImageRgba8(self.image.to_rgba8()),
             _ => self.image,
         };
-        let (width, height, colour) = (image.width(), image.height(), image.color());
-        let data = image.as_bytes();
+        // The profile is best effort: an encoder that cannot carry it writes the picture anyway.
+        let write = |mut encoder: Box<dyn ImageEncoderWithProfile + '_>| {
+            if let Some(profile) = profile.clone() {
+                let _ = encoder.profile(profile);
+            }
+            encoder.write(&image).map_err(failed)
+        };
         match format {
-            Format::Jpeg => {
-                let mut encoder = JpegEncoder::new_with_quality(&mut bytes, 95);
-                if let Some(profile) = profile {
-                    let _ = encoder.set_icc_profile(profile);
-                }
-                encoder
-                    .write_image(data, width, height, colour.into())
-                    .map_err(failed)?;
-            }
-            Format::Png => {
-                let mut encoder = PngEncoder::new(&mut bytes);
-                if let Some(profile) = profile {
-                    let _ = encoder.set_icc_profile(profile);
-                }
-                encoder
-                    .write_image(data, width, height, colour.into())
-                    .map_err(failed)?;
-            }
-            Format::WebP => {
-                let mut encoder = WebPEncoder::new_lossless(&mut bytes);
-                if let Some(profile) = profile {
-                    let _ = encoder.set_icc_profile(profile);
-                }
-                encoder
-                    .write_image(data, width, height, colour.into())
-                    .map_err(failed)?;
-            }
-            Format::Tiff => {
-                let mut encoder = TiffEncoder::new(Cursor::new(&mut bytes));
-                if let Some(profile) = profile {
-                    let _ = encoder.set_icc_profile(profile);
-                }
-                encoder
-                    .write_image(data, width, height, colour.into())
-                    .map_err(failed)?;
-            }
+            Format::Jpeg => write(Box::new(JpegEncoder::new_with_quality(&mut bytes, 95)))?,
+            Format::Png => write(Box::new(PngEncoder::new(&mut bytes)))?,
+            Format::WebP => write(Box::new(WebPEncoder::new_lossless(&mut bytes)))?,
+            Format::Tiff => write(Box::new(TiffEncoder::new(Cursor::new(&mut bytes))))?,
             Format::Gif => {
                 let mut encoder = GifEncoder::new(&mut bytes);
                 let frame = image::Frame::new(image.to_rgba8());
@@ -181,5 +154,23 @@ impl Picture {
             }
         }
         Ok(bytes)
+    }
+}
+
+/// The encoders of the formats a photo is saved in again, seen alike: each takes the colour
+/// profile and then the picture.
+trait ImageEncoderWithProfile {
+    fn profile(&mut self, profile: Vec<u8>) -> Result<(), image::error::UnsupportedError>;
+    fn write(self: Box<Self>, image: &DynamicImage) -> image::ImageResult<()>;
+}
+
+impl<E: ImageEncoder> ImageEncoderWithProfile for E {
+    fn profile(&mut self, profile: Vec<u8>) -> Result<(), image::error::UnsupportedError> {
+        self.set_icc_profile(profile)
+    }
+
+    fn write(self: Box<Self>, image: &DynamicImage) -> image::ImageResult<()> {
+        let (width, height) = (image.width(), image.height());
+        (*self).write_image(image.as_bytes(), width, height, image.color().into())
     }
 }
