@@ -14,7 +14,7 @@ use image::codecs::webp::WebPEncoder;
 use image::{DynamicImage, ImageDecoder, ImageEncoder, ImageReader, RgbImage};
 
 use crate::document::{Error, Format, Redaction, Region};
-use crate::pixels::{Plane, Sample};
+use crate::pixels::Plane;
 
 /// 200 megapixels: more than any phone or film scanner writes, and a bound on the memory a file
 /// that lies about its size can make the decoder take.
@@ -64,49 +64,31 @@ impl Picture {
     pub fn redact(&mut self, region: Region, how: Redaction) {
         let (width, height) = (self.image.width(), self.image.height());
         let channels = usize::from(self.image.color().channel_count());
-        fn plane<T: Sample>(
-            samples: &mut [T],
-            width: u32,
-            height: u32,
-            channels: usize,
-            max: f32,
-        ) -> Plane<'_, T> {
-            Plane {
-                samples,
-                width,
-                height,
-                channels,
-                range: (0.0, max),
-            }
+        // Each buffer type is its own arm; the redaction itself is one generic function.
+        macro_rules! redact_in {
+            ($samples:expr, $channels:expr, $max:expr) => {
+                Plane {
+                    samples: $samples,
+                    width,
+                    height,
+                    channels: $channels,
+                    range: (0.0, $max),
+                }
+                .redact(region, how)
+            };
         }
         match &mut self.image {
-            DynamicImage::ImageLuma8(i) => {
-                plane(i, width, height, channels, 255.0).redact(region, how)
-            }
-            DynamicImage::ImageLumaA8(i) => {
-                plane(i, width, height, channels, 255.0).redact(region, how)
-            }
-            DynamicImage::ImageRgb8(i) => {
-                plane(i, width, height, channels, 255.0).redact(region, how)
-            }
-            DynamicImage::ImageRgba8(i) => {
-                plane(i, width, height, channels, 255.0).redact(region, how)
-            }
-            DynamicImage::ImageLuma16(i) => {
-                plane(i, width, height, channels, 65535.0).redact(region, how)
-            }
-            DynamicImage::ImageLumaA16(i) => {
-                plane(i, width, height, channels, 65535.0).redact(region, how)
-            }
-            DynamicImage::ImageRgb16(i) => {
-                plane(i, width, height, channels, 65535.0).redact(region, how)
-            }
-            DynamicImage::ImageRgba16(i) => {
-                plane(i, width, height, channels, 65535.0).redact(region, how)
-            }
+            DynamicImage::ImageLuma8(i) => redact_in!(i, channels, 255.0),
+            DynamicImage::ImageLumaA8(i) => redact_in!(i, channels, 255.0),
+            DynamicImage::ImageRgb8(i) => redact_in!(i, channels, 255.0),
+            DynamicImage::ImageRgba8(i) => redact_in!(i, channels, 255.0),
+            DynamicImage::ImageLuma16(i) => redact_in!(i, channels, 65535.0),
+            DynamicImage::ImageLumaA16(i) => redact_in!(i, channels, 65535.0),
+            DynamicImage::ImageRgb16(i) => redact_in!(i, channels, 65535.0),
+            DynamicImage::ImageRgba16(i) => redact_in!(i, channels, 65535.0),
             other => {
                 let mut rgba = other.to_rgba16();
-                plane(&mut rgba, width, height, 4, 65535.0).redact(region, how);
+                redact_in!(&mut rgba, 4, 65535.0);
                 *other = DynamicImage::ImageRgba16(rgba);
             }
         }

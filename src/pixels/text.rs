@@ -44,7 +44,7 @@ pub fn text_left(frames: &[RgbImage], forbidden: &[String]) -> Result<Vec<Findin
 
 fn read_frames(
     frames: &[RgbImage],
-    keep: impl Fn(u32, ocr::TextBox) -> Option<Finding> + Sync,
+    keep: impl Fn(u32, ocr::TextBox) -> Option<Finding>,
 ) -> Result<Vec<Finding>, Error> {
     // Frames one after the other: the recogniser already uses every core on each, and frames
     // in parallel on rayon's workers would nest inside each other while they wait for it.
