@@ -12,8 +12,8 @@ use std::sync::{Mutex, OnceLock};
 use serde::Serialize;
 
 use crate::document::{
-    Action, DicomOptions, Done, Error, FileReport, Finding, Findings, Format, Key, KnownIdentifier,
-    Plan, Profile, Redaction,
+    Action, DicomOptions, Document, Done, Error, FileReport, Finding, Findings, Format, Key,
+    KnownIdentifier, Plan, Profile, Redaction,
 };
 use crate::text;
 
@@ -318,7 +318,8 @@ impl Settings {
             .map_err(Error::Refused)
     }
 
-    fn plan(&self, format: Format, findings: &Findings) -> Result<Plan, Error> {
+    /// The plan a run starts from for a file of `format`: the profile's, with the key for DICOM.
+    pub fn plan(&self, format: Format, findings: &Findings) -> Result<Plan, Error> {
         let plan = match format {
             Format::Dicom => Plan::for_dicom(findings, self.profile, self.dicom, self.key()?),
             _ => Plan::for_photo(findings, self.profile),
@@ -406,27 +407,64 @@ fn scrub_file_unguarded(job: &Job, settings: &Settings) -> FileReport {
         report.format = Some(document.format);
         report.findings = crate::analyze(&document)?;
         let plan = settings.plan(document.format, &report.findings)?;
-        let unresolved: Vec<Finding> = plan
-            .findings
-            .items
-            .iter()
-            .filter(|finding| finding.action == Action::Unresolved)
-            .cloned()
-            .collect();
-        if !unresolved.is_empty() {
-            report.remaining = Findings::new(unresolved);
-            return Ok(());
-        }
-        let output = crate::apply(&document, &plan)?;
-        report.done = output.done.clone();
-        let remaining = write_verified(&job.output, &output)?;
-        report.clean = remaining.is_clean();
-        report.remaining = remaining;
-        if report.clean {
-            report.output = Some(job.output.clone());
-        }
-        Ok(())
+        write_plan(&document, &plan, &job.output, &mut report)
     })();
+    settle(result, &mut report);
+    report
+}
+
+/// Carry out a plan the user may have edited (the desktop app's export) and write the result
+/// only once verified, with the same guard against parser panics as scrubbing.
+pub fn export(document: &Document, plan: &Plan, destination: &Path) -> FileReport {
+    let mut report = FileReport {
+        format: Some(document.format),
+        findings: plan.findings.clone(),
+        ..FileReport::new(document.source.clone())
+    };
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        write_plan(document, plan, destination, &mut report)
+    }))
+    .unwrap_or_else(|_| {
+        Err(Error::Refused(
+            "internal error while writing this file; it was not written".into(),
+        ))
+    });
+    settle(result, &mut report);
+    report
+}
+
+/// Apply, verify and write; a plan with a finding nothing can remove writes nothing and says
+/// what is left.
+fn write_plan(
+    document: &Document,
+    plan: &Plan,
+    destination: &Path,
+    report: &mut FileReport,
+) -> Result<(), Error> {
+    let unresolved: Vec<Finding> = plan
+        .findings
+        .items
+        .iter()
+        .filter(|finding| finding.action == Action::Unresolved)
+        .cloned()
+        .collect();
+    if !unresolved.is_empty() {
+        report.remaining = Findings::new(unresolved);
+        return Ok(());
+    }
+    let output = crate::apply(document, plan)?;
+    report.done = output.done.clone();
+    let remaining = write_verified(destination, &output)?;
+    report.clean = remaining.is_clean();
+    report.remaining = remaining;
+    if report.clean {
+        report.output = Some(destination.to_path_buf());
+    }
+    Ok(())
+}
+
+/// A DICOMDIR deliberately not copied is a clean outcome; any other error is the report's.
+fn settle(result: Result<(), Error>, report: &mut FileReport) {
     match result {
         Ok(()) => {}
         Err(Error::NotCopied(reason)) => {
@@ -435,12 +473,11 @@ fn scrub_file_unguarded(job: &Job, settings: &Settings) -> FileReport {
         }
         Err(error) => report.error = Some(error.to_string()),
     }
-    report
 }
 
 /// Verify the exact bytes about to be written, and write them only if they are clean; otherwise
 /// nothing is written and the remaining findings are returned.
-fn write_verified(destination: &Path, output: &crate::Output) -> Result<Findings, Error> {
+pub fn write_verified(destination: &Path, output: &crate::Output) -> Result<Findings, Error> {
     let remaining = crate::verify(output)?;
     if remaining.is_clean() {
         write_atomically(destination, &output.bytes)?;

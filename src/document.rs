@@ -204,6 +204,15 @@ impl Region {
     }
 }
 
+/// How stored grey values become shades on a screen, as DICOM's window does: values `width`
+/// wide around `center`, in the modality's units (Hounsfield units for CT), span black to white.
+/// It changes only what is shown or rendered into a post, never the values a DICOM keeps.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Window {
+    pub center: f32,
+    pub width: f32,
+}
+
 impl fmt::Display for Region {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(

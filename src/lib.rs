@@ -12,12 +12,16 @@ pub mod ocr;
 pub mod photo;
 pub mod pixels;
 pub mod text;
+pub mod view;
+
+#[cfg(feature = "gui")]
+pub mod gui;
 
 use std::path::Path;
 
 pub use document::{
     Action, Category, DicomOptions, Document, Done, Error, FileReport, Finding, Findings, Format,
-    Key, KnownIdentifier, Location, Output, Plan, Profile, Redaction, Region,
+    Key, KnownIdentifier, Location, Output, Plan, Profile, Redaction, Region, Window,
 };
 
 /// Read a file and recognise its format from its content, whatever its name says.

@@ -436,9 +436,15 @@ fn a_read_only_output_folder_is_one_clear_error() {
     assert!(stderr.contains("cannot write"), "{stderr}");
 }
 
+/// `caviar` alone opens the app; where no window can be opened (no display), it says so and
+/// prints the command line's usage instead of failing silently.
 #[test]
-fn no_argument_prints_the_usage() {
-    let run = caviar(&[]);
+fn no_argument_without_a_display_prints_the_usage() {
+    let run = Command::new(env!("CARGO_BIN_EXE_caviar"))
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .expect("caviar runs");
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(stderr.contains("Usage") && stderr.contains("scrub") && stderr.contains("inspect"));
     assert_eq!(run.status.code(), Some(2));

@@ -16,6 +16,7 @@ mod pixels;
 mod profile;
 mod table;
 mod uid;
+mod view;
 
 use std::io::Cursor;
 
@@ -26,6 +27,8 @@ use dicom_object::file::ReadPreamble;
 use dicom_object::meta::FileMetaTableBuilder;
 use dicom_object::{FileDicomObject, InMemDicomObject, OpenFileOptions};
 use dicom_transfer_syntax_registry::{TransferSyntaxIndex, TransferSyntaxRegistry};
+
+pub use view::{Stack, stack};
 
 use crate::document::{
     Action, Category, DicomOptions, Document, Done, Error, Finding, Findings, Format,

@@ -11,7 +11,7 @@ use dicom_object::{FileDicomObject, InMemDicomObject};
 use dicom_pixeldata::{PixelDecoder, PixelRepresentation, PlanarConfiguration};
 use image::RgbImage;
 
-use crate::document::{Redaction, Region};
+use crate::document::{Redaction, Region, Window};
 use crate::pixels::{Plane, Sample};
 
 /// Stored sample values of every frame, one after the other, interleaved.
@@ -209,26 +209,67 @@ impl Pixels {
         });
     }
 
+    /// The frame's samples as numbers, interleaved.
+    fn values(&self, frame: u32) -> Vec<f32> {
+        let start = frame as usize * self.frame_len();
+        each!(&self.samples, values => values[start..start + self.frame_len()]
+            .iter()
+            .map(|v| v.to_f32())
+            .collect())
+    }
+
     /// The frame as a person would see it, 8-bit RGB, for reading text: grey values stretched
     /// between their 0.5th and 99.5th percentiles (text at the brightest values then stays
     /// white whatever the window), MONOCHROME1 inverted, YBR turned into RGB.
     pub fn display(&self, frame: u32) -> RgbImage {
-        let start = frame as usize * self.frame_len();
-        let values: Vec<f32> = each!(&self.samples, values => values[start..start + self.frame_len()]
-            .iter()
-            .map(|v| v.to_f32())
-            .collect());
+        let values = self.values(frame);
+        let (low, high) = if self.channels == 1 {
+            percentiles(&values)
+        } else {
+            (0.0, 0.0)
+        };
+        self.shade(&values, low, high)
+    }
+
+    /// The frame as a viewer shows it: grey values through `window`, which is in the modality's
+    /// units (`stored × slope + intercept`), as headers give it. Colour frames ignore the window.
+    pub fn render(&self, frame: u32, window: Window, slope: f32, intercept: f32) -> RgbImage {
+        let slope = if slope.is_finite() && slope != 0.0 {
+            slope
+        } else {
+            1.0
+        };
+        let half = window.width.max(1.0) / 2.0;
+        let stored = |modality: f32| (modality - intercept) / slope;
+        let (a, b) = (stored(window.center - half), stored(window.center + half));
+        self.shade(&self.values(frame), a.min(b), a.max(b))
+    }
+
+    /// A window showing the frame's values from their 0.5th to their 99.5th percentile, for
+    /// frames whose header names none.
+    pub fn percentile_window(&self, frame: u32, slope: f32, intercept: f32) -> Window {
+        let (low, high) = percentiles(&self.values(frame));
+        let (low, high) = (low * slope + intercept, high * slope + intercept);
+        let (low, high) = (low.min(high), low.max(high));
+        Window {
+            center: (low + high) / 2.0,
+            width: (high - low).max(1.0),
+        }
+    }
+
+    /// Grey values between `low` (black) and `high` (white), MONOCHROME1 inverted; colour
+    /// samples scaled to 8 bits, YBR turned into RGB.
+    fn shade(&self, values: &[f32], low: f32, high: f32) -> RgbImage {
         let pixels = self.width as usize * self.height as usize;
         let mut rgb = Vec::with_capacity(pixels * 3);
         if self.channels == 1 {
-            let (low, high) = percentiles(&values);
             let scale = if high > low {
                 255.0 / (high - low)
             } else {
                 0.0
             };
             let invert = self.photometric == "MONOCHROME1";
-            for value in &values {
+            for value in values {
                 let mut grey = ((value - low) * scale).clamp(0.0, 255.0);
                 if invert {
                     grey = 255.0 - grey;

@@ -108,6 +108,21 @@ fn picture(document: &Document) -> Result<raster::Picture, Error> {
     raster::decode(&stripped, document.format)
 }
 
+/// The photo as it is shown: turned upright, 8-bit RGB.
+pub fn view(document: &Document) -> Result<image::RgbImage, Error> {
+    Ok(raster::displayed(&picture(document)?))
+}
+
+/// A rendered picture as a new file with nothing in it but pixels: the encoders write no
+/// metadata. PNG is lossless; JPEG is written at quality 95.
+pub fn encode_plain(picture: image::RgbImage, format: Format) -> Result<Vec<u8>, Error> {
+    raster::Picture {
+        image: image::DynamicImage::ImageRgb8(picture),
+        icc_profile: None,
+    }
+    .encode(format, false)
+}
+
 fn strip(format: Format, bytes: &[u8], keep: Keep, done: &mut Vec<Done>) -> Result<Vec<u8>, Error> {
     match format {
         Format::Jpeg => jpeg::strip(bytes, keep, done),

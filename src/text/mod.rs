@@ -162,7 +162,7 @@ impl Kind {
     }
 
     /// Why it matters, for the findings list.
-    fn explanation(self) -> &'static str {
+    pub fn explanation(self) -> &'static str {
         match self {
             Kind::Name => "a person's name",
             Kind::Date => "a date, which can be matched to a visit or a birthday",
@@ -455,9 +455,24 @@ pub fn redact_caption(
     known: &Known,
     replacement: Replacement,
 ) -> Redacted {
+    redact_caption_keeping(text, lang, known, replacement, &[])
+}
+
+/// As [`redact_caption`], but what the user chose to keep (spans whose text is in `kept`) stays,
+/// and is not counted as left over by the check.
+pub fn redact_caption_keeping(
+    text: &str,
+    lang: Option<Lang>,
+    known: &Known,
+    replacement: Replacement,
+    kept: &[String],
+) -> Redacted {
+    let is_kept =
+        |span: &Span, within: &str| kept.iter().any(|k| *k == within[span.start..span.end]);
     let words = tokens::tokenize(text);
     let lang = lang.unwrap_or_else(|| lang_of(&words));
-    let spans = find_in(text, &words, known);
+    let mut spans = find_in(text, &words, known);
+    spans.retain(|span| !is_kept(span, text));
     if spans.is_empty() {
         // Nothing replaced: the text is the one just searched, and the search is deterministic.
         return Redacted {
@@ -474,7 +489,8 @@ pub fn redact_caption(
     for &(start, end) in written.iter().rev() {
         blanked.replace_range(start..end, &" ".repeat(end - start));
     }
-    let remaining = find(&blanked, known);
+    let mut remaining = find(&blanked, known);
+    remaining.retain(|span| !is_kept(span, &blanked));
     Redacted {
         lang,
         spans,

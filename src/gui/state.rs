@@ -1,0 +1,799 @@
+//! The app's state and the one step that changes it.
+//!
+//! The interface draws a `&State` and returns [`Action`]s; [`State::apply`] carries them out and
+//! returns the [`Task`]s that take time (opening, analysing, previewing, exporting), which the
+//! app hands to worker threads; their [`Message`]s come back through [`State::receive`]. Tests
+//! drive these two functions directly, and the interface through `egui_kittest`.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::batch::{self, Found};
+use crate::text::{self, Known, Lang, Replacement};
+use crate::view::Picture;
+use crate::{
+    Action as Proposal, Category, DicomOptions, Document, Finding, Findings, Format, Location,
+    Plan, Profile, Redaction, Region, Window,
+};
+
+use super::settings::Settings;
+use super::strings::Say;
+
+/// One file of the list, from the moment it is dropped.
+pub struct Entry {
+    pub path: PathBuf,
+    /// The name its clean copy takes in an export folder (`FOLDER/RELATIVE` for a file found in
+    /// a dropped folder).
+    pub relative: PathBuf,
+    pub stage: Stage,
+    pub document: Option<Arc<Document>>,
+    pub picture: Option<Arc<Picture>>,
+    pub plan: Option<Plan>,
+    /// The picture as it will be written, for the before/after switch; made for `edits`.
+    pub exported_view: Option<(u64, Arc<Picture>)>,
+    /// Bumped by every change to the plan, so a preview made for an older plan is not shown.
+    pub edits: u64,
+    undo: Vec<Vec<Finding>>,
+    pub frame: u32,
+    pub window: Option<Window>,
+    /// The last export of this file and what verification said.
+    pub verdict: Option<Verdict>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Stage {
+    Opening,
+    Analysing,
+    Ready,
+    Failed(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Verdict {
+    Clean(PathBuf),
+    NotClean(String),
+    Failed(String),
+}
+
+/// What the interface asks for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    Open(Vec<PathBuf>),
+    AskOpen,
+    Select(usize),
+    Next,
+    Previous,
+    /// Flip a finding of the selected file between removed and kept.
+    Toggle(usize),
+    AddRegion {
+        frame: u32,
+        region: Region,
+    },
+    /// Delete a region the user drew (findings the app made can only be kept).
+    DeleteRegion(usize),
+    Undo,
+    SetFrame(u32),
+    SetWindow(Window),
+    ShowExported(bool),
+    SetProfile(Profile),
+    SetDicomOption(&'static str, bool),
+    SetRedaction(Redaction),
+    SetCaption(String),
+    /// Keep or remove a stretch of the caption, by its text.
+    ToggleCaptionSpan(String),
+    AddMine(String),
+    RemoveMine(usize),
+    SetLang(Lang),
+    CopyCaption,
+    AskExportPost,
+    AskExportDicom,
+    AskExportAll,
+    ExportPost(PathBuf),
+    ExportDicom(PathBuf),
+    ExportAll(PathBuf),
+    Cancel,
+    Dismiss,
+}
+
+/// Work that takes time, for a worker thread.
+pub enum Task {
+    /// Open and analyse files one after the other, each as `(index, path)`.
+    Open(Vec<(usize, PathBuf)>),
+    Preview {
+        index: usize,
+        edits: u64,
+        document: Arc<Document>,
+        plan: Box<Plan>,
+    },
+    Export(Vec<Export>),
+    Dialog(Dialog),
+    /// The cleaned caption, beside an export.
+    WriteCaption {
+        destination: PathBuf,
+        text: String,
+    },
+    SaveSettings(Settings),
+    Copy(String),
+}
+
+/// One file to write and how.
+pub struct Export {
+    pub index: usize,
+    pub document: Arc<Document>,
+    pub plan: Box<Plan>,
+    pub destination: PathBuf,
+    pub post: Option<(u32, Option<Window>)>,
+}
+
+/// What a file dialog is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialog {
+    Open,
+    Post,
+    Dicom,
+    Folder,
+}
+
+/// What comes back from the workers.
+pub enum Message {
+    Shown {
+        index: usize,
+        result: Result<(Arc<Document>, Arc<Picture>), String>,
+    },
+    Analysed {
+        index: usize,
+        result: Result<Findings, String>,
+    },
+    Previewed {
+        index: usize,
+        edits: u64,
+        result: Result<Arc<Picture>, String>,
+    },
+    Exported {
+        index: usize,
+        verdict: Verdict,
+    },
+    ExportsFinished {
+        destination: PathBuf,
+        clean: usize,
+        total: usize,
+    },
+    Chosen {
+        dialog: Dialog,
+        paths: Vec<PathBuf>,
+    },
+    SettingsFailed(String),
+    CaptionWritten(Result<PathBuf, String>),
+}
+
+pub struct State {
+    pub lang: Lang,
+    pub files: Vec<Entry>,
+    pub selected: Option<usize>,
+    pub profile: Profile,
+    pub dicom: DicomOptions,
+    pub redaction: Redaction,
+    pub caption: String,
+    /// Stretches of the caption the user chose to keep, by their text.
+    pub caption_kept: Vec<String>,
+    /// The user's own name and numbers, searched for everywhere.
+    pub mine: Vec<String>,
+    pub show_exported: bool,
+    /// One sentence for the status line: the last thing worth telling.
+    pub notice: Option<String>,
+    pub exporting: usize,
+    key_path: Option<PathBuf>,
+    settings_path: Option<PathBuf>,
+}
+
+impl State {
+    /// `key_path` None means the user's default key file; `settings_path` None keeps the
+    /// settings in memory only.
+    pub fn new(
+        settings: Settings,
+        settings_path: Option<PathBuf>,
+        key_path: Option<PathBuf>,
+    ) -> State {
+        State {
+            lang: settings.lang.unwrap_or_else(super::strings::system_lang),
+            files: Vec::new(),
+            selected: None,
+            profile: Profile::Patient,
+            dicom: DicomOptions::for_profile(Profile::Patient),
+            redaction: Redaction::default(),
+            caption: String::new(),
+            caption_kept: Vec::new(),
+            mine: settings.mine,
+            show_exported: false,
+            notice: None,
+            exporting: 0,
+            key_path,
+            settings_path,
+        }
+    }
+
+    pub fn say(&self, say: Say) -> &'static str {
+        say.get(self.lang)
+    }
+
+    pub fn current(&self) -> Option<&Entry> {
+        self.selected.and_then(|i| self.files.get(i))
+    }
+
+    /// Whether a worker is still opening or analysing files.
+    pub fn busy(&self) -> bool {
+        self.files
+            .iter()
+            .any(|f| matches!(f.stage, Stage::Opening | Stage::Analysing))
+    }
+
+    /// Known identifiers from every file and the user's own, for the caption.
+    pub fn known(&self) -> Known {
+        let mut known = text::known_from(
+            &self
+                .files
+                .iter()
+                .filter_map(|f| f.plan.as_ref())
+                .flat_map(|plan| plan.findings.known.iter().cloned())
+                .collect::<Vec<_>>(),
+        );
+        for value in &self.mine {
+            known.add_typed(value);
+        }
+        known
+    }
+
+    /// The caption as it will be posted, and whether it checked clean.
+    pub fn cleaned_caption(&self) -> text::Redacted {
+        text::redact_caption_keeping(
+            &self.caption,
+            None,
+            &self.known(),
+            Replacement::Tag,
+            &self.caption_kept,
+        )
+    }
+
+    pub fn apply(&mut self, action: Action) -> Vec<Task> {
+        match action {
+            Action::Open(paths) => return self.open(&paths),
+            Action::AskOpen => return vec![Task::Dialog(Dialog::Open)],
+            Action::Select(index) if index < self.files.len() => self.select(index),
+            Action::Select(_) => {}
+            Action::Next | Action::Previous if self.files.is_empty() => {}
+            Action::Next => {
+                let next = self
+                    .selected
+                    .map_or(0, |i| (i + 1).min(self.files.len() - 1));
+                self.select(next);
+            }
+            Action::Previous => {
+                let previous = self.selected.map_or(0, |i| i.saturating_sub(1));
+                self.select(previous);
+            }
+            Action::Toggle(finding) => {
+                self.edit(|items| {
+                    if let Some(f) = items.get_mut(finding) {
+                        f.action = match f.action {
+                            Proposal::Remove => Proposal::Keep,
+                            Proposal::Keep => Proposal::Remove,
+                            Proposal::Unresolved => Proposal::Unresolved,
+                        };
+                    }
+                });
+            }
+            Action::AddRegion { frame, region } => {
+                let drawn = drawn_region(frame, region);
+                self.edit(|items| items.push(drawn));
+            }
+            Action::DeleteRegion(finding) => {
+                let drawn = self
+                    .current()
+                    .and_then(|f| f.plan.as_ref())
+                    .and_then(|plan| plan.findings.items.get(finding))
+                    .is_some_and(is_drawn);
+                if drawn {
+                    self.edit(|items| {
+                        items.remove(finding);
+                    });
+                } else {
+                    self.notice = Some(self.say(Say::OnlyYours).into());
+                }
+            }
+            Action::Undo => {
+                if let Some(entry) = self.selected.and_then(|i| self.files.get_mut(i))
+                    && let (Some(plan), Some(items)) = (entry.plan.as_mut(), entry.undo.pop())
+                {
+                    plan.findings.items = items;
+                    entry.edits += 1;
+                }
+            }
+            Action::SetFrame(frame) => {
+                if let Some(entry) = self.selected.and_then(|i| self.files.get_mut(i)) {
+                    let frames = entry.picture.as_ref().map_or(1, |p| p.frames());
+                    entry.frame = frame.min(frames.saturating_sub(1));
+                }
+            }
+            Action::SetWindow(window) => {
+                if let Some(entry) = self.selected.and_then(|i| self.files.get_mut(i)) {
+                    entry.window = Some(Window {
+                        center: window.center,
+                        width: window.width.max(1.0),
+                    });
+                }
+            }
+            Action::ShowExported(on) => self.show_exported = on,
+            Action::SetProfile(profile) => {
+                self.profile = profile;
+                self.dicom = DicomOptions::for_profile(profile);
+                self.replan();
+            }
+            Action::SetDicomOption(name, on) => match self.dicom.set(name, on) {
+                Ok(()) => self.replan(),
+                Err(reason) => self.notice = Some(reason),
+            },
+            Action::SetRedaction(redaction) => {
+                self.redaction = redaction;
+                self.replan();
+            }
+            Action::SetCaption(caption) => self.caption = caption,
+            Action::ToggleCaptionSpan(span) => {
+                if let Some(at) = self.caption_kept.iter().position(|k| *k == span) {
+                    self.caption_kept.remove(at);
+                } else {
+                    self.caption_kept.push(span);
+                }
+            }
+            Action::AddMine(value) => {
+                let value = value.trim().to_string();
+                if !value.is_empty() && !self.mine.contains(&value) {
+                    self.mine.push(value);
+                    return self.save_settings();
+                }
+            }
+            Action::RemoveMine(index) => {
+                if index < self.mine.len() {
+                    self.mine.remove(index);
+                    return self.save_settings();
+                }
+            }
+            Action::SetLang(lang) => {
+                self.lang = lang;
+                return self.save_settings();
+            }
+            Action::CopyCaption => {
+                self.notice = Some(self.say(Say::Copied).into());
+                return vec![Task::Copy(self.cleaned_caption().text)];
+            }
+            Action::AskExportPost => return self.ask_export(Dialog::Post),
+            Action::AskExportDicom => return self.ask_export(Dialog::Dicom),
+            Action::AskExportAll => {
+                if self.files.iter().any(|f| f.plan.is_some()) {
+                    return vec![Task::Dialog(Dialog::Folder)];
+                }
+                self.notice = Some(self.say(Say::NothingToExport).into());
+            }
+            Action::ExportPost(path) => return self.export_current(path, true),
+            Action::ExportDicom(path) => return self.export_current(path, false),
+            Action::ExportAll(folder) => return self.export_all(folder),
+            Action::Cancel => {
+                let stopped = self.say(Say::Stopped).to_string();
+                for entry in &mut self.files {
+                    if matches!(entry.stage, Stage::Opening | Stage::Analysing) {
+                        entry.stage = Stage::Failed(stopped.clone());
+                    }
+                }
+                self.notice = Some(self.say(Say::Cancelled).into());
+            }
+            Action::Dismiss => self.notice = None,
+        }
+        self.preview_if_shown()
+    }
+
+    pub fn receive(&mut self, message: Message) -> Vec<Task> {
+        match message {
+            Message::Shown { index, result } => {
+                let Some(entry) = self
+                    .files
+                    .get_mut(index)
+                    .filter(|f| f.stage == Stage::Opening)
+                else {
+                    return Vec::new();
+                };
+                match result {
+                    Ok((document, picture)) => {
+                        entry.window = picture.window();
+                        entry.document = Some(document);
+                        entry.picture = Some(picture);
+                        entry.stage = Stage::Analysing;
+                    }
+                    Err(reason) => entry.stage = Stage::Failed(reason),
+                }
+            }
+            Message::Analysed { index, result } => {
+                let waiting = self
+                    .files
+                    .get(index)
+                    .filter(|f| f.stage == Stage::Analysing);
+                let planned = match (result, waiting) {
+                    (_, None) => return Vec::new(),
+                    (Ok(findings), Some(entry)) => match &entry.document {
+                        Some(document) => self.plan_for(document.format, &findings),
+                        None => Err("not opened".into()),
+                    },
+                    (Err(reason), Some(_)) => Err(reason),
+                };
+                let entry = &mut self.files[index];
+                match planned {
+                    Ok(plan) => {
+                        entry.plan = Some(plan);
+                        entry.stage = Stage::Ready;
+                        entry.edits += 1;
+                    }
+                    Err(reason) => entry.stage = Stage::Failed(reason),
+                }
+            }
+            Message::Previewed {
+                index,
+                edits,
+                result,
+            } => {
+                if let Some(entry) = self.files.get_mut(index) {
+                    match result {
+                        Ok(picture) => entry.exported_view = Some((edits, picture)),
+                        Err(reason) => {
+                            self.notice = Some(
+                                Say::ExportFailed
+                                    .with(self.lang, &[&display_name(&entry.path), &reason]),
+                            )
+                        }
+                    }
+                }
+            }
+            Message::Exported { index, verdict } => {
+                self.exporting = self.exporting.saturating_sub(1);
+                if let Some(entry) = self.files.get_mut(index) {
+                    let name = display_name(&entry.path);
+                    self.notice = Some(match &verdict {
+                        Verdict::Clean(path) => {
+                            Say::CheckedClean.with(self.lang, &[&path.display().to_string()])
+                        }
+                        Verdict::NotClean(left) => Say::NotClean.with(self.lang, &[&name, left]),
+                        Verdict::Failed(reason) => {
+                            Say::ExportFailed.with(self.lang, &[&name, reason])
+                        }
+                    });
+                    entry.verdict = Some(verdict);
+                }
+            }
+            Message::ExportsFinished {
+                destination,
+                clean,
+                total,
+            } => {
+                if total > 1 {
+                    self.notice = Some(Say::AllDone.with(
+                        self.lang,
+                        &[
+                            &clean.to_string(),
+                            &total.to_string(),
+                            &destination.display().to_string(),
+                        ],
+                    ));
+                }
+            }
+            Message::Chosen { dialog, paths } => {
+                let Some(path) = paths.first().cloned() else {
+                    self.notice = Some(self.say(Say::NoDialog).into());
+                    return Vec::new();
+                };
+                return match dialog {
+                    Dialog::Open => self.apply(Action::Open(paths)),
+                    Dialog::Post => self.apply(Action::ExportPost(path)),
+                    Dialog::Dicom => self.apply(Action::ExportDicom(path)),
+                    Dialog::Folder => self.apply(Action::ExportAll(path)),
+                };
+            }
+            Message::CaptionWritten(Ok(path)) => {
+                self.notice = Some(format!(
+                    "{} {}",
+                    self.notice.take().unwrap_or_default(),
+                    Say::CaptionWritten.with(self.lang, &[&path.display().to_string()])
+                ));
+            }
+            Message::CaptionWritten(Err(reason)) => {
+                self.notice = Some(Say::ExportFailed.with(self.lang, &["caption", &reason]));
+            }
+            Message::SettingsFailed(reason) => {
+                self.notice = Some(Say::SettingsNotSaved.with(self.lang, &[&reason]));
+            }
+        }
+        self.preview_if_shown()
+    }
+
+    fn select(&mut self, index: usize) {
+        self.selected = Some(index);
+    }
+
+    fn open(&mut self, paths: &[PathBuf]) -> Vec<Task> {
+        let (found, failed) = batch::walk(paths);
+        let first = self.files.len();
+        let mut queue = Vec::new();
+        for Found { path, relative } in found {
+            if self.files.iter().any(|f| f.path == path) {
+                continue;
+            }
+            queue.push((self.files.len(), path.clone()));
+            self.files.push(Entry::new(path, relative, Stage::Opening));
+        }
+        for report in failed {
+            let reason = report.error.unwrap_or_default();
+            let relative = PathBuf::from(display_name(&report.input));
+            self.files
+                .push(Entry::new(report.input, relative, Stage::Failed(reason)));
+        }
+        if self.selected.is_none() && self.files.len() > first {
+            self.selected = Some(first);
+        }
+        if queue.is_empty() {
+            Vec::new()
+        } else {
+            vec![Task::Open(queue)]
+        }
+    }
+
+    /// Change the selected file's findings, remembering how they were for undo.
+    fn edit(&mut self, change: impl FnOnce(&mut Vec<Finding>)) {
+        let Some(entry) = self.selected.and_then(|i| self.files.get_mut(i)) else {
+            return;
+        };
+        let Some(plan) = entry.plan.as_mut() else {
+            return;
+        };
+        entry.undo.push(plan.findings.items.clone());
+        change(&mut plan.findings.items);
+        entry.edits += 1;
+    }
+
+    fn plan_for(&self, format: Format, findings: &Findings) -> Result<Plan, String> {
+        let mut settings = batch::Settings::new(self.profile, self.key_path.clone());
+        settings.dicom = self.dicom;
+        settings.redaction = self.redaction;
+        settings
+            .plan(format, findings)
+            .map_err(|error| error.to_string())
+    }
+
+    /// The profile or the options changed: every plan follows, keeping the user's choices.
+    fn replan(&mut self) {
+        for index in 0..self.files.len() {
+            let (Some(document), Some(plan)) =
+                (&self.files[index].document, &self.files[index].plan)
+            else {
+                continue;
+            };
+            match self.plan_for(document.format, &plan.findings) {
+                Ok(plan) => {
+                    let entry = &mut self.files[index];
+                    entry.plan = Some(plan);
+                    entry.edits += 1;
+                }
+                Err(reason) => self.notice = Some(reason),
+            }
+        }
+    }
+
+    fn preview_if_shown(&self) -> Vec<Task> {
+        if !self.show_exported {
+            return Vec::new();
+        }
+        let Some(index) = self.selected else {
+            return Vec::new();
+        };
+        let entry = &self.files[index];
+        let (Some(document), Some(plan)) = (&entry.document, &entry.plan) else {
+            return Vec::new();
+        };
+        if entry
+            .exported_view
+            .as_ref()
+            .is_some_and(|(edits, _)| *edits == entry.edits)
+            || plan
+                .findings
+                .items
+                .iter()
+                .any(|f| f.action == Proposal::Unresolved)
+        {
+            return Vec::new();
+        }
+        vec![Task::Preview {
+            index,
+            edits: entry.edits,
+            document: document.clone(),
+            plan: Box::new(plan.clone()),
+        }]
+    }
+
+    fn ask_export(&mut self, dialog: Dialog) -> Vec<Task> {
+        match self.current() {
+            None => self.notice = Some(self.say(Say::NothingToExport).into()),
+            Some(entry) if entry.plan.is_none() => {
+                self.notice = Some(self.say(Say::NotReady).into())
+            }
+            Some(entry)
+                if dialog == Dialog::Dicom
+                    && entry.document.as_ref().map(|d| d.format) != Some(Format::Dicom) =>
+            {
+                self.notice = Some(self.say(Say::NotDicom).into())
+            }
+            Some(_) => return vec![Task::Dialog(dialog)],
+        }
+        Vec::new()
+    }
+
+    fn export_current(&mut self, path: PathBuf, post: bool) -> Vec<Task> {
+        let Some(index) = self.selected else {
+            self.notice = Some(self.say(Say::NothingToExport).into());
+            return Vec::new();
+        };
+        let entry = &self.files[index];
+        let (Some(document), Some(plan)) = (&entry.document, &entry.plan) else {
+            self.notice = Some(self.say(Say::NotReady).into());
+            return Vec::new();
+        };
+        let destination = if post { post_path(path) } else { path };
+        let export = Export {
+            index,
+            document: document.clone(),
+            plan: Box::new(plan.clone()),
+            post: post.then_some((entry.frame, entry.window)),
+            destination: destination.clone(),
+        };
+        self.exporting += 1;
+        self.notice = Some(self.say(Say::Exporting).into());
+        let mut tasks = vec![Task::Export(vec![export])];
+        if post {
+            tasks.extend(self.caption_task(destination.with_extension("txt")));
+        }
+        tasks
+    }
+
+    fn export_all(&mut self, folder: PathBuf) -> Vec<Task> {
+        let inputs: Vec<PathBuf> = self.files.iter().map(|f| f.path.clone()).collect();
+        if let Err(reason) = batch::refuse_inside_inputs(&folder, &inputs) {
+            self.notice = Some(reason);
+            return Vec::new();
+        }
+        let exports: Vec<Export> = self
+            .files
+            .iter()
+            .enumerate()
+            .filter_map(|(index, entry)| {
+                Some(Export {
+                    index,
+                    document: entry.document.clone()?,
+                    plan: Box::new(entry.plan.clone()?),
+                    destination: folder.join(&entry.relative),
+                    post: None,
+                })
+            })
+            .collect();
+        if exports.is_empty() {
+            self.notice = Some(self.say(Say::NothingToExport).into());
+            return Vec::new();
+        }
+        self.exporting += exports.len();
+        self.notice = Some(self.say(Say::Exporting).into());
+        let mut tasks = vec![Task::Export(exports)];
+        tasks.extend(self.caption_task(folder.join("caption.txt")));
+        tasks
+    }
+
+    /// The cleaned caption written beside an export, when there is one and it checked clean.
+    fn caption_task(&mut self, destination: PathBuf) -> Option<Task> {
+        if self.caption.trim().is_empty() {
+            return None;
+        }
+        let cleaned = self.cleaned_caption();
+        if !cleaned.is_clean() {
+            return None;
+        }
+        Some(Task::WriteCaption {
+            destination,
+            text: cleaned.text,
+        })
+    }
+
+    fn save_settings(&self) -> Vec<Task> {
+        if self.settings_path.is_none() {
+            return Vec::new();
+        }
+        vec![Task::SaveSettings(Settings {
+            lang: Some(self.lang),
+            mine: self.mine.clone(),
+        })]
+    }
+
+    pub fn settings_path(&self) -> Option<&Path> {
+        self.settings_path.as_deref()
+    }
+}
+
+/// What a region the user drew says about itself; it tells drawn regions from found text.
+const DRAWN: &str = "an area the user drew";
+
+fn drawn_region(frame: u32, region: Region) -> Finding {
+    Finding {
+        category: Category::Text,
+        location: Location::Pixels { frame, region },
+        value: String::new(),
+        explanation: DRAWN.into(),
+        confidence: 1.0,
+        action: Proposal::Remove,
+    }
+}
+
+pub fn is_drawn(finding: &Finding) -> bool {
+    finding.explanation == DRAWN && matches!(finding.location, Location::Pixels { .. })
+}
+
+pub fn display_name(path: &Path) -> String {
+    path.file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+/// A post is a PNG unless the name asks for JPEG.
+fn post_path(path: PathBuf) -> PathBuf {
+    match post_format(&path) {
+        Some(_) => path,
+        None => path.with_extension("png"),
+    }
+}
+
+pub fn post_format(path: &Path) -> Option<Format> {
+    let extension = path.extension()?.to_string_lossy().to_ascii_lowercase();
+    match extension.as_str() {
+        "png" => Some(Format::Png),
+        "jpg" | "jpeg" => Some(Format::Jpeg),
+        _ => None,
+    }
+}
+
+impl Entry {
+    fn new(path: PathBuf, relative: PathBuf, stage: Stage) -> Entry {
+        Entry {
+            path,
+            relative,
+            stage,
+            document: None,
+            picture: None,
+            plan: None,
+            exported_view: None,
+            edits: 0,
+            undo: Vec::new(),
+            frame: 0,
+            window: None,
+            verdict: None,
+        }
+    }
+
+    /// Findings still to remove that would identify someone.
+    pub fn to_remove(&self) -> usize {
+        self.plan.as_ref().map_or(0, |plan| {
+            plan.findings
+                .identifying()
+                .filter(|f| f.action == Proposal::Remove)
+                .count()
+        })
+    }
+
+    pub fn unresolved(&self) -> bool {
+        self.plan.as_ref().is_some_and(|plan| {
+            plan.findings
+                .items
+                .iter()
+                .any(|f| f.action == Proposal::Unresolved)
+        })
+    }
+}

@@ -1,0 +1,250 @@
+//! Work off the interface thread: opening and analysing files (one at a time, since text
+//! recognition already uses every core), previews, exports and file dialogs. Each task runs
+//! on a plain thread and reports through a channel the app drains once per frame; every
+//! message wakes the interface. Cancelling drops the files not yet opened.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, Sender, channel};
+
+use super::state::{Dialog, Export, Message, Task, Verdict, post_format};
+use crate::{Document, Format};
+
+pub struct Worker {
+    sender: Sender<Message>,
+    receiver: Receiver<Message>,
+    /// Wakes the interface when a message arrives; None in tests that step by hand.
+    wake: Arc<dyn Fn() + Send + Sync>,
+    cancel: Arc<AtomicBool>,
+    settings_path: Option<PathBuf>,
+}
+
+impl Worker {
+    pub fn new(wake: Arc<dyn Fn() + Send + Sync>, settings_path: Option<PathBuf>) -> Worker {
+        let (sender, receiver) = channel();
+        Worker {
+            sender,
+            receiver,
+            wake,
+            cancel: Arc::new(AtomicBool::new(false)),
+            settings_path,
+        }
+    }
+
+    /// Every message that has arrived since the last call.
+    pub fn drain(&self) -> Vec<Message> {
+        self.receiver.try_iter().collect()
+    }
+
+    /// Stop opening the files still queued; the one being analysed finishes and is dropped.
+    pub fn cancel(&self) {
+        self.cancel.store(true, Ordering::SeqCst);
+    }
+
+    pub fn run(&self, task: Task) {
+        let send = {
+            let sender = self.sender.clone();
+            let wake = self.wake.clone();
+            move |message: Message| {
+                let _ = sender.send(message);
+                wake();
+            }
+        };
+        match task {
+            Task::Open(queue) => {
+                self.cancel.store(false, Ordering::SeqCst);
+                let cancel = self.cancel.clone();
+                spawn(move || open_all(queue, &cancel, &send));
+            }
+            Task::Preview {
+                index,
+                edits,
+                document,
+                plan,
+            } => spawn(move || {
+                let result = crate::apply(&document, &plan)
+                    .and_then(|output| {
+                        crate::view::picture(&Document {
+                            source: document.source.clone(),
+                            format: output.format,
+                            bytes: output.bytes,
+                        })
+                    })
+                    .map(Arc::new)
+                    .map_err(|error| error.to_string());
+                send(Message::Previewed {
+                    index,
+                    edits,
+                    result,
+                });
+            }),
+            Task::Export(exports) => spawn(move || export_all(exports, &send)),
+            Task::Dialog(dialog) => spawn(move || {
+                let paths = ask(dialog);
+                send(Message::Chosen { dialog, paths });
+            }),
+            Task::WriteCaption { destination, text } => spawn(move || {
+                let result = crate::batch::write_atomically(&destination, text.as_bytes())
+                    .map(|()| destination)
+                    .map_err(|error| error.to_string());
+                send(Message::CaptionWritten(result));
+            }),
+            Task::SaveSettings(settings) => {
+                if let Some(path) = self.settings_path.clone() {
+                    spawn(move || {
+                        if let Err(reason) = settings.save(&path) {
+                            send(Message::SettingsFailed(reason));
+                        }
+                    });
+                }
+            }
+            Task::Copy(_) => {}
+        }
+    }
+}
+
+fn spawn(work: impl FnOnce() + Send + 'static) {
+    std::thread::Builder::new()
+        .name("caviar-worker".into())
+        .spawn(work)
+        .expect("a thread can be started");
+}
+
+/// Open each file and show it at once, then analyse it: the picture appears before the slower
+/// search for text is done.
+fn open_all(queue: Vec<(usize, PathBuf)>, cancel: &AtomicBool, send: &impl Fn(Message)) {
+    for (index, path) in queue {
+        if cancel.load(Ordering::SeqCst) {
+            return;
+        }
+        let opened = std::panic::catch_unwind(|| -> Result<_, String> {
+            let document = crate::load(&path).map_err(|error| error.to_string())?;
+            let picture = crate::view::picture(&document).map_err(|error| error.to_string());
+            Ok((Arc::new(document), picture))
+        })
+        .unwrap_or_else(|_| Err("internal error while reading this file".into()));
+        let document = match opened {
+            Ok((document, Ok(picture))) => {
+                send(Message::Shown {
+                    index,
+                    result: Ok((document.clone(), Arc::new(picture))),
+                });
+                document
+            }
+            Ok((_, Err(reason))) | Err(reason) => {
+                send(Message::Shown {
+                    index,
+                    result: Err(reason),
+                });
+                continue;
+            }
+        };
+        let result = std::panic::catch_unwind(|| crate::analyze(&document))
+            .unwrap_or_else(|_| {
+                Err(crate::Error::Refused(
+                    "internal error while analysing this file".into(),
+                ))
+            })
+            .map_err(|error| error.to_string());
+        if cancel.load(Ordering::SeqCst) {
+            return;
+        }
+        send(Message::Analysed { index, result });
+    }
+}
+
+fn export_all(exports: Vec<Export>, send: &impl Fn(Message)) {
+    let total = exports.len();
+    let destination = exports
+        .first()
+        .and_then(|e| e.destination.parent())
+        .map(PathBuf::from)
+        .unwrap_or_default();
+    let mut clean = 0;
+    for export in exports {
+        let verdict = write(&export);
+        clean += usize::from(matches!(verdict, Verdict::Clean(_)));
+        send(Message::Exported {
+            index: export.index,
+            verdict,
+        });
+    }
+    send(Message::ExportsFinished {
+        destination,
+        clean,
+        total,
+    });
+}
+
+/// Write one file, verified; the verdict says plainly what happened.
+fn write(export: &Export) -> Verdict {
+    let report = match export.post {
+        Some((frame, window)) => {
+            let format = post_format(&export.destination).unwrap_or(Format::Png);
+            let written = std::panic::catch_unwind(|| {
+                let output =
+                    crate::view::post(&export.document, &export.plan, frame, window, format)?;
+                crate::batch::write_verified(&export.destination, &output)
+            })
+            .unwrap_or_else(|_| {
+                Err(crate::Error::Refused(
+                    "internal error while writing the post".into(),
+                ))
+            });
+            match written {
+                Ok(remaining) if remaining.is_clean() => {
+                    return Verdict::Clean(export.destination.clone());
+                }
+                Ok(remaining) => return Verdict::NotClean(left(&remaining)),
+                Err(error) => return Verdict::Failed(error.to_string()),
+            }
+        }
+        None => crate::batch::export(&export.document, &export.plan, &export.destination),
+    };
+    if let Some(error) = report.error {
+        Verdict::Failed(error)
+    } else if report.clean {
+        Verdict::Clean(report.output.unwrap_or_else(|| export.destination.clone()))
+    } else {
+        Verdict::NotClean(left(&report.remaining))
+    }
+}
+
+/// What verification still found, in a few words.
+fn left(remaining: &crate::Findings) -> String {
+    let items: Vec<String> = remaining
+        .identifying()
+        .take(3)
+        .map(|f| format!("{} ({})", f.category.label(), f.location))
+        .collect();
+    items.join(", ")
+}
+
+/// The desktop's own file dialog (xdg-desktop-portal on Linux). It answers nothing when no
+/// portal is there; the interface then says so.
+fn ask(dialog: Dialog) -> Vec<PathBuf> {
+    let pictures = [
+        "dcm", "dicom", "jpg", "jpeg", "png", "webp", "tif", "tiff", "gif",
+    ];
+    match dialog {
+        Dialog::Open => rfd::FileDialog::new()
+            .add_filter("DICOM, photos", &pictures)
+            .pick_files()
+            .unwrap_or_default(),
+        Dialog::Post => rfd::FileDialog::new()
+            .add_filter("PNG", &["png"])
+            .add_filter("JPEG", &["jpg", "jpeg"])
+            .set_file_name("post.png")
+            .save_file()
+            .into_iter()
+            .collect(),
+        Dialog::Dicom => rfd::FileDialog::new()
+            .add_filter("DICOM", &["dcm"])
+            .set_file_name("clean.dcm")
+            .save_file()
+            .into_iter()
+            .collect(),
+        Dialog::Folder => rfd::FileDialog::new().pick_folder().into_iter().collect(),
+    }
+}

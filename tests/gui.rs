@@ -1,0 +1,356 @@
+//! The desktop app, driven as a user would through the accessibility tree (`egui_kittest`):
+//! open a file, see its findings, toggle and draw regions, type a caption, export, and check the
+//! written files. The snapshot test renders with wgpu (Mesa's lavapipe in CI).
+
+#![cfg(feature = "gui")]
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use caviar::gui::settings::Settings;
+use caviar::gui::state::{Action, Stage, State, Verdict};
+use caviar::gui::{App, egui};
+use caviar::text::Lang;
+use caviar::{Location, Region};
+use egui::accesskit::Toggled;
+
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::{By, NodeT, Queryable};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/burned-in")
+        .join(name)
+}
+
+/// An app in English with its key and settings in `folder`, opening `files`.
+fn harness(folder: &Path, files: &[PathBuf]) -> Harness<'static, App> {
+    let settings = Settings {
+        lang: Some(Lang::En),
+        mine: Vec::new(),
+    };
+    let state = State::new(
+        settings,
+        Some(folder.join("settings.json")),
+        Some(folder.join("key")),
+    );
+    let mut app = App::new(state, Arc::new(|| {}));
+    if !files.is_empty() {
+        app.perform(Action::Open(files.to_vec()));
+    }
+    Harness::builder()
+        .with_size(egui::vec2(1280.0, 820.0))
+        .build_ui_state(|ui, app: &mut App| app.frame(ui), app)
+}
+
+/// Step frames until `done` holds; the workers run meanwhile.
+fn wait(harness: &mut Harness<'_, App>, what: &str, done: impl Fn(&State) -> bool) {
+    let start = Instant::now();
+    while !done(&harness.state().state) {
+        assert!(
+            start.elapsed() < Duration::from_secs(180),
+            "timed out waiting for {what}; notice: {:?}",
+            harness.state().state.notice
+        );
+        harness.step();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    harness.step();
+    harness.step();
+}
+
+/// The checkbox of the name read in the CT's pixels (the header's name has one too, among the
+/// hidden data, written `DUPONT^JEAN`).
+fn burned_in_name() -> By<'static> {
+    By::new().role(Role::CheckBox).predicate(|node| {
+        node.label()
+            .is_some_and(|label| label.contains("DUPONT") && !label.contains('^'))
+    })
+}
+
+fn ready(state: &State) -> bool {
+    state
+        .files
+        .iter()
+        .all(|f| matches!(f.stage, Stage::Ready | Stage::Failed(_)))
+}
+
+#[test]
+fn an_opened_ct_shows_what_identifies_with_a_checkbox_each() {
+    let folder = tempfile::tempdir().unwrap();
+    let mut harness = harness(folder.path(), &[fixture("ct_16bit.dcm")]);
+    wait(&mut harness, "the CT to be analysed", ready);
+    let state = &harness.state().state;
+    assert_eq!(state.files[0].stage, Stage::Ready);
+    assert!(state.files[0].picture.is_some(), "the picture is shown");
+    // The name in the pixels is listed with what was read, checked (to be blurred).
+    let name = harness.get(burned_in_name());
+    assert_eq!(name.accesskit_node().toggled(), Some(Toggled::True));
+    // The header's patient name is listed among the hidden data, in plain words.
+    assert!(harness.query_by_label_contains("Picture").is_some());
+    assert!(harness.query_by_label("Hidden data in the file").is_some());
+    assert!(harness.query_by_label("Text in the image").is_some());
+}
+
+#[test]
+fn clicking_a_finding_keeps_it_and_undo_brings_it_back() {
+    let folder = tempfile::tempdir().unwrap();
+    let mut harness = harness(folder.path(), &[fixture("ct_16bit.dcm")]);
+    wait(&mut harness, "the CT to be analysed", ready);
+    let find = |state: &State| -> (usize, caviar::Action) {
+        let plan = state.files[0].plan.as_ref().unwrap();
+        plan.findings
+            .items
+            .iter()
+            .enumerate()
+            .find(|(_, f)| {
+                matches!(f.location, Location::Pixels { .. }) && f.value.contains("DUPONT")
+            })
+            .map(|(i, f)| (i, f.action))
+            .expect("the burned-in name is a finding")
+    };
+    assert_eq!(find(&harness.state().state).1, caviar::Action::Remove);
+    harness.get(burned_in_name()).scroll_to_me();
+    harness.run_steps(2);
+    harness.get(burned_in_name()).click();
+    harness.run_steps(2);
+    assert_eq!(find(&harness.state().state).1, caviar::Action::Keep);
+    assert_eq!(
+        harness.get(burned_in_name()).accesskit_node().toggled(),
+        Some(Toggled::False)
+    );
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    harness.run_steps(2);
+    assert_eq!(find(&harness.state().state).1, caviar::Action::Remove);
+}
+
+#[test]
+fn a_region_drawn_on_the_picture_is_blurred_and_delete_removes_it() {
+    let folder = tempfile::tempdir().unwrap();
+    let mut harness = harness(folder.path(), &[fixture("ct_clean.dcm")]);
+    wait(&mut harness, "the CT to be analysed", ready);
+    let before = harness.state().state.files[0]
+        .plan
+        .as_ref()
+        .unwrap()
+        .findings
+        .items
+        .len();
+    let picture = harness.get_by_label("Picture").rect();
+    // The 256×256 picture is fitted in the panel: drag over the middle of it.
+    let centre = picture.center();
+    let from = centre - egui::vec2(40.0, 20.0);
+    let to = centre + egui::vec2(40.0, 20.0);
+    harness.hover_at(from);
+    harness.step();
+    harness.drag_at(from);
+    harness.step();
+    for step in 1..=5 {
+        harness.hover_at(from + (to - from) * step as f32 / 5.0);
+        harness.step();
+    }
+    harness.drop_at(to);
+    harness.run_steps(2);
+    let items = harness.state().state.files[0]
+        .plan
+        .as_ref()
+        .unwrap()
+        .findings
+        .items
+        .clone();
+    assert_eq!(items.len(), before + 1, "one region added");
+    let Location::Pixels { frame, region } = items.last().unwrap().location else {
+        panic!("a region of pixels")
+    };
+    assert_eq!(frame, 0);
+    // Drawn in screen points over a picture fitted to the panel: it maps back to the middle of
+    // the image, about as wide as it is tall twice.
+    let Region {
+        x,
+        y,
+        width,
+        height,
+    } = region;
+    let (cx, cy) = (x + width / 2, y + height / 2);
+    assert!(
+        (118..=138).contains(&cx) && (118..=138).contains(&cy),
+        "{region:?}"
+    );
+    assert!(width > height && height > 4, "{region:?}");
+    assert_eq!(items.last().unwrap().action, caviar::Action::Remove);
+
+    // Click it to select it (a click also switches it to kept), then Delete.
+    harness.hover_at(centre);
+    harness.step();
+    harness.get_by_label("Picture").click();
+    harness.run_steps(2);
+    harness.key_press(egui::Key::Delete);
+    harness.run_steps(2);
+    let after = harness.state().state.files[0]
+        .plan
+        .as_ref()
+        .unwrap()
+        .findings
+        .items
+        .len();
+    assert_eq!(after, before, "the drawn region is gone");
+}
+
+#[test]
+fn the_caption_is_highlighted_and_cleaned_with_the_names_found_in_the_file() {
+    let folder = tempfile::tempdir().unwrap();
+    let mut harness = harness(folder.path(), &[fixture("ct_16bit.dcm")]);
+    wait(&mut harness, "the CT to be analysed", ready);
+    let caption = harness.get_by_role_and_label(Role::MultilineTextInput, "Caption");
+    caption.focus();
+    caption.type_text("Scanner de Jean Dupont, appelez le 06 12 34 56 78");
+    harness.run_steps(3);
+    let state = &harness.state().state;
+    assert!(state.caption.contains("Jean Dupont"));
+    let cleaned = state.cleaned_caption();
+    assert!(cleaned.is_clean());
+    assert!(
+        !cleaned.text.contains("Dupont") && !cleaned.text.contains("56 78"),
+        "{}",
+        cleaned.text
+    );
+    // The caption group of the findings panel lists both, each with its checkbox.
+    assert!(harness.query_by_label_contains("Jean Dupont —").is_some());
+    assert!(
+        harness
+            .query_by_label_contains("06 12 34 56 78 —")
+            .is_some()
+    );
+    // The cleaned text is shown beside the editor.
+    assert!(harness.query_by_label(&cleaned.text).is_some());
+    // Unticking the phone number keeps it in the post, and only it.
+    harness.get_by_label_contains("06 12 34 56 78 —").click();
+    harness.run_steps(2);
+    let kept = harness.state().state.cleaned_caption();
+    assert!(
+        kept.text.contains("06 12 34 56 78") && !kept.text.contains("Dupont"),
+        "{}",
+        kept.text
+    );
+    assert!(
+        kept.is_clean(),
+        "what the user keeps is not counted as left over"
+    );
+}
+
+#[test]
+fn export_for_posting_writes_a_clean_picture_and_caption_and_says_it_checked() {
+    let folder = tempfile::tempdir().unwrap();
+    let mut harness = harness(folder.path(), &[fixture("ct_16bit.dcm")]);
+    wait(&mut harness, "the CT to be analysed", ready);
+    harness
+        .state_mut()
+        .state
+        .apply(Action::SetCaption("CT de Jean Dupont".into()));
+    let out = folder.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    let post = out.join("post.png");
+    harness
+        .state_mut()
+        .perform(Action::ExportPost(post.clone()));
+    wait(&mut harness, "the export", |s| {
+        s.files[0].verdict.is_some() && s.exporting == 0
+    });
+    let state = &harness.state().state;
+    assert_eq!(state.files[0].verdict, Some(Verdict::Clean(post.clone())));
+    let notice = state.notice.clone().unwrap_or_default();
+    assert!(
+        notice.contains("Checked: nothing identifying found"),
+        "{notice}"
+    );
+
+    // The written picture: a PNG, no metadata, and the planted name unreadable.
+    let document = caviar::load(&post).unwrap();
+    assert_eq!(document.format, caviar::Format::Png);
+    let findings = caviar::analyze(&document).unwrap();
+    for finding in &findings.items {
+        assert!(
+            !finding.value.to_uppercase().contains("DUPONT"),
+            "still readable: {finding:?}"
+        );
+    }
+    let caption = std::fs::read_to_string(out.join("post.txt")).unwrap();
+    assert!(
+        caption.starts_with("CT de ") && !caption.contains("Dupont"),
+        "{caption}"
+    );
+}
+
+#[test]
+fn export_dicom_writes_a_verified_de_identified_file() {
+    let folder = tempfile::tempdir().unwrap();
+    let mut harness = harness(folder.path(), &[fixture("ct_16bit.dcm")]);
+    wait(&mut harness, "the CT to be analysed", ready);
+    let out = folder.path().join("clean.dcm");
+    harness
+        .state_mut()
+        .perform(Action::ExportDicom(out.clone()));
+    wait(&mut harness, "the export", |s| {
+        s.files[0].verdict.is_some() && s.exporting == 0
+    });
+    assert_eq!(
+        harness.state().state.files[0].verdict,
+        Some(Verdict::Clean(out.clone()))
+    );
+    let bytes = std::fs::read(&out).unwrap();
+    assert!(!String::from_utf8_lossy(&bytes).contains("DUPONT"));
+    assert_eq!(caviar::load(&out).unwrap().format, caviar::Format::Dicom);
+}
+
+#[test]
+fn a_damaged_file_says_why_and_the_others_still_open() {
+    let folder = tempfile::tempdir().unwrap();
+    let damaged = folder.path().join("damaged.dcm");
+    let mut bytes = std::fs::read(fixture("ct_clean.dcm")).unwrap();
+    bytes.truncate(400);
+    std::fs::write(&damaged, bytes).unwrap();
+    let mut harness = harness(folder.path(), &[damaged, fixture("screenshot.png")]);
+    wait(&mut harness, "both files", ready);
+    let state = &harness.state().state;
+    assert!(matches!(state.files[0].stage, Stage::Failed(ref why) if !why.is_empty()));
+    assert_eq!(state.files[1].stage, Stage::Ready);
+    assert!(harness.query_by_label_contains("damaged.dcm").is_some());
+    assert!(harness.query_by_label_contains("error:").is_some());
+}
+
+#[test]
+fn the_interface_speaks_french_when_asked() {
+    let folder = tempfile::tempdir().unwrap();
+    let mut harness = harness(folder.path(), &[]);
+    harness.run_steps(2);
+    assert!(
+        harness
+            .query_by_label("Drop a scan, a photo or a folder here")
+            .is_some()
+    );
+    harness.get_by_label("Français").click();
+    harness.run_steps(3);
+    assert!(
+        harness
+            .query_by_label("Déposez ici une image, une photo ou un dossier")
+            .is_some()
+    );
+    assert!(
+        !harness
+            .get_all_by_label("Ouvrir…")
+            .collect::<Vec<_>>()
+            .is_empty()
+    );
+    assert!(harness.query_all_by_label("Open…").next().is_none());
+    // The choice is saved for the next run.
+    let start = Instant::now();
+    while Settings::load(&folder.path().join("settings.json")).lang != Some(Lang::Fr) {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "settings not saved"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
