@@ -42,7 +42,9 @@ unset WAYLAND_DISPLAY
 
 # The app's settings and key go to a throwaway home, in English whatever the machine's locale.
 export HOME="$work/home" XDG_CONFIG_HOME="$work/home/.config" LANG=C.UTF-8 LC_ALL=C.UTF-8
-mkdir -p "$XDG_CONFIG_HOME"
+export XDG_RUNTIME_DIR="$work/runtime"
+mkdir -p "$XDG_CONFIG_HOME" "$XDG_RUNTIME_DIR"
+chmod 700 "$XDG_RUNTIME_DIR"
 start=$(date +%s%N)
 CAVIAR_TIMING=1 "$bin" "$fixture" >"$work/app.log" 2>&1 &
 app=$!
@@ -61,9 +63,9 @@ xdotool windowfocus --sync "$window"
 sleep 8  # the picture shows at once; the text search takes a few seconds on two cores
 kill -0 "$app" 2>/dev/null || { echo "gui-smoke: the app died" >&2; cat "$work/app.log" >&2; exit 1; }
 
-# The caption editor sits at the bottom left, beside the list of files.
+# The caption editor sits at the bottom, left of the cleaned caption, above the status line.
 eval "$(xdotool getwindowgeometry --shell "$window")"
-xdotool mousemove --window "$window" 420 $((HEIGHT - 80)) click 1
+xdotool mousemove --window "$window" 360 $((HEIGHT - 45)) click 1
 sleep 0.5
 xdotool type --delay 20 "IRM de Jean Dupont, tel 06 12 34 56 78"
 sleep 2
