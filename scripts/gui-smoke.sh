@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The app in a real window: start it under Xvfb with a fixture, wait for the window, type a
-# caption with xdotool, and take a screenshot a person can look at (target/gui-smoke.png).
+# caption with xdotool, and take screenshots a person can look at: target/gui-smoke.png, and
+# target/gui-smoke-exported.png after switching to the picture as it will be exported.
 # Fails if the window never appears, the app dies, or the screenshot is blank.
 #
 #   scripts/gui-smoke.sh            (tests/gui_window.rs runs it with the test build's binary)
@@ -73,6 +74,11 @@ kill -0 "$app" 2>/dev/null || { echo "gui-smoke: the app died" >&2; cat "$work/a
 
 mkdir -p "$(dirname "$shot")"
 import -window root -crop "${WIDTH}x${HEIGHT}+0+0" "$shot"
+# The switch above the picture, to see it as it will be exported: the boxes blurred.
+xdotool mousemove --window "$window" 230 43 click 1
+sleep 3
+import -window root -crop "${WIDTH}x${HEIGHT}+0+0" "${shot%.png}-exported.png"
+kill -0 "$app" 2>/dev/null || { echo "gui-smoke: the app died" >&2; cat "$work/app.log" >&2; exit 1; }
 colours=$(convert "$shot" -format '%k' info:)
 spread=$(convert "$shot" -colorspace Gray -format '%[fx:standard_deviation]' info:)
 echo "gui-smoke: screenshot $shot, ${WIDTH}x${HEIGHT}, $colours colours, grey spread $spread"

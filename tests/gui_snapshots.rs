@@ -26,7 +26,11 @@ fn app(folder: &Path, lang: Lang, files: &[&str]) -> Harness<'static, App> {
     let mut app = App::new(state, Arc::new(|| {}));
     let files: Vec<_> = files
         .iter()
-        .map(|name| Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/burned-in").join(name))
+        .map(|name| {
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("fixtures/burned-in")
+                .join(name)
+        })
         .collect();
     if !files.is_empty() {
         app.perform(Action::Open(files));

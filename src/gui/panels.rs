@@ -30,8 +30,8 @@ pub fn top(ui: &mut egui::Ui, state: &State, actions: &mut Vec<Action>) {
         let ready = state.current().is_some_and(|f| f.plan.is_some());
         let dicom = state
             .current()
-            .and_then(|f| f.document.as_ref())
-            .is_some_and(|d| d.format == Format::Dicom);
+            .and_then(|f| f.source.as_ref())
+            .is_some_and(|s| s.format == Format::Dicom);
         if ui
             .add_enabled(ready, egui::Button::new(state.say(Say::ExportPost)))
             .on_hover_text(state.say(Say::ExportPostHint))

@@ -8,6 +8,8 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use sha2::{Digest, Sha256};
+
 use crate::batch::{self, Found};
 use crate::text::{self, Known, Lang, Replacement};
 use crate::view::Picture;
@@ -19,6 +21,35 @@ use crate::{
 use super::settings::Settings;
 use super::strings::Say;
 
+/// A file as it was when opened. Its bytes are read again for each preview and export, and
+/// refused if they changed meanwhile: the app holds the decoded picture, not the file as well,
+/// which halves the memory a large series takes.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub path: PathBuf,
+    pub format: Format,
+    digest: [u8; 32],
+}
+
+impl Source {
+    pub fn of(document: &Document) -> Source {
+        Source {
+            path: document.source.clone(),
+            format: document.format,
+            digest: Sha256::digest(&document.bytes).into(),
+        }
+    }
+
+    /// The file again, exactly as it was opened.
+    pub fn load(&self) -> Result<Document, String> {
+        let document = crate::load(&self.path).map_err(|error| error.to_string())?;
+        if <[u8; 32]>::from(Sha256::digest(&document.bytes)) != self.digest {
+            return Err("the file changed on disk since it was opened; open it again".into());
+        }
+        Ok(document)
+    }
+}
+
 /// One file of the list, from the moment it is dropped.
 pub struct Entry {
     pub path: PathBuf,
@@ -26,7 +57,7 @@ pub struct Entry {
     /// a dropped folder).
     pub relative: PathBuf,
     pub stage: Stage,
-    pub document: Option<Arc<Document>>,
+    pub source: Option<Source>,
     pub picture: Option<Arc<Picture>>,
     pub plan: Option<Plan>,
     /// The picture as it will be written, for the before/after switch; made for `edits`.
@@ -102,7 +133,7 @@ pub enum Task {
     Preview {
         index: usize,
         edits: u64,
-        document: Arc<Document>,
+        source: Source,
         plan: Box<Plan>,
     },
     Export(Vec<Export>),
@@ -119,7 +150,7 @@ pub enum Task {
 /// One file to write and how.
 pub struct Export {
     pub index: usize,
-    pub document: Arc<Document>,
+    pub source: Source,
     pub plan: Box<Plan>,
     pub destination: PathBuf,
     pub post: Option<(u32, Option<Window>)>,
@@ -138,7 +169,7 @@ pub enum Dialog {
 pub enum Message {
     Shown {
         index: usize,
-        result: Result<(Arc<Document>, Arc<Picture>), String>,
+        result: Result<(Source, Arc<Picture>), String>,
     },
     Analysed {
         index: usize,
@@ -401,9 +432,9 @@ impl State {
                     return Vec::new();
                 };
                 match result {
-                    Ok((document, picture)) => {
+                    Ok((source, picture)) => {
                         entry.window = picture.window();
-                        entry.document = Some(document);
+                        entry.source = Some(source);
                         entry.picture = Some(picture);
                         entry.stage = Stage::Analysing;
                     }
@@ -417,8 +448,8 @@ impl State {
                     .filter(|f| f.stage == Stage::Analysing);
                 let planned = match (result, waiting) {
                     (_, None) => return Vec::new(),
-                    (Ok(findings), Some(entry)) => match &entry.document {
-                        Some(document) => self.plan_for(document.format, &findings),
+                    (Ok(findings), Some(entry)) => match &entry.source {
+                        Some(source) => self.plan_for(source.format, &findings),
                         None => Err("not opened".into()),
                     },
                     (Err(reason), Some(_)) => Err(reason),
@@ -567,12 +598,11 @@ impl State {
     /// The profile or the options changed: every plan follows, keeping the user's choices.
     fn replan(&mut self) {
         for index in 0..self.files.len() {
-            let (Some(document), Some(plan)) =
-                (&self.files[index].document, &self.files[index].plan)
+            let (Some(source), Some(plan)) = (&self.files[index].source, &self.files[index].plan)
             else {
                 continue;
             };
-            match self.plan_for(document.format, &plan.findings) {
+            match self.plan_for(source.format, &plan.findings) {
                 Ok(plan) => {
                     let entry = &mut self.files[index];
                     entry.plan = Some(plan);
@@ -591,7 +621,7 @@ impl State {
             return Vec::new();
         };
         let entry = &self.files[index];
-        let (Some(document), Some(plan)) = (&entry.document, &entry.plan) else {
+        let (Some(source), Some(plan)) = (&entry.source, &entry.plan) else {
             return Vec::new();
         };
         if entry
@@ -609,7 +639,7 @@ impl State {
         vec![Task::Preview {
             index,
             edits: entry.edits,
-            document: document.clone(),
+            source: source.clone(),
             plan: Box::new(plan.clone()),
         }]
     }
@@ -622,7 +652,7 @@ impl State {
             }
             Some(entry)
                 if dialog == Dialog::Dicom
-                    && entry.document.as_ref().map(|d| d.format) != Some(Format::Dicom) =>
+                    && entry.source.as_ref().map(|s| s.format) != Some(Format::Dicom) =>
             {
                 self.notice = Some(self.say(Say::NotDicom).into())
             }
@@ -637,14 +667,14 @@ impl State {
             return Vec::new();
         };
         let entry = &self.files[index];
-        let (Some(document), Some(plan)) = (&entry.document, &entry.plan) else {
+        let (Some(source), Some(plan)) = (&entry.source, &entry.plan) else {
             self.notice = Some(self.say(Say::NotReady).into());
             return Vec::new();
         };
         let destination = if post { post_path(path) } else { path };
         let export = Export {
             index,
-            document: document.clone(),
+            source: source.clone(),
             plan: Box::new(plan.clone()),
             post: post.then_some((entry.frame, entry.window)),
             destination: destination.clone(),
@@ -671,7 +701,7 @@ impl State {
             .filter_map(|(index, entry)| {
                 Some(Export {
                     index,
-                    document: entry.document.clone()?,
+                    source: entry.source.clone()?,
                     plan: Box::new(entry.plan.clone()?),
                     destination: folder.join(&entry.relative),
                     post: None,
@@ -766,7 +796,7 @@ impl Entry {
             path,
             relative,
             stage,
-            document: None,
+            source: None,
             picture: None,
             plan: None,
             exported_view: None,

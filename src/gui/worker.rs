@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
 
-use super::state::{Dialog, Export, Message, Task, Verdict, post_format};
+use super::state::{Dialog, Export, Message, Source, Task, Verdict, post_format};
 use crate::{Document, Format};
 
 pub struct Worker {
@@ -60,19 +60,21 @@ impl Worker {
             Task::Preview {
                 index,
                 edits,
-                document,
+                source,
                 plan,
             } => spawn(move || {
-                let result = crate::apply(&document, &plan)
-                    .and_then(|output| {
-                        crate::view::picture(&Document {
-                            source: document.source.clone(),
-                            format: output.format,
-                            bytes: output.bytes,
+                let result = source.load().and_then(|document| {
+                    crate::apply(&document, &plan)
+                        .and_then(|output| {
+                            crate::view::picture(&Document {
+                                source: document.source.clone(),
+                                format: output.format,
+                                bytes: output.bytes,
+                            })
                         })
-                    })
-                    .map(Arc::new)
-                    .map_err(|error| error.to_string());
+                        .map(Arc::new)
+                        .map_err(|error| error.to_string())
+                });
                 send(Message::Previewed {
                     index,
                     edits,
@@ -121,14 +123,14 @@ fn open_all(queue: Vec<(usize, PathBuf)>, cancel: &AtomicBool, send: &impl Fn(Me
         let opened = std::panic::catch_unwind(|| -> Result<_, String> {
             let document = crate::load(&path).map_err(|error| error.to_string())?;
             let picture = crate::view::picture(&document).map_err(|error| error.to_string());
-            Ok((Arc::new(document), picture))
+            Ok((document, picture))
         })
         .unwrap_or_else(|_| Err("internal error while reading this file".into()));
         let document = match opened {
             Ok((document, Ok(picture))) => {
                 send(Message::Shown {
                     index,
-                    result: Ok((document.clone(), Arc::new(picture))),
+                    result: Ok((Source::of(&document), Arc::new(picture))),
                 });
                 document
             }
@@ -183,8 +185,8 @@ fn write(export: &Export) -> Verdict {
         Some((frame, window)) => {
             let format = post_format(&export.destination).unwrap_or(Format::Png);
             let written = std::panic::catch_unwind(|| {
-                let output =
-                    crate::view::post(&export.document, &export.plan, frame, window, format)?;
+                let document = export.source.load().map_err(crate::Error::Refused)?;
+                let output = crate::view::post(&document, &export.plan, frame, window, format)?;
                 crate::batch::write_verified(&export.destination, &output)
             })
             .unwrap_or_else(|_| {
@@ -200,7 +202,10 @@ fn write(export: &Export) -> Verdict {
                 Err(error) => return Verdict::Failed(error.to_string()),
             }
         }
-        None => crate::batch::export(&export.document, &export.plan, &export.destination),
+        None => match export.source.load() {
+            Ok(document) => crate::batch::export(&document, &export.plan, &export.destination),
+            Err(reason) => return Verdict::Failed(reason),
+        },
     };
     if let Some(error) = report.error {
         Verdict::Failed(error)
