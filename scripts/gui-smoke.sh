@@ -75,7 +75,7 @@ kill -0 "$app" 2>/dev/null || { echo "gui-smoke: the app died" >&2; cat "$work/a
 mkdir -p "$(dirname "$shot")"
 import -window root -crop "${WIDTH}x${HEIGHT}+0+0" "$shot"
 # The switch above the picture, to see it as it will be exported: the boxes blurred.
-xdotool mousemove --window "$window" 230 43 click 1
+xdotool mousemove --window "$window" 290 43 click 1
 sleep 3
 import -window root -crop "${WIDTH}x${HEIGHT}+0+0" "${shot%.png}-exported.png"
 kill -0 "$app" 2>/dev/null || { echo "gui-smoke: the app died" >&2; cat "$work/app.log" >&2; exit 1; }
