@@ -26,7 +26,7 @@ fn fixture(name: &str) -> PathBuf {
 }
 
 /// An app in English with its key and settings in `folder`, opening `files`.
-fn harness(folder: &Path, files: &[PathBuf]) -> Harness<'static, App> {
+fn open_app(folder: &Path, files: &[PathBuf]) -> Harness<'static, App> {
     let settings = Settings {
         lang: Some(Lang::En),
         mine: Vec::new(),
@@ -80,7 +80,7 @@ fn ready(state: &State) -> bool {
 #[test]
 fn an_opened_ct_shows_what_identifies_with_a_checkbox_each() {
     let folder = tempfile::tempdir().unwrap();
-    let mut harness = harness(folder.path(), &[fixture("ct_16bit.dcm")]);
+    let mut harness = open_app(folder.path(), &[fixture("ct_16bit.dcm")]);
     wait(&mut harness, "the CT to be analysed", ready);
     let state = &harness.state().state;
     assert_eq!(state.files[0].stage, Stage::Ready);
@@ -97,7 +97,7 @@ fn an_opened_ct_shows_what_identifies_with_a_checkbox_each() {
 #[test]
 fn clicking_a_finding_keeps_it_and_undo_brings_it_back() {
     let folder = tempfile::tempdir().unwrap();
-    let mut harness = harness(folder.path(), &[fixture("ct_16bit.dcm")]);
+    let mut harness = open_app(folder.path(), &[fixture("ct_16bit.dcm")]);
     wait(&mut harness, "the CT to be analysed", ready);
     let find = |state: &State| -> (usize, caviar::Action) {
         let plan = state.files[0].plan.as_ref().unwrap();
@@ -129,7 +129,7 @@ fn clicking_a_finding_keeps_it_and_undo_brings_it_back() {
 #[test]
 fn a_region_drawn_on_the_picture_is_blurred_and_delete_removes_it() {
     let folder = tempfile::tempdir().unwrap();
-    let mut harness = harness(folder.path(), &[fixture("ct_clean.dcm")]);
+    let mut harness = open_app(folder.path(), &[fixture("ct_clean.dcm")]);
     wait(&mut harness, "the CT to be analysed", ready);
     let before = harness.state().state.files[0]
         .plan
@@ -201,7 +201,7 @@ fn a_region_drawn_on_the_picture_is_blurred_and_delete_removes_it() {
 #[test]
 fn the_caption_is_highlighted_and_cleaned_with_the_names_found_in_the_file() {
     let folder = tempfile::tempdir().unwrap();
-    let mut harness = harness(folder.path(), &[fixture("ct_16bit.dcm")]);
+    let mut harness = open_app(folder.path(), &[fixture("ct_16bit.dcm")]);
     wait(&mut harness, "the CT to be analysed", ready);
     let caption = harness.get_by_role_and_label(Role::MultilineTextInput, "Caption");
     caption.focus();
@@ -243,7 +243,7 @@ fn the_caption_is_highlighted_and_cleaned_with_the_names_found_in_the_file() {
 #[test]
 fn export_for_posting_writes_a_clean_picture_and_caption_and_says_it_checked() {
     let folder = tempfile::tempdir().unwrap();
-    let mut harness = harness(folder.path(), &[fixture("ct_16bit.dcm")]);
+    let mut harness = open_app(folder.path(), &[fixture("ct_16bit.dcm")]);
     wait(&mut harness, "the CT to be analysed", ready);
     harness
         .state_mut()
@@ -286,7 +286,7 @@ fn export_for_posting_writes_a_clean_picture_and_caption_and_says_it_checked() {
 #[test]
 fn export_dicom_writes_a_verified_de_identified_file() {
     let folder = tempfile::tempdir().unwrap();
-    let mut harness = harness(folder.path(), &[fixture("ct_16bit.dcm")]);
+    let mut harness = open_app(folder.path(), &[fixture("ct_16bit.dcm")]);
     wait(&mut harness, "the CT to be analysed", ready);
     let out = folder.path().join("clean.dcm");
     harness
@@ -302,6 +302,81 @@ fn export_dicom_writes_a_verified_de_identified_file() {
     let bytes = std::fs::read(&out).unwrap();
     assert!(!String::from_utf8_lossy(&bytes).contains("DUPONT"));
     assert_eq!(caviar::load(&out).unwrap().format, caviar::Format::Dicom);
+
+    // Saving over the original is refused: the input is never touched.
+    let original = folder.path().join("original.dcm");
+    std::fs::copy(fixture("ct_16bit.dcm"), &original).unwrap();
+    let before = std::fs::read(&original).unwrap();
+    let mut harness = open_app(folder.path(), std::slice::from_ref(&original));
+    wait(&mut harness, "the copy to be analysed", ready);
+    harness
+        .state_mut()
+        .perform(Action::ExportDicom(original.clone()));
+    harness.run_steps(3);
+    let state = &harness.state().state;
+    assert_eq!(state.exporting, 0);
+    assert!(
+        state
+            .notice
+            .as_deref()
+            .unwrap_or("")
+            .contains("replace the original")
+    );
+    assert_eq!(std::fs::read(&original).unwrap(), before);
+}
+
+#[test]
+fn export_all_writes_every_file_verified_into_the_folder_with_the_caption() {
+    let folder = tempfile::tempdir().unwrap();
+    // A folder dropped on the window, as a clinician would drop a case.
+    let case = folder.path().join("case");
+    std::fs::create_dir(&case).unwrap();
+    for name in ["ct_16bit.dcm", "screenshot.png"] {
+        std::fs::copy(fixture(name), case.join(name)).unwrap();
+    }
+    let mut harness = open_app(folder.path(), std::slice::from_ref(&case));
+    wait(&mut harness, "both files", |s| {
+        s.files.len() == 2 && ready(s)
+    });
+    harness.state_mut().state.apply(Action::SetCaption(
+        "Mon scanner, merci au CHU de Bordeaux".into(),
+    ));
+    let out = folder.path().join("export");
+    harness.state_mut().perform(Action::ExportAll(out.clone()));
+    wait(&mut harness, "the exports", |s| {
+        s.exporting == 0 && s.files.iter().all(|f| f.verdict.is_some())
+    });
+    let state = &harness.state().state;
+    for (entry, name) in state.files.iter().zip(["ct_16bit.dcm", "screenshot.png"]) {
+        let written = out.join("case").join(name);
+        assert_eq!(entry.verdict, Some(Verdict::Clean(written.clone())));
+        assert!(written.is_file());
+    }
+    let notice = state.notice.clone().unwrap_or_default();
+    assert!(notice.contains("2 of 2 files checked clean"), "{notice}");
+    let caption = std::fs::read_to_string(out.join("caption.txt")).unwrap();
+    assert!(
+        caption.starts_with("Mon scanner") && !caption.contains("Bordeaux"),
+        "{caption}"
+    );
+
+    // Never inside a dropped folder: exporting into it is refused, and nothing is written.
+    let inside = case.join("clean");
+    harness
+        .state_mut()
+        .perform(Action::ExportAll(inside.clone()));
+    harness.run_steps(2);
+    assert!(!inside.exists());
+    assert_eq!(harness.state().state.exporting, 0);
+    assert!(
+        harness
+            .state()
+            .state
+            .notice
+            .as_deref()
+            .unwrap_or("")
+            .contains("inside")
+    );
 }
 
 #[test]
@@ -311,7 +386,7 @@ fn a_damaged_file_says_why_and_the_others_still_open() {
     let mut bytes = std::fs::read(fixture("ct_clean.dcm")).unwrap();
     bytes.truncate(400);
     std::fs::write(&damaged, bytes).unwrap();
-    let mut harness = harness(folder.path(), &[damaged, fixture("screenshot.png")]);
+    let mut harness = open_app(folder.path(), &[damaged, fixture("screenshot.png")]);
     wait(&mut harness, "both files", ready);
     let state = &harness.state().state;
     assert!(matches!(state.files[0].stage, Stage::Failed(ref why) if !why.is_empty()));
@@ -323,7 +398,7 @@ fn a_damaged_file_says_why_and_the_others_still_open() {
 #[test]
 fn the_interface_speaks_french_when_asked() {
     let folder = tempfile::tempdir().unwrap();
-    let mut harness = harness(folder.path(), &[]);
+    let mut harness = open_app(folder.path(), &[]);
     harness.run_steps(2);
     assert!(
         harness

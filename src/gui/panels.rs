@@ -122,8 +122,21 @@ fn advanced(ui: &mut egui::Ui, state: &State, actions: &mut Vec<Action>) {
 
 pub fn files(ui: &mut egui::Ui, state: &State, actions: &mut Vec<Action>) {
     ui.heading(state.say(Say::Files));
-    if state.busy() && ui.button(state.say(Say::Cancel)).clicked() {
-        actions.push(Action::Cancel);
+    if state.busy() {
+        let done = state
+            .files
+            .iter()
+            .filter(|f| !matches!(f.stage, Stage::Opening | Stage::Analysing))
+            .count();
+        ui.horizontal(|ui| {
+            ui.label(Say::Progress.with(
+                state.lang,
+                &[&done.to_string(), &state.files.len().to_string()],
+            ));
+            if ui.button(state.say(Say::Cancel)).clicked() {
+                actions.push(Action::Cancel);
+            }
+        });
     }
     egui::ScrollArea::vertical().show(ui, |ui| {
         for (index, entry) in state.files.iter().enumerate() {

@@ -213,6 +213,8 @@ pub struct State {
     /// One sentence for the status line: the last thing worth telling.
     pub notice: Option<String>,
     pub exporting: usize,
+    /// What the user dropped or opened, folders included: exports never go inside them.
+    inputs: Vec<PathBuf>,
     key_path: Option<PathBuf>,
     settings_path: Option<PathBuf>,
 }
@@ -238,6 +240,7 @@ impl State {
             show_exported: false,
             notice: None,
             exporting: 0,
+            inputs: Vec::new(),
             key_path,
             settings_path,
         }
@@ -548,6 +551,7 @@ impl State {
 
     fn open(&mut self, paths: &[PathBuf]) -> Vec<Task> {
         let (found, failed) = batch::walk(paths);
+        self.inputs.extend(paths.iter().cloned());
         let first = self.files.len();
         let mut queue = Vec::new();
         for Found { path, relative } in found {
@@ -672,6 +676,18 @@ impl State {
             return Vec::new();
         };
         let destination = if post { post_path(path) } else { path };
+        let caption = destination.with_extension("txt");
+        if let Some(input) = [&destination, &caption]
+            .into_iter()
+            .find_map(|path| self.files.iter().find(|f| same_file(&f.path, path)))
+        {
+            self.notice = Some(Say::WouldOverwrite.with(self.lang, &[&display_name(&input.path)]));
+            return Vec::new();
+        }
+        let entry = &self.files[index];
+        let (Some(source), Some(plan)) = (&entry.source, &entry.plan) else {
+            return Vec::new();
+        };
         let export = Export {
             index,
             source: source.clone(),
@@ -689,7 +705,12 @@ impl State {
     }
 
     fn export_all(&mut self, folder: PathBuf) -> Vec<Task> {
-        let inputs: Vec<PathBuf> = self.files.iter().map(|f| f.path.clone()).collect();
+        let inputs: Vec<PathBuf> = self
+            .inputs
+            .iter()
+            .chain(self.files.iter().map(|f| &f.path))
+            .cloned()
+            .collect();
         if let Err(reason) = batch::refuse_inside_inputs(&folder, &inputs) {
             self.notice = Some(reason);
             return Vec::new();
@@ -765,6 +786,16 @@ fn drawn_region(frame: u32, region: Region) -> Finding {
 
 pub fn is_drawn(finding: &Finding) -> bool {
     finding.explanation == DRAWN && matches!(finding.location, Location::Pixels { .. })
+}
+
+/// Whether two paths name the same file (the second may not exist yet).
+fn same_file(existing: &Path, path: &Path) -> bool {
+    let resolved = |p: &Path| {
+        p.parent()
+            .and_then(|folder| std::fs::canonicalize(folder).ok())
+            .map(|folder| folder.join(p.file_name().unwrap_or_default()))
+    };
+    existing == path || (resolved(existing).is_some() && resolved(existing) == resolved(path))
 }
 
 pub fn display_name(path: &Path) -> String {

@@ -36,6 +36,7 @@ table! {
     NothingFound => "nothing identifying", "rien d’identifiant";
     CannotClean => "cannot be made clean", "impossible à nettoyer";
     ErrorPrefix => "error: {}", "erreur : {}";
+    Progress => "{} of {} ready", "{} sur {} prêts";
     Cancel => "Cancel", "Annuler";
     Cancelled => "Stopped: files not yet analysed are left out.", "Arrêté : les fichiers pas encore analysés sont laissés de côté.";
     Stopped => "stopped before it was analysed", "arrêté avant l’analyse";
@@ -87,6 +88,7 @@ table! {
     MineHint => "Names, phone or ID numbers to always hide; kept on this computer only", "Noms, téléphones ou numéros à toujours cacher ; gardés sur cet ordinateur seulement";
     Add => "Add", "Ajouter";
     Remove => "Remove {}", "Retirer {}";
+    WouldOverwrite => "Not written: that would replace the original {}; choose another name.", "Non écrit : cela remplacerait l’original {} ; choisissez un autre nom.";
     NothingToExport => "Nothing to export yet: open a file first.", "Rien à exporter : ouvrez d’abord un fichier.";
     NotReady => "This file is not ready to export.", "Ce fichier n’est pas prêt à être exporté.";
     NotDicom => "Only a DICOM file can be exported as DICOM; use Export for posting.", "Seul un fichier DICOM peut être exporté en DICOM ; utilisez Exporter pour publier.";
