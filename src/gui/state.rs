@@ -670,11 +670,10 @@ impl State {
             self.notice = Some(self.say(Say::NothingToExport).into());
             return Vec::new();
         };
-        let entry = &self.files[index];
-        let (Some(source), Some(plan)) = (&entry.source, &entry.plan) else {
+        if self.files[index].plan.is_none() {
             self.notice = Some(self.say(Say::NotReady).into());
             return Vec::new();
-        };
+        }
         let destination = if post { post_path(path) } else { path };
         let caption = destination.with_extension("txt");
         if let Some(input) = [&destination, &caption]
@@ -699,7 +698,7 @@ impl State {
         self.notice = Some(self.say(Say::Exporting).into());
         let mut tasks = vec![Task::Export(vec![export])];
         if post {
-            tasks.extend(self.caption_task(destination.with_extension("txt")));
+            tasks.extend(self.caption_task(caption));
         }
         tasks
     }
