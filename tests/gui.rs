@@ -380,6 +380,37 @@ fn export_all_writes_every_file_verified_into_the_folder_with_the_caption() {
 }
 
 #[test]
+fn cancel_stops_the_files_still_waiting_and_they_stay_stopped() {
+    let folder = tempfile::tempdir().unwrap();
+    let mut harness = open_app(folder.path(), &[fixture("")]);
+    harness.step();
+    let total = harness.state().state.files.len();
+    assert!(total >= 10, "the fixture folder is opened whole");
+    assert!(
+        harness.query_by_label_contains("ready").is_some(),
+        "progress is shown"
+    );
+    harness.get_by_label("Cancel").click();
+    harness.run_steps(2);
+    let stopped = |state: &State| -> Vec<usize> {
+        (0..state.files.len())
+            .filter(
+                |&i| matches!(&state.files[i].stage, Stage::Failed(why) if why.contains("stopped")),
+            )
+            .collect()
+    };
+    let first = stopped(&harness.state().state);
+    assert!(!first.is_empty(), "files waiting were stopped");
+    assert!(!harness.state().state.busy(), "nothing is left analysing");
+    // Whatever the worker was doing when stopped, nothing it sends afterwards revives them.
+    for _ in 0..100 {
+        harness.step();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(stopped(&harness.state().state), first);
+}
+
+#[test]
 fn a_damaged_file_says_why_and_the_others_still_open() {
     let folder = tempfile::tempdir().unwrap();
     let damaged = folder.path().join("damaged.dcm");

@@ -37,6 +37,8 @@ pub struct App {
     /// When the process started, while the first frame is not drawn yet and CAVIAR_TIMING
     /// asks for its time (scripts/gui-smoke.sh reports it).
     timing: Option<std::time::Instant>,
+    /// The window was asked to close while files were being written: it closes once they are.
+    closing: bool,
 }
 
 impl App {
@@ -51,6 +53,7 @@ impl App {
             drafts: Drafts::default(),
             pending: Vec::new(),
             timing: None,
+            closing: false,
         }
     }
 
@@ -118,8 +121,22 @@ impl App {
             .rect_filled(screen, 0.0, egui::Color32::from_black_alpha(120));
         }
         self.act(&ctx, actions);
+        self.close_when_written(&ctx);
         if let Some(started) = self.timing.take() {
             eprintln!("first frame after {} ms", started.elapsed().as_millis());
+        }
+    }
+
+    /// Closing in the middle of an export would leave it half done: the window waits for the
+    /// files being written, says so, and closes after.
+    fn close_when_written(&mut self, ctx: &egui::Context) {
+        if ctx.input(|i| i.viewport().close_requested()) && self.state.exporting > 0 {
+            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            self.closing = true;
+            self.state.notice = Some(self.state.say(strings::Say::ClosingAfterExport).into());
+        }
+        if self.closing && self.state.exporting == 0 {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
         }
     }
 

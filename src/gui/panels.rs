@@ -443,6 +443,8 @@ pub fn welcome(ui: &mut egui::Ui, state: &State, actions: &mut Vec<Action>) {
             actions.push(Action::AskOpen);
         }
         ui.weak(state.say(Say::DropOr));
+        ui.add_space(24.0);
+        ui.label(state.say(Say::Private));
     });
 }
 

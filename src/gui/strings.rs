@@ -27,6 +27,7 @@ table! {
     Open => "Open…", "Ouvrir…";
     OpenHint => "Open files (Ctrl+O)", "Ouvrir des fichiers (Ctrl+O)";
     DropHere => "Drop a scan, a photo or a folder here", "Déposez ici une image, une photo ou un dossier";
+    Private => "Everything happens on this computer: nothing is sent anywhere.", "Tout se passe sur cet ordinateur : rien n’est envoyé nulle part.";
     DropOr => "or use Open… (Ctrl+O)", "ou utilisez Ouvrir… (Ctrl+O)";
     NoDialog => "No file was chosen. If no dialog appeared, this desktop has no file chooser (xdg-desktop-portal): drop files onto the window instead.", "Aucun fichier choisi. Si aucune fenêtre ne s’est ouverte, ce bureau n’a pas de sélecteur de fichiers (xdg-desktop-portal) : déposez les fichiers sur la fenêtre.";
     Files => "Files", "Fichiers";
@@ -57,6 +58,7 @@ table! {
     Exporting => "Exporting…", "Export en cours…";
     VerdictClean => "exported, checked", "exporté, vérifié";
     VerdictNotWritten => "not written", "non écrit";
+    ClosingAfterExport => "Closing once the files being exported are written…", "Fermeture dès que les fichiers en cours d’export sont écrits…";
     CheckedClean => "Checked: nothing identifying found in {}", "Vérifié : rien d’identifiant dans {}";
     NotClean => "Not written: {} still shows {}", "Non écrit : {} montre encore {}";
     ExportFailed => "Not written: {}: {}", "Non écrit : {} : {}";

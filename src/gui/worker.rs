@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
 
 use super::state::{Dialog, Export, Message, Source, Task, Verdict, post_format};
@@ -16,7 +16,9 @@ pub struct Worker {
     receiver: Receiver<Message>,
     /// Wakes the interface when a message arrives; None in tests that step by hand.
     wake: Arc<dyn Fn() + Send + Sync>,
-    cancel: Arc<AtomicBool>,
+    /// Bumped by every cancel; a queue stops when it no longer matches the one it started with,
+    /// so a later queue is not stopped by an earlier cancel, nor an earlier one revived.
+    cancelled: Arc<AtomicU64>,
     settings_path: Option<PathBuf>,
 }
 
@@ -27,7 +29,7 @@ impl Worker {
             sender,
             receiver,
             wake,
-            cancel: Arc::new(AtomicBool::new(false)),
+            cancelled: Arc::new(AtomicU64::new(0)),
             settings_path,
         }
     }
@@ -39,7 +41,7 @@ impl Worker {
 
     /// Stop opening the files still queued; the one being analysed finishes and is dropped.
     pub fn cancel(&self) {
-        self.cancel.store(true, Ordering::SeqCst);
+        self.cancelled.fetch_add(1, Ordering::SeqCst);
     }
 
     pub fn run(&self, task: Task) {
@@ -53,9 +55,10 @@ impl Worker {
         };
         match task {
             Task::Open(queue) => {
-                self.cancel.store(false, Ordering::SeqCst);
-                let cancel = self.cancel.clone();
-                spawn(move || open_all(queue, &cancel, &send));
+                let cancelled = self.cancelled.clone();
+                let started = cancelled.load(Ordering::SeqCst);
+                let stopped = move || cancelled.load(Ordering::SeqCst) != started;
+                spawn(move || open_all(queue, &stopped, &send));
             }
             Task::Preview {
                 index,
@@ -115,9 +118,9 @@ fn spawn(work: impl FnOnce() + Send + 'static) {
 
 /// Open each file and show it at once, then analyse it: the picture appears before the slower
 /// search for text is done.
-fn open_all(queue: Vec<(usize, PathBuf)>, cancel: &AtomicBool, send: &impl Fn(Message)) {
+fn open_all(queue: Vec<(usize, PathBuf)>, stopped: &impl Fn() -> bool, send: &impl Fn(Message)) {
     for (index, path) in queue {
-        if cancel.load(Ordering::SeqCst) {
+        if stopped() {
             return;
         }
         let opened = std::panic::catch_unwind(|| -> Result<_, String> {
@@ -149,7 +152,7 @@ fn open_all(queue: Vec<(usize, PathBuf)>, cancel: &AtomicBool, send: &impl Fn(Me
                 ))
             })
             .map_err(|error| error.to_string());
-        if cancel.load(Ordering::SeqCst) {
+        if stopped() {
             return;
         }
         send(Message::Analysed { index, result });
