@@ -5,6 +5,8 @@
 # Fails if the window never appears, the app dies, or the screenshot is blank.
 #
 #   scripts/gui-smoke.sh            (tests/gui_window.rs runs it with the test build's binary)
+#   CAVIAR_SMOKE_FILE=fixtures/burned-in/post_french.png CAVIAR_SMOKE_LANG=fr_FR.UTF-8 \
+#   CAVIAR_SHOT=docs/screenshot-post-fr.png scripts/gui-smoke.sh
 #
 # Needs, from Debian: xvfb xauth xdotool imagemagick libvulkan1 mesa-vulkan-drivers (wgpu draws
 # with Mesa's lavapipe, on the CPU) and the X libraries winit loads: libx11-6 libx11-xcb1
@@ -14,7 +16,8 @@ cd "$(dirname "$0")/.."
 
 bin=${CAVIAR_BIN:-target/release/caviar}
 shot=${CAVIAR_SHOT:-target/gui-smoke.png}
-fixture=fixtures/burned-in/ct_16bit.dcm
+fixture=${CAVIAR_SMOKE_FILE:-fixtures/burned-in/ct_16bit.dcm}
+lang=${CAVIAR_SMOKE_LANG:-C.UTF-8}
 for tool in Xvfb xdotool import convert; do
   command -v "$tool" >/dev/null || { echo "gui-smoke: $tool is missing (see the header)" >&2; exit 1; }
 done
@@ -41,8 +44,9 @@ for _ in $(seq 100); do [ -s "$work/display" ] && break; sleep 0.1; done
 export DISPLAY=":$(head -1 "$work/display")"
 unset WAYLAND_DISPLAY
 
-# The app's settings and key go to a throwaway home, in English whatever the machine's locale.
-export HOME="$work/home" XDG_CONFIG_HOME="$work/home/.config" LANG=C.UTF-8 LC_ALL=C.UTF-8
+# The app's settings and key go to a throwaway home, in English whatever the machine's locale
+# unless CAVIAR_SMOKE_LANG says otherwise (fr_FR.UTF-8 for the French interface).
+export HOME="$work/home" XDG_CONFIG_HOME="$work/home/.config" LANG="$lang" LC_ALL="$lang"
 export XDG_RUNTIME_DIR="$work/runtime"
 mkdir -p "$XDG_CONFIG_HOME" "$XDG_RUNTIME_DIR"
 chmod 700 "$XDG_RUNTIME_DIR"

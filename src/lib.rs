@@ -50,11 +50,21 @@ pub fn load_bytes(source: &Path, bytes: Vec<u8>) -> Result<Document, Error> {
 }
 
 /// Everything in the document that identifies someone, and what is proposed for each.
+///
+/// Names and numbers read in the pixels join the known identifiers (as the header's do), so a
+/// caption naming the patient written on the film is redacted too.
 pub fn analyze(document: &Document) -> Result<Findings, Error> {
-    match document.format {
-        Format::Dicom => dicom::analyze(document),
-        _ => photo::analyze(document),
+    let mut findings = match document.format {
+        Format::Dicom => dicom::analyze(document)?,
+        _ => photo::analyze(document)?,
+    };
+    let read = text::identifiers_read(&findings.items);
+    for identifier in read {
+        if !findings.known.contains(&identifier) {
+            findings.known.push(identifier);
+        }
     }
+    Ok(findings)
 }
 
 /// Produce clean bytes; nothing is written. A plan with a finding nothing can remove (pixels

@@ -537,3 +537,33 @@ fn the_command_line_scrubs_the_whole_set_clean() {
         );
     }
 }
+
+/// A name read in the picture is known to the caption, as a header's name is: written on the
+/// film as `Zoé Bénard`, it is redacted from a caption that spells it `benard`, with no accent,
+/// no capital and no cue that any rule would take for a name.
+#[test]
+fn a_name_read_in_the_pixels_is_redacted_from_the_caption() {
+    let work = tempfile::tempdir().unwrap();
+    let caption = work.path().join("post.txt");
+    std::fs::write(&caption, "merci a toute l'equipe, benard 2024").unwrap();
+    let out = work.path().join("out");
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_caviar"))
+        .arg("scrub")
+        .arg(folder().join("post_french.png"))
+        .arg("--caption")
+        .arg(&caption)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let cleaned = std::fs::read_to_string(out.join("post.txt")).unwrap();
+    assert!(
+        !cleaned.contains("benard") && cleaned.starts_with("merci a toute"),
+        "{cleaned}"
+    );
+}

@@ -241,6 +241,22 @@ fn the_caption_is_highlighted_and_cleaned_with_the_names_found_in_the_file() {
 }
 
 #[test]
+fn a_name_read_on_the_picture_is_found_in_the_caption_however_it_is_written() {
+    let folder = tempfile::tempdir().unwrap();
+    let mut harness = open_app(folder.path(), &[fixture("post_french.png")]);
+    wait(&mut harness, "the post to be analysed", ready);
+    // `Zoé Bénard` is written on the film; typed in lower case with no accent and no cue, no
+    // rule would take `benard` for a name.
+    harness.state_mut().perform(Action::SetCaption(
+        "merci a toute l'equipe, benard 2024".into(),
+    ));
+    harness.run_steps(2);
+    let cleaned = harness.state().state.cleaned_caption();
+    assert!(!cleaned.text.contains("benard"), "{}", cleaned.text);
+    assert!(harness.query_by_label_contains("benard —").is_some());
+}
+
+#[test]
 fn export_for_posting_writes_a_clean_picture_and_caption_and_says_it_checked() {
     let folder = tempfile::tempdir().unwrap();
     let mut harness = open_app(folder.path(), &[fixture("ct_16bit.dcm")]);

@@ -518,6 +518,28 @@ pub fn analyze(text: &str, known: &Known) -> Findings {
     Findings::new(items)
 }
 
+/// The identifiers in text read from pixels, as known identifiers for the other media. Only
+/// what the recognizers find in it counts: `Patiente : Zoé Bénard` gives the name, not the word
+/// `Patiente`, which would then be taken for a name everywhere.
+pub fn identifiers_read(findings: &[Finding]) -> Vec<KnownIdentifier> {
+    findings
+        .iter()
+        .filter(|f| {
+            matches!(f.location, Location::Pixels { .. })
+                && f.action == Action::Remove
+                && f.category.identifies()
+        })
+        .flat_map(|f| {
+            find(&f.value, &Known::default())
+                .into_iter()
+                .map(|span| KnownIdentifier {
+                    category: span.kind.category(),
+                    value: f.value[span.start..span.end].to_string(),
+                })
+        })
+        .collect()
+}
+
 /// Known identifiers gathered from files, ready to search captions with.
 pub fn known_from(identifiers: &[KnownIdentifier]) -> Known {
     let mut known = Known::default();
