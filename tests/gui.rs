@@ -199,6 +199,61 @@ fn a_region_drawn_on_the_picture_is_blurred_and_delete_removes_it() {
 }
 
 #[test]
+fn right_drag_sets_window_and_level_and_arrows_step_through_frames() {
+    let folder = tempfile::tempdir().unwrap();
+    let mut harness = open_app(folder.path(), &[fixture("xa_multiframe.dcm")]);
+    wait(&mut harness, "the angiogram to be analysed", ready);
+    let start = harness.state().state.files[0]
+        .window
+        .expect("a DICOM has a window");
+    let centre = harness.get_by_label("Picture").rect().center();
+    let press = |pressed: bool, pos: egui::Pos2| egui::Event::PointerButton {
+        pos,
+        button: egui::PointerButton::Secondary,
+        pressed,
+        modifiers: egui::Modifiers::NONE,
+    };
+    harness.hover_at(centre);
+    harness.step();
+    harness.event(press(true, centre));
+    harness.step();
+    for step in 1..=5 {
+        harness.hover_at(centre + egui::vec2(12.0 * step as f32, -8.0 * step as f32));
+        harness.step();
+    }
+    harness.event(press(false, centre + egui::vec2(60.0, -40.0)));
+    harness.run_steps(2);
+    let window = harness.state().state.files[0].window.unwrap();
+    assert!(
+        window.width > start.width,
+        "right-drag across widens: {start:?} → {window:?}"
+    );
+    assert!(
+        window.center > start.center,
+        "right-drag up raises the level: {start:?} → {window:?}"
+    );
+    assert!(
+        harness
+            .query_by_label_contains(&format!("Window {:.0}", window.width))
+            .is_some()
+    );
+
+    // 20 frames: → moves on, ← back, never past the ends.
+    harness.key_press(egui::Key::ArrowRight);
+    harness.key_press(egui::Key::ArrowRight);
+    harness.run_steps(2);
+    assert_eq!(harness.state().state.files[0].frame, 2);
+    for _ in 0..5 {
+        harness.key_press(egui::Key::ArrowLeft);
+        harness.step();
+    }
+    assert_eq!(harness.state().state.files[0].frame, 0);
+    harness.state_mut().perform(Action::SetFrame(500));
+    harness.run_steps(2);
+    assert_eq!(harness.state().state.files[0].frame, 19);
+}
+
+#[test]
 fn the_caption_is_highlighted_and_cleaned_with_the_names_found_in_the_file() {
     let folder = tempfile::tempdir().unwrap();
     let mut harness = open_app(folder.path(), &[fixture("ct_16bit.dcm")]);
