@@ -92,6 +92,34 @@ fn an_opened_ct_shows_what_identifies_with_a_checkbox_each() {
     assert!(harness.query_by_label_contains("Picture").is_some());
     assert!(harness.query_by_label("Hidden data in the file").is_some());
     assert!(harness.query_by_label("Text in the image").is_some());
+    // The header's patient name is listed, always removed, with no checkbox to pretend
+    // otherwise: DICOM attributes follow the profile. Asking to keep it changes nothing.
+    let header_name = By::new().role(Role::CheckBox).predicate(|node| {
+        node.label()
+            .is_some_and(|label| label.contains("DUPONT^JEAN"))
+    });
+    assert!(harness.query(header_name).is_none());
+    assert!(harness.query_by_label_contains("DUPONT^JEAN").is_some());
+    let items = harness.state().state.files[0]
+        .plan
+        .as_ref()
+        .unwrap()
+        .findings
+        .items
+        .clone();
+    let at = items
+        .iter()
+        .position(|f| f.value.contains("DUPONT^JEAN"))
+        .expect("the header's name is a finding");
+    harness.state_mut().perform(Action::Toggle(at));
+    harness.run_steps(2);
+    let after = &harness.state().state.files[0]
+        .plan
+        .as_ref()
+        .unwrap()
+        .findings
+        .items;
+    assert_eq!(after[at].action, caviar::Action::Remove);
 }
 
 #[test]

@@ -235,14 +235,23 @@ fn group<'a>(
             );
             continue;
         }
-        let mut remove = finding.action == Proposal::Remove;
-        let response = ui
-            .checkbox(&mut remove, value)
-            .on_hover_text(format!("{explanation}\n{}", finding.location));
-        if response.changed() {
-            actions.push(Action::Toggle(index));
+        let hover = format!("{explanation}\n{}", finding.location);
+        if state.can_keep(finding) {
+            let mut remove = finding.action == Proposal::Remove;
+            if ui
+                .checkbox(&mut remove, value)
+                .on_hover_text(hover)
+                .changed()
+            {
+                actions.push(Action::Toggle(index));
+            }
+            ui.weak(RichText::new(explanation).small());
+        } else {
+            ui.label(value).on_hover_text(hover);
+            ui.weak(
+                RichText::new(format!("{explanation} · {}", state.say(Say::AlwaysRemoved))).small(),
+            );
         }
-        ui.weak(RichText::new(explanation).small());
     }
     if !any {
         ui.weak(state.say(Say::NoneHere));

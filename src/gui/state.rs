@@ -277,6 +277,27 @@ impl State {
         known
     }
 
+    /// Whether the user can choose to keep a finding of the selected file. Text in the pixels,
+    /// yes; of the metadata, only what the library can carry over (a photo's orientation and
+    /// colour profile). The rest is removed whatever is ticked, and DICOM attributes follow the
+    /// profile and its options, so a checkbox there would promise what is not done.
+    pub fn can_keep(&self, finding: &Finding) -> bool {
+        let dicom = self
+            .current()
+            .and_then(|f| f.source.as_ref())
+            .is_some_and(|s| s.format == Format::Dicom);
+        match finding.location {
+            Location::Pixels { .. } => finding.action != Proposal::Unresolved,
+            _ => {
+                !dicom
+                    && matches!(
+                        finding.category,
+                        Category::Orientation | Category::ColourProfile
+                    )
+            }
+        }
+    }
+
     /// The caption as it will be posted, and whether it checked clean.
     pub fn cleaned_caption(&self) -> text::Redacted {
         text::redact_caption_keeping(
@@ -306,6 +327,14 @@ impl State {
                 self.select(previous);
             }
             Action::Toggle(finding) => {
+                let allowed = self
+                    .current()
+                    .and_then(|f| f.plan.as_ref())
+                    .and_then(|plan| plan.findings.items.get(finding))
+                    .is_some_and(|f| self.can_keep(f));
+                if !allowed {
+                    return Vec::new();
+                }
                 self.edit(|items| {
                     if let Some(f) = items.get_mut(finding) {
                         f.action = match f.action {

@@ -77,6 +77,7 @@ table! {
     GroupPixels => "Text in the image", "Texte dans l’image";
     GroupCaption => "Caption", "Légende";
     NoneHere => "nothing here", "rien ici";
+    AlwaysRemoved => "always removed", "toujours retiré";
     DrawnByYou => "area you drew", "zone tracée par vous";
     UnreadText => "text (unreadable)", "texte (illisible)";
     Unresolved => "Cannot be removed: {}", "Impossible à retirer : {}";
