@@ -325,4 +325,34 @@ mod tests {
             ]
         );
     }
+
+    #[test]
+    fn grains_beside_a_line_on_both_sides_make_it_cluttered_and_words_apart_do_not() {
+        // Grey on grey: the gaps between the letters are too faint to be dark letters of their
+        // own, so each line is the bright pass's alone.
+        let white = [200, 200, 200];
+        let mut image = RgbImage::from_pixel(400, 200, Rgb([100, 100, 100]));
+        // Three words on one row, each further from the next than the letters are tall.
+        for x in [10, 70, 130] {
+            letters(&mut image, x, 10, 3, 2, white);
+        }
+        // A line with a grain of texture a few pixels off each end.
+        letters(&mut image, 100, 100, 3, 2, white);
+        for x in [93, 139] {
+            for (dx, dy) in [(0, 0), (1, 0), (0, 1), (1, 1)] {
+                image.put_pixel(x + dx, 106 + dy, Rgb(white));
+            }
+        }
+        let found = lines(&image);
+        let at = |x: u32, y: u32| {
+            found
+                .iter()
+                .find(|line| line.region.x == x && line.region.y == y)
+                .unwrap_or_else(|| panic!("no line at {x}, {y}: {found:?}"))
+        };
+        for x in [10, 70, 130] {
+            assert_eq!(at(x, 10).clutter, 0.0);
+        }
+        assert!(at(100, 100).clutter > 0.01, "{:?}", at(100, 100));
+    }
 }
