@@ -3,8 +3,8 @@
 
 use image::RgbImage;
 use image::imageops::{self, FilterType};
+use rten_tensor::NdTensor;
 use rten_tensor::prelude::*;
-use rten_tensor::{NdTensor, NdTensorView};
 
 use super::geometry::{Quad, components, min_area_quad};
 use super::models::Models;
@@ -27,6 +27,63 @@ pub struct Detection {
     pub score: f32,
 }
 
+/// Where the model saw text in one picture or tile, kept to ask later whether it saw any where
+/// the overlay pass found a line.
+pub struct Map {
+    /// Row-major, non-zero where a pixel is more likely text than `PIXEL_THRESHOLD`.
+    text: Vec<u8>,
+    width: usize,
+    height: usize,
+    /// The pixels of the whole picture that the map covers.
+    covers: Region,
+}
+
+impl Map {
+    /// The same map over a picture `sx` × `sy` times as big.
+    pub fn stretched(mut self, sx: f32, sy: f32) -> Map {
+        let c = self.covers;
+        let (x0, y0) = ((c.x as f32 * sx) as u32, (c.y as f32 * sy) as u32);
+        self.covers = Region {
+            x: x0,
+            y: y0,
+            width: ((c.right() as f32 * sx).ceil() as u32 - x0).max(1),
+            height: ((c.bottom() as f32 * sy).ceil() as u32 - y0).max(1),
+        };
+        self
+    }
+
+    /// Whether the model took any pixel under `region` (whole picture's pixels) for text.
+    pub fn saw_text(&self, region: Region) -> bool {
+        let Some(common) = self.covers.intersection(region) else {
+            return false;
+        };
+        let (sx, sy) = (
+            self.width as f32 / self.covers.width as f32,
+            self.height as f32 / self.covers.height as f32,
+        );
+        let span = |from: u32, to: u32, scale: f32, cap: usize| {
+            (from as f32 * scale) as usize..((to as f32 * scale).ceil() as usize).min(cap)
+        };
+        let columns = span(
+            common.x - self.covers.x,
+            common.right() - self.covers.x,
+            sx,
+            self.width,
+        );
+        span(
+            common.y - self.covers.y,
+            common.bottom() - self.covers.y,
+            sy,
+            self.height,
+        )
+        .any(|y| {
+            self.text[y * self.width + columns.start..y * self.width + columns.end]
+                .iter()
+                .any(|&t| t != 0)
+        })
+    }
+}
+
 /// The text lines of `image`, which the model sees at most `max_side` pixels on its long side.
 /// Pictures smaller than this on their long side are enlarged for the model, up to twice.
 const UPSCALE_TO: f32 = 512.0;
@@ -36,10 +93,10 @@ pub fn detect(
     image: &RgbImage,
     max_side: u32,
     offset: (u32, u32),
-) -> Result<Vec<Detection>, Error> {
+) -> Result<(Vec<Detection>, Option<Map>), Error> {
     let (width, height) = image.dimensions();
     if width < 4 || height < 4 {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), None));
     }
     // Small pictures (an angiogram or MR frame of 256 pixels) carry text a few pixels tall,
     // below what the model finds; seen twice as big, it is found.
@@ -68,12 +125,17 @@ pub fn detect(
         .map_err(|e| Error::Refused(format!("text detection failed: {e}")))?
         .try_into()
         .map_err(|e| Error::Refused(format!("text detection gave no map: {e:?}")))?;
-    let map = output.slice((0, 0));
+    let map = output.slice((0, 0)).to_contiguous();
     let (sx, sy) = (
         width as f32 / map_width as f32,
         height as f32 / map_height as f32,
     );
-    Ok(lines(map)
+    let text: Vec<u8> = map
+        .data()
+        .iter()
+        .map(|&p| u8::from(p > PIXEL_THRESHOLD))
+        .collect();
+    let found = lines(map.data(), &text, map_width as usize)
         .into_iter()
         .map(|line| Detection {
             quad: Quad(line.quad.0.map(|[x, y]| {
@@ -84,7 +146,19 @@ pub fn detect(
             })),
             score: line.score,
         })
-        .collect())
+        .collect();
+    let map = Map {
+        text,
+        width: map_width as usize,
+        height: map_height as usize,
+        covers: Region {
+            x: offset.0,
+            y: offset.1,
+            width,
+            height,
+        },
+    };
+    Ok((found, Some(map)))
 }
 
 /// PaddleOCR feeds OpenCV's BGR order with ImageNet's statistics listed in that same order.
@@ -105,16 +179,9 @@ fn normalised(image: &RgbImage) -> NdTensor<f32, 4> {
     NdTensor::from_data([1, 3, h, w], data)
 }
 
-/// Lines in a probability map, in map coordinates.
-fn lines(map: NdTensorView<f32, 2>) -> Vec<Detection> {
-    let [_, width] = map.shape();
-    let map = map.to_contiguous();
-    let probabilities = map.data();
-    let mask: Vec<u8> = probabilities
-        .iter()
-        .map(|&p| u8::from(p > PIXEL_THRESHOLD))
-        .collect();
-    components(&mask, width)
+/// Lines in a probability map and its pixels above `PIXEL_THRESHOLD`, in map coordinates.
+fn lines(probabilities: &[f32], mask: &[u8], width: usize) -> Vec<Detection> {
+    components(mask, width)
         .into_iter()
         .filter(|c| c.bounds.width.min(c.bounds.height) >= 2 && c.pixels >= 6)
         .filter_map(|component| {

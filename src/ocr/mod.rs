@@ -41,13 +41,17 @@ const MAX_SHRINK: f32 = 3.0;
 /// one pass costs less than tiles that overlap.
 const ONE_PASS: f32 = 1.4;
 const TILE_OVERLAP: u32 = 96;
+/// An overlay line with more than this share of stray ink beside it on both sides sits in a
+/// texture (see [`overlay::Line::clutter`]).
+const TEXTURE: f32 = 0.01;
 
 /// Every piece of text in the picture.
 pub fn read(image: &RgbImage) -> Result<Vec<TextBox>, Error> {
     let models = models::get()?;
     let (width, height) = image.dimensions();
     let (detections, overlay) = rayon::join(|| detect_all(models, image), || overlay::lines(image));
-    let mut detections = distinct(detections?);
+    let (detections, maps) = detections?;
+    let mut detections = distinct(detections);
     let quads: Vec<Quad> = detections.iter().map(|d| d.quad).collect();
     let readings = recognize::read_quads(models, image, &quads)?;
     // The model also answers to textures and blobs (a whole angiogram, an organ); a find that
@@ -64,7 +68,7 @@ pub fn read(image: &RgbImage) -> Result<Vec<TextBox>, Error> {
     let regions: Vec<Region> = read
         .iter()
         .map(|(d, _)| d.quad.bounds(width, height))
-        .chain(overlay.iter().copied())
+        .chain(overlay.iter().map(|line| line.region))
         .collect();
     let mut parent: Vec<usize> = (0..regions.len()).collect();
     for (i, &model) in regions[..read.len()].iter().enumerate() {
@@ -91,7 +95,8 @@ pub fn read(image: &RgbImage) -> Result<Vec<TextBox>, Error> {
     }
 
     let mut boxes = Vec::with_capacity(groups.len());
-    let mut unread = Vec::new();
+    // Lines only the overlay pass found, by their box and their overlay line.
+    let mut unread: Vec<(usize, &overlay::Line)> = Vec::new();
     for (region, members) in groups {
         let model: Vec<&recognize::Reading> = members
             .iter()
@@ -99,7 +104,8 @@ pub fn read(image: &RgbImage) -> Result<Vec<TextBox>, Error> {
             .map(|&i| &read[i].1)
             .collect();
         if model.is_empty() {
-            unread.push(boxes.len());
+            // Such a group is one overlay line: overlay lines join only the model's finds.
+            unread.push((boxes.len(), &overlay[members[0] - read.len()]));
         }
         let confidence =
             model.iter().map(|r| r.confidence).sum::<f32>() / model.len().max(1) as f32;
@@ -115,18 +121,29 @@ pub fn read(image: &RgbImage) -> Result<Vec<TextBox>, Error> {
             confidence,
         });
     }
-    // Lines only the overlay pass found are read as they stand.
-    let quads: Vec<Quad> = unread
+    // Lines only the overlay pass found are read as they stand, but for grains of a texture
+    // (ultrasound speckle): ink beside them on both sides that did not join them, where the
+    // model saw no text at all. Read, they come out empty or as a stray letter, at the cost of
+    // reading a line each.
+    let worth_reading: Vec<usize> = unread
+        .iter()
+        .filter(|(_, line)| {
+            line.clutter < TEXTURE || maps.iter().any(|map| map.saw_text(line.region))
+        })
+        .map(|&(i, _)| i)
+        .collect();
+    let quads: Vec<Quad> = worth_reading
         .iter()
         .map(|&i| reading_quad(boxes[i].region, width, height))
         .collect();
-    for (&i, reading) in unread
+    for (&i, reading) in worth_reading
         .iter()
         .zip(recognize::read_quads(models, image, &quads)?)
     {
         boxes[i].text = reading.text;
         boxes[i].confidence = reading.confidence;
     }
+    let unread: Vec<usize> = unread.iter().map(|&(i, _)| i).collect();
     // The overlay pass also answers to bright speckle (ultrasound) and small sharp structures;
     // a line it alone found that reads as no Latin letter or digit is one of those. Blurring
     // them would cost the image its detail for nothing.
@@ -215,12 +232,16 @@ pub fn recognize(image: &RgbImage, region: Region) -> Result<(String, f32), Erro
 
 /// The model's finds over the whole picture: in one pass when shrinking keeps small text
 /// readable, else in overlapping tiles of a picture shrunk at most `MAX_SHRINK` times.
-fn detect_all(models: &models::Models, image: &RgbImage) -> Result<Vec<Detection>, Error> {
+fn detect_all(
+    models: &models::Models,
+    image: &RgbImage,
+) -> Result<(Vec<Detection>, Vec<detect::Map>), Error> {
     let (width, height) = image.dimensions();
     let long = width.max(height) as f32;
     let scale = (DETECTION_SIDE as f32 / long).clamp(1.0 / MAX_SHRINK, 1.0);
     if long * scale <= DETECTION_SIDE as f32 * ONE_PASS {
-        return detect::detect(models, image, (long * scale).round() as u32, (0, 0));
+        let (found, map) = detect::detect(models, image, (long * scale).round() as u32, (0, 0))?;
+        return Ok((found, map.into_iter().collect()));
     }
     let shrunk;
     let working = if scale < 1.0 {
@@ -238,6 +259,7 @@ fn detect_all(models: &models::Models, image: &RgbImage) -> Result<Vec<Detection
         height as f32 / working.height() as f32,
     );
     let mut found = Vec::new();
+    let mut maps = Vec::new();
     for tile in detect::tiles(
         working.width(),
         working.height(),
@@ -245,13 +267,15 @@ fn detect_all(models: &models::Models, image: &RgbImage) -> Result<Vec<Detection
         TILE_OVERLAP,
     ) {
         let view = image::imageops::crop_imm(working, tile.x, tile.y, tile.width, tile.height);
-        let lines = detect::detect(models, &view.to_image(), DETECTION_SIDE, (tile.x, tile.y))?;
+        let (lines, map) =
+            detect::detect(models, &view.to_image(), DETECTION_SIDE, (tile.x, tile.y))?;
+        maps.extend(map.map(|map| map.stretched(sx, sy)));
         found.extend(lines.into_iter().map(|mut line| {
             line.quad = Quad(line.quad.0.map(|[x, y]| [x * sx, y * sy]));
             line
         }));
     }
-    Ok(found)
+    Ok((found, maps))
 }
 
 /// Finds of the model with the ones that tiles found twice removed: where two overlap mostly,

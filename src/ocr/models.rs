@@ -42,9 +42,29 @@ pub fn get() -> Result<&'static Models, Error> {
 }
 
 fn load() -> Result<Models, String> {
-    let detector = Model::load_static_slice(DETECTOR).map_err(|e| format!("detector: {e}"))?;
-    let recogniser =
-        Model::load_static_slice(RECOGNISER).map_err(|e| format!("recogniser: {e}"))?;
+    // Each model is parsed and optimised on one thread: side by side, the two take the time of
+    // the recogniser alone.
+    let (detector, recogniser) = std::thread::scope(|scope| {
+        let detector = scope.spawn(|| Model::load_static_slice(DETECTOR));
+        let recogniser = Model::load_static_slice(RECOGNISER)
+            .map_err(|e| format!("recogniser: {e}"))
+            .and_then(checked);
+        let detector = detector
+            .join()
+            .map_err(|_| "detector: loading failed".to_string())
+            .and_then(|loaded| loaded.map_err(|e| format!("detector: {e}")));
+        (detector, recogniser)
+    });
+    let (detector, (recogniser, classes)) = (detector?, recogniser?);
+    Ok(Models {
+        detector,
+        recogniser,
+        classes,
+    })
+}
+
+/// The recogniser with its classes, once it is shown to output one per line of the key list.
+fn checked(recogniser: Model) -> Result<(Model, Vec<String>), String> {
     let classes = classes(KEYS);
     let outputs = output_classes(&recogniser)?;
     if outputs != classes.len() {
@@ -55,11 +75,7 @@ fn load() -> Result<Models, String> {
             classes.len().saturating_sub(2)
         ));
     }
-    Ok(Models {
-        detector,
-        recogniser,
-        classes,
-    })
+    Ok((recogniser, classes))
 }
 
 /// The key list as the recogniser's classes. The bundled file is already index-aligned (a `blank`

@@ -20,8 +20,17 @@ const STROKE: usize = 12;
 const MIN_HEIGHT: u32 = 6;
 const MAX_HEIGHT: u32 = 64;
 
-/// Lines of flat text, as tight boxes around their ink.
-pub fn lines(image: &RgbImage) -> Vec<Region> {
+/// A line of flat text.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Line {
+    /// A tight box around its ink.
+    pub region: Region,
+    /// How much stray ink lies right beside the line (see [`clutter`]), 0–1.
+    pub clutter: f32,
+}
+
+/// Lines of flat text.
+pub fn lines(image: &RgbImage) -> Vec<Line> {
     let (width, height) = image.dimensions();
     let (w, h) = (width as usize, height as usize);
     if w < 8 || h < 8 {
@@ -44,21 +53,58 @@ pub fn lines(image: &RgbImage) -> Vec<Region> {
         });
     let bright = ink(&brightest, w, h, 1);
     let dark = ink(&darkest, w, h, -1);
-    let mut found = group(components(&bright, w));
+    let mut found: Vec<Line> = group(components(&bright, w))
+        .into_iter()
+        .map(|region| Line {
+            region,
+            clutter: clutter(&bright, w, region),
+        })
+        .collect();
     // The gaps between bright letters are dark letters of their own to the dark pass: where the
     // two passes find the same line, it is one line.
-    for line in group(components(&dark, w)) {
+    for region in group(components(&dark, w)) {
+        let line = Line {
+            region,
+            clutter: clutter(&dark, w, region),
+        };
         let same = found.iter_mut().find(|known| {
             known
-                .intersection(line)
-                .is_some_and(|common| common.area() * 2 >= known.area().min(line.area()))
+                .region
+                .intersection(region)
+                .is_some_and(|common| common.area() * 2 >= known.region.area().min(region.area()))
         });
         match same {
-            Some(known) => *known = known.union(line),
+            Some(known) => {
+                known.region = known.region.union(region);
+                known.clutter = known.clutter.min(line.clutter);
+            }
             None => found.push(line),
         }
     }
     found
+}
+
+/// The share of ink beside `line`, on its rows and no farther than its height, on the side that
+/// has less. A letter of the line's size that close would have joined the line, so what lies
+/// there is a grain of texture or a mark; text set apart by a viewer has none on either side.
+fn clutter(mask: &[u8], w: usize, line: Region) -> f32 {
+    let side = line.height as usize;
+    let (x, right) = (line.x as usize, line.right() as usize);
+    let density = |x0: usize, x1: usize| {
+        if x1 <= x0 {
+            return 0.0;
+        }
+        let ink: usize = (line.y as usize..line.bottom() as usize)
+            .map(|y| {
+                mask[y * w + x0..y * w + x1]
+                    .iter()
+                    .filter(|&&v| v != 0)
+                    .count()
+            })
+            .sum();
+        ink as f32 / ((x1 - x0) * side) as f32
+    };
+    density(x.saturating_sub(side), x).min(density(right, (right + side).min(w)))
 }
 
 /// The mask of pixels that differ from the mean of their neighbourhood by `CONTRAST` in the
@@ -259,7 +305,7 @@ mod tests {
         }
         letters(&mut image, 10, 10, 6, 2, [255, 255, 255]);
         letters(&mut image, 270, 220, 3, 1, [0, 0, 0]);
-        let mut found = lines(&image);
+        let mut found: Vec<Region> = lines(&image).iter().map(|line| line.region).collect();
         found.sort_by_key(|r| r.y);
         assert_eq!(
             found,
@@ -278,5 +324,35 @@ mod tests {
                 }
             ]
         );
+    }
+
+    #[test]
+    fn grains_beside_a_line_on_both_sides_make_it_cluttered_and_words_apart_do_not() {
+        // Grey on grey: the gaps between the letters are too faint to be dark letters of their
+        // own, so each line is the bright pass's alone.
+        let white = [200, 200, 200];
+        let mut image = RgbImage::from_pixel(400, 200, Rgb([100, 100, 100]));
+        // Three words on one row, each further from the next than the letters are tall.
+        for x in [10, 70, 130] {
+            letters(&mut image, x, 10, 3, 2, white);
+        }
+        // A line with a grain of texture a few pixels off each end.
+        letters(&mut image, 100, 100, 3, 2, white);
+        for x in [93, 139] {
+            for (dx, dy) in [(0, 0), (1, 0), (0, 1), (1, 1)] {
+                image.put_pixel(x + dx, 106 + dy, Rgb(white));
+            }
+        }
+        let found = lines(&image);
+        let at = |x: u32, y: u32| {
+            found
+                .iter()
+                .find(|line| line.region.x == x && line.region.y == y)
+                .unwrap_or_else(|| panic!("no line at {x}, {y}: {found:?}"))
+        };
+        for x in [10, 70, 130] {
+            assert_eq!(at(x, 10).clutter, 0.0);
+        }
+        assert!(at(100, 100).clutter > 0.01, "{:?}", at(100, 100));
     }
 }
