@@ -814,7 +814,7 @@ fn text_in_pixels(
         return Ok(Vec::new());
     }
     match decode(bytes) {
-        Ok(pixels) => crate::pixels::find_text(&displayed(&pixels), known),
+        Ok(pixels) => crate::pixels::find_text(pixels.frames, |f| pixels.display(f), known),
         Err(reason) => Ok(risk
             .map(|risk| unreadable_pixels(&reason, &risk))
             .into_iter()
@@ -825,12 +825,6 @@ fn text_in_pixels(
 fn decode(bytes: &[u8]) -> Result<pixels::Pixels, String> {
     let file = parse(bytes).map_err(|error| error.to_string())?;
     pixels::decode(&file)
-}
-
-fn displayed(pixels: &pixels::Pixels) -> Vec<image::RgbImage> {
-    (0..pixels.frames)
-        .map(|frame| pixels.display(frame))
-        .collect()
 }
 
 fn unreadable_pixels(reason: &str, risk: &str) -> Finding {
@@ -1144,7 +1138,8 @@ pub fn verify(output: &Output) -> Result<Findings, Error> {
     if has_pixel_data(&output.bytes) {
         match decode(&output.bytes) {
             Ok(pixels) => items.extend(crate::pixels::text_left(
-                &displayed(&pixels),
+                pixels.frames,
+                |f| pixels.display(f),
                 &output.must_not_contain,
             )?),
             Err(reason) => {

@@ -75,7 +75,8 @@ pub fn analyze(document: &Document) -> Result<Findings, Error> {
     let mut findings = inspect(document.format, &document.bytes)?;
     match picture(document) {
         Ok(picture) => findings.items.extend(crate::pixels::find_text(
-            &[raster::displayed(&picture)],
+            1,
+            |_| raster::displayed(&picture),
             &[],
         )?),
         Err(error) => findings.items.push(Finding {
@@ -206,7 +207,8 @@ pub fn verify(output: &Output) -> Result<Findings, Error> {
     let mut findings = inspect(format, &output.bytes)?;
     let picture = raster::decode(&output.bytes, format)?;
     findings.items.extend(crate::pixels::text_left(
-        &[raster::displayed(&picture)],
+        1,
+        |_| raster::displayed(&picture),
         &output.must_not_contain,
     )?);
     Ok(findings)

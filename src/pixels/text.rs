@@ -7,25 +7,34 @@ use crate::document::{Action, Category, Error, Finding, KnownIdentifier, Locatio
 use crate::ocr;
 use crate::text::Known;
 
-/// Every piece of text in the frames (index = frame number), classified, with the proposed
-/// action: everything is removed but technical annotations.
-pub fn find_text(frames: &[RgbImage], known: &[KnownIdentifier]) -> Result<Vec<Finding>, Error> {
+/// Every piece of text in the `frames` frames, each shown by `frame(number)`, classified, with
+/// the proposed action: everything is removed but technical annotations. Frames are shown one at
+/// a time, so a long cine is never held as pictures all at once.
+pub fn find_text(
+    frames: u32,
+    frame: impl Fn(u32) -> RgbImage,
+    known: &[KnownIdentifier],
+) -> Result<Vec<Finding>, Error> {
     let names: Vec<String> = known
         .iter()
         .filter(|k| k.category == Category::Person)
         .map(|k| k.value.clone())
         .collect();
     let known = crate::text::known_from(known);
-    read_frames(frames, |frame, read| {
+    read_frames(frames, frame, |number, read| {
         let class = classify(&read.text, &known, &names);
-        Some(finding(frame, read, class))
+        Some(finding(number, read, class))
     })
 }
 
 /// What verification must not find in an output's pixels: identifiers, by the recognisers or
 /// because they are values of the input (`forbidden`). Technical and unrecognised text is not a
 /// leak by itself, and the blurred patches themselves sometimes read as noise.
-pub fn text_left(frames: &[RgbImage], forbidden: &[String]) -> Result<Vec<Finding>, Error> {
+pub fn text_left(
+    frames: u32,
+    frame: impl Fn(u32) -> RgbImage,
+    forbidden: &[String],
+) -> Result<Vec<Finding>, Error> {
     let mut known = Known::default();
     let mut names = Vec::new();
     for value in forbidden {
@@ -34,32 +43,31 @@ pub fn text_left(frames: &[RgbImage], forbidden: &[String]) -> Result<Vec<Findin
             names.push(value.clone());
         }
     }
-    read_frames(frames, |frame, read| {
+    read_frames(frames, frame, |number, read| {
         match classify(&read.text, &known, &names) {
-            class @ Class::Identifier(_) => Some(finding(frame, read, class)),
+            class @ Class::Identifier(_) => Some(finding(number, read, class)),
             _ => None,
         }
     })
 }
 
 fn read_frames(
-    frames: &[RgbImage],
+    frames: u32,
+    frame: impl Fn(u32) -> RgbImage,
     keep: impl Fn(u32, ocr::TextBox) -> Option<Finding>,
 ) -> Result<Vec<Finding>, Error> {
     // Frames one after the other: the recogniser already uses every core on each, and frames
     // in parallel on rayon's workers would nest inside each other while they wait for it.
-    let per_frame: Vec<Vec<Finding>> = frames
-        .iter()
-        .enumerate()
-        .map(|(frame, image)| {
-            let frame = u32::try_from(frame).unwrap_or(u32::MAX);
-            Ok(ocr::read(image)?
+    let mut found = Vec::new();
+    for number in 0..frames {
+        let image = frame(number);
+        found.extend(
+            ocr::read(&image)?
                 .into_iter()
-                .filter_map(|read| keep(frame, read))
-                .collect())
-        })
-        .collect::<Result<_, Error>>()?;
-    Ok(per_frame.into_iter().flatten().collect())
+                .filter_map(|read| keep(number, read)),
+        );
+    }
+    Ok(found)
 }
 
 fn finding(frame: u32, read: ocr::TextBox, class: Class) -> Finding {
