@@ -320,7 +320,7 @@ fn a_signed_multiframe_ct_split_over_fragments_is_read_and_written_native() {
             let stream = coded(samples, size, 1, 16, 0);
             if f == 1 {
                 // Fragments are of even length, as DICOM requires.
-                let third = stream.len() / 3 & !1;
+                let third = (stream.len() / 3) & !1;
                 vec![
                     stream[..third].to_vec(),
                     stream[third..2 * third].to_vec(),

@@ -2,15 +2,16 @@
 //!
 //! Every syntax the registry decodes (native, deflate, RLE, JPEG baseline/extended/lossless,
 //! JPEG 2000), and JPEG-LS, which it decodes only through a C++ library, come out as stored
-//! sample values; what is written back is native explicit VR
-//! little endian, interleaved, with the attributes that describe it corrected. Redaction changes
-//! sample values only inside its regions, so a CT keeps its Hounsfield units everywhere else.
+//! sample values; what is written back is native explicit VR little endian, interleaved, with
+//! the attributes that describe it corrected. Redaction changes sample values only inside its
+//! regions, so a CT keeps its Hounsfield units everywhere else.
 
 use dicom_core::value::{PrimitiveValue, Value};
 use dicom_core::{DataElement, Tag, VR};
 use dicom_object::{FileDicomObject, InMemDicomObject};
 use dicom_pixeldata::{PixelDecoder, PixelRepresentation, PlanarConfiguration};
 use image::RgbImage;
+use rayon::prelude::*;
 
 use super::jpeg_ls;
 use crate::document::{Redaction, Region, Window};
@@ -179,7 +180,6 @@ fn decode_jpeg_ls(
             "JPEG-LS pixels of {bits_stored} bits stored in {bits_allocated} are not supported"
         ));
     }
-    use rayon::prelude::*;
     let decoded = encapsulated_frames(file, frames)?
         .par_iter()
         .map(|stream| jpeg_ls::decode_frame(stream, width, height, channels))
@@ -234,12 +234,13 @@ fn encapsulated_frames(
     if frames == 1 {
         starts.push(0);
     } else if table.len() == frames {
-        let mut offset = 0usize;
+        let table: std::collections::HashSet<u64> = table.iter().map(|&o| u64::from(o)).collect();
+        let mut offset = 0u64;
         for (index, fragment) in fragments.iter().enumerate() {
-            if table.contains(&(offset as u32)) {
+            if table.contains(&offset) {
                 starts.push(index);
             }
-            offset += 8 + fragment.len();
+            offset += 8 + fragment.len() as u64;
         }
     } else if table.is_empty() && fragments.len() == frames {
         starts.extend(0..frames);
