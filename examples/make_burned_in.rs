@@ -56,6 +56,8 @@ fn fixture_set() -> Vec<Fixture> {
         ct_16bit(),
         us_rgb(),
         us_ybr_jpeg(),
+        us_rgb_jpeg_ls(),
+        ct_jpeg_ls(),
         mr_rle(),
         xa_multiframe(),
         sc_french(),
@@ -69,7 +71,7 @@ fn fixture_set() -> Vec<Fixture> {
 
 fn bench_set() -> Vec<Fixture> {
     vec![
-        ct_fixture(&BENCH_CT, 512, "bench_ct_512.dcm"),
+        ct_fixture(&BENCH_CT, 512, Encoding::Native, "bench_ct_512.dcm"),
         ultrasound_fixture(
             &BENCH_US,
             1024,
@@ -622,6 +624,8 @@ fn hms(tm: &str) -> String {
 const EXPLICIT_LE: &str = "1.2.840.10008.1.2.1";
 const JPEG_BASELINE: &str = "1.2.840.10008.1.2.4.50";
 const RLE_LOSSLESS: &str = "1.2.840.10008.1.2.5";
+const JPEG_LS_LOSSLESS: &str = "1.2.840.10008.1.2.4.80";
+const JPEG_LS_NEAR_LOSSLESS: &str = "1.2.840.10008.1.2.4.81";
 
 const CT_STORAGE: &str = "1.2.840.10008.5.1.4.1.1.2";
 const US_STORAGE: &str = "1.2.840.10008.5.1.4.1.1.6.1";
@@ -929,6 +933,54 @@ fn encode_jpeg(picture: &image::RgbImage, quality: u8) -> Vec<u8> {
     out
 }
 
+/// A JPEG-LS frame of `components` interleaved components, coded one component per scan
+/// (interleave mode none): `pure_jpegls` codes a single component, so each is coded on its own
+/// and its scan moved, with its own identifier, into a frame that declares them all.
+fn encode_jpeg_ls(
+    samples: &[u16],
+    width: u32,
+    height: u32,
+    components: usize,
+    precision: u8,
+    near: u8,
+) -> Vec<u8> {
+    let mut options = jpegls::EncodeOptions::default();
+    options.precision = Some(precision);
+    options.near = near;
+    let mut frame = vec![0xFF, 0xD8, 0xFF, 0xF7];
+    frame.extend((8 + 3 * components as u16).to_be_bytes());
+    frame.push(precision);
+    frame.extend((height as u16).to_be_bytes());
+    frame.extend((width as u16).to_be_bytes());
+    frame.push(components as u8);
+    for id in 1..=components as u8 {
+        frame.extend([id, 0x11, 0]);
+    }
+    for component in 0..components {
+        let plane: Vec<u16> = samples
+            .iter()
+            .skip(component)
+            .step_by(components)
+            .copied()
+            .collect();
+        let mut single = Vec::new();
+        jpegls::encode_with_options(&plane, width, height, &options, &mut single)
+            .expect("JPEG-LS encoding");
+        // SOI, SOF55 of one component (13 bytes), SOS of one component (10), the scan, EOI.
+        assert_eq!(single[2..4], [0xFF, 0xF7], "pure_jpegls writes SOF55 first");
+        assert_eq!(single[15..17], [0xFF, 0xDA], "then the scan header");
+        assert_eq!(
+            single[single.len() - 2..],
+            [0xFF, 0xD9],
+            "and ends the image"
+        );
+        frame.extend([0xFF, 0xDA, 0, 8, 1, component as u8 + 1, 0, near, 0, 0]);
+        frame.extend(&single[25..single.len() - 2]);
+    }
+    frame.extend([0xFF, 0xD9]);
+    frame
+}
+
 fn encode_png(plane: &Plane) -> Vec<u8> {
     let mut out = Vec::new();
     PngEncoder::new_with_quality(&mut out, CompressionType::Best, FilterType::Adaptive)
@@ -1126,11 +1178,29 @@ const BENCH_CT: Study = Study {
 };
 
 fn ct_16bit() -> Fixture {
-    ct_fixture(&CT_STUDY, 512, "ct_16bit.dcm")
+    ct_fixture(&CT_STUDY, 512, Encoding::Native, "ct_16bit.dcm")
+}
+
+/// Signed 16-bit samples, which JPEG-LS codes as their bit patterns.
+fn ct_jpeg_ls() -> Fixture {
+    let study = Study {
+        key: "ct_jpeg_ls",
+        patient_name: "LEROY^PAUL",
+        patient_id: "4470915",
+        birth_date: "19630925",
+        sex: "M",
+        accession: "24081407",
+        institution: "CH de Vannes",
+        study_date: "20240814",
+        study_time: "075933",
+        modality: "CT",
+        sop_class: CT_STORAGE,
+    };
+    ct_fixture(&study, 256, Encoding::JpegLs { near: 0 }, "ct_jpeg_ls.dcm")
 }
 
 /// A scanner's secondary capture with the usual four corners of overlay text.
-fn ct_fixture(study: &Study, n: u32, file: &str) -> Fixture {
+fn ct_fixture(study: &Study, n: u32, encoding: Encoding, file: &str) -> Fixture {
     let mut canvas = Canvas::new(ct_slice(n, 11, 14.0));
     let (family, _) = family_given(study.patient_name);
     let given = study.patient_name.split_once('^').map_or("", |(_, g)| g);
@@ -1187,14 +1257,27 @@ fn ct_fixture(study: &Study, n: u32, file: &str) -> Fixture {
         middle,
         Align::Right,
     );
+    let native = ct_pixels(&canvas.plane);
+    let (transfer_syntax, pixels) = match encoding {
+        Encoding::Native => (EXPLICIT_LE, PixelData::Native(b"OW", native)),
+        Encoding::JpegLs { near } => {
+            let stored: Vec<u16> = native
+                .chunks_exact(2)
+                .map(|pair| u16::from_le_bytes([pair[0], pair[1]]))
+                .collect();
+            let frame = encode_jpeg_ls(&stored, n, n, 1, 16, near);
+            (jpeg_ls_syntax(near), PixelData::Encapsulated(vec![frame]))
+        }
+        Encoding::Jpeg => panic!("JPEG baseline holds 8-bit samples, not a CT's 16"),
+    };
     DicomFile {
         file,
         study,
-        transfer_syntax: EXPLICIT_LE,
+        transfer_syntax,
         burned_in: None,
         layout: ct_layout(n),
         extra: ct_extra(study, n, true),
-        pixels: PixelData::Native(b"OW", ct_pixels(&canvas.plane)),
+        pixels,
     }
     .fixture(canvas.boxes())
 }
@@ -1332,6 +1415,18 @@ struct UsText {
 enum Encoding {
     Native,
     Jpeg,
+    /// JPEG-LS, lossless when `near` is 0, each sample otherwise within `near` of the original.
+    JpegLs {
+        near: u8,
+    },
+}
+
+fn jpeg_ls_syntax(near: u8) -> &'static str {
+    if near == 0 {
+        JPEG_LS_LOSSLESS
+    } else {
+        JPEG_LS_NEAR_LOSSLESS
+    }
 }
 
 const US_STUDY: Study = Study {
@@ -1382,6 +1477,28 @@ fn us_rgb() -> Fixture {
 
 fn us_ybr_jpeg() -> Fixture {
     ultrasound_fixture(&US_JPEG_STUDY, 640, 480, Encoding::Jpeg, "us_ybr_jpeg.dcm")
+}
+
+/// Near-lossless, as archives store ultrasound to save space: the copy must say it was lossy.
+fn us_rgb_jpeg_ls() -> Fixture {
+    let study = Study {
+        key: "us_rgb_jpeg_ls",
+        patient_name: "PERRIN^CAMILLE",
+        patient_id: "6093512",
+        birth_date: "19850330",
+        accession: "24102215",
+        institution: "Hopital Foch",
+        study_date: "20241022",
+        study_time: "163048",
+        ..US_STUDY
+    };
+    ultrasound_fixture(
+        &study,
+        640,
+        480,
+        Encoding::JpegLs { near: 2 },
+        "us_rgb_jpeg_ls.dcm",
+    )
 }
 
 fn ultrasound_fixture(study: &Study, w: u32, h: u32, encoding: Encoding, file: &str) -> Fixture {
@@ -1486,6 +1603,19 @@ fn ultrasound_fixture(study: &Study, w: u32, h: u32, encoding: Encoding, file: &
                 ..layout
             };
             (JPEG_BASELINE, layout, PixelData::Encapsulated(vec![jpeg]))
+        }
+        Encoding::JpegLs { near } => {
+            let samples: Vec<u16> = canvas.plane.bytes_u8().into_iter().map(u16::from).collect();
+            let frame = encode_jpeg_ls(&samples, w, h, 3, 8, near);
+            if near > 0 {
+                extra.text(0x0028_2110, b"CS", "01");
+                extra.text(0x0028_2114, b"CS", "ISO_14495_1");
+            }
+            (
+                jpeg_ls_syntax(near),
+                layout,
+                PixelData::Encapsulated(vec![frame]),
+            )
         }
     };
     DicomFile {

@@ -2,8 +2,11 @@
 //! frame count the gold says, its DICOM header holds the identifiers the gold lists, and every
 //! gold box lies inside its picture and holds ink that stands out from what surrounds it.
 //!
-//! The headers are read by hand and the pixels decoded by `dicom-pixeldata` and `image`, never
-//! by caviar, so a fixture that only caviar could read would fail here.
+//! The headers are read by hand and the pixels decoded by `dicom-pixeldata` and `image`, not by
+//! caviar, so a fixture that only caviar could read would fail here. JPEG-LS is the exception:
+//! `dicom-pixeldata` reads it only through a C++ library the build does without, so those
+//! frames go through caviar's JPEG-LS reader, which `tests/jpeg_ls.rs` checks sample for sample
+//! against the samples it was given.
 //!
 //! With `CAVIAR_CHECK_FIXTURES=1`, the generator is also run into a temporary folder and its
 //! output compared byte for byte with what is committed.
@@ -182,35 +185,38 @@ fn dicom_frames(file: &str, bytes: &[u8], entry: &Value) -> Vec<Frame> {
     }
 
     let object = dicom_object::from_reader(bytes).expect("dicom-object reads the fixture");
-    let decoded = object
-        .decode_pixel_data()
-        .expect("dicom-pixeldata decodes the fixture");
-    assert_eq!(
-        (decoded.columns(), decoded.rows()),
-        (width, height),
-        "{file}"
-    );
-    assert_eq!(decoded.number_of_frames(), frames, "{file}");
-    let samples = decoded.samples_per_pixel() as usize;
-    let signed = decoded.pixel_representation() == PixelRepresentation::Signed;
-    let wide = decoded.bits_allocated() == 16;
-    let ybr = decoded
-        .photometric_interpretation()
-        .as_str()
-        .starts_with("YBR");
-    (0..frames)
-        .map(|frame| {
-            let data = decoded.frame_data(frame).expect("frame data");
-            let values: Vec<f32> = if wide {
-                data.chunks_exact(2)
-                    .map(|b| match signed {
-                        true => i16::from_le_bytes([b[0], b[1]]) as f32,
-                        false => u16::from_le_bytes([b[0], b[1]]) as f32,
-                    })
+    let samples = header.us(0x0028_0002) as usize;
+    let ybr = header
+        .text(0x0028_0004)
+        .is_some_and(|photometric| photometric.starts_with("YBR"));
+    let syntax = header.text(0x0002_0010).unwrap_or_default();
+    let values: Vec<Vec<f32>> = if caviar::dicom::jpeg_ls::TRANSFER_SYNTAXES.contains(&&*syntax) {
+        let Some(dicom_core::value::Value::PixelSequence(sequence)) = object
+            .element(dicom_dictionary_std::tags::PIXEL_DATA)
+            .ok()
+            .map(|e| e.value())
+        else {
+            panic!("{file}: JPEG-LS pixel data is encapsulated");
+        };
+        let signed = header.us(0x0028_0103) == 1;
+        sequence
+            .fragments()
+            .iter()
+            .map(|stream| {
+                caviar::dicom::jpeg_ls::decode_frame(stream, width, height, samples)
+                    .unwrap_or_else(|e| panic!("{file}: {e}"))
+                    .samples
+                    .into_iter()
+                    .map(|v| if signed { v as i16 as f32 } else { v as f32 })
                     .collect()
-            } else {
-                data.iter().map(|&b| b as f32).collect()
-            };
+            })
+            .collect()
+    } else {
+        dicom_pixeldata_frames(file, &object, width, height, frames)
+    };
+    values
+        .into_iter()
+        .map(|values| {
             if samples == 1 {
                 return Frame::grey(values);
             }
@@ -222,6 +228,42 @@ fn dicom_frames(file: &str, bytes: &[u8], entry: &Value) -> Vec<Frame> {
                     [p[0], p[1], p[2]]
                 }
             }))
+        })
+        .collect()
+}
+
+/// Every frame's stored samples, interleaved, as decoded by `dicom-pixeldata`.
+fn dicom_pixeldata_frames(
+    file: &str,
+    object: &dicom_object::DefaultDicomObject,
+    width: u32,
+    height: u32,
+    frames: u32,
+) -> Vec<Vec<f32>> {
+    let decoded = object
+        .decode_pixel_data()
+        .expect("dicom-pixeldata decodes the fixture");
+    assert_eq!(
+        (decoded.columns(), decoded.rows()),
+        (width, height),
+        "{file}"
+    );
+    assert_eq!(decoded.number_of_frames(), frames, "{file}");
+    let signed = decoded.pixel_representation() == PixelRepresentation::Signed;
+    let wide = decoded.bits_allocated() == 16;
+    (0..frames)
+        .map(|frame| {
+            let data = decoded.frame_data(frame).expect("frame data");
+            if wide {
+                data.chunks_exact(2)
+                    .map(|b| match signed {
+                        true => i16::from_le_bytes([b[0], b[1]]) as f32,
+                        false => u16::from_le_bytes([b[0], b[1]]) as f32,
+                    })
+                    .collect()
+            } else {
+                data.iter().map(|&b| b as f32).collect()
+            }
         })
         .collect()
 }

@@ -11,6 +11,7 @@
 mod bounds;
 mod dates;
 mod deid;
+pub mod jpeg_ls;
 mod key;
 mod pixels;
 mod profile;

@@ -1,16 +1,19 @@
 //! Pixel data decoded for reading text and redacting it, and written back.
 //!
 //! Every syntax the registry decodes (native, deflate, RLE, JPEG baseline/extended/lossless,
-//! JPEG 2000) comes out as stored sample values; what is written back is native explicit VR
-//! little endian, interleaved, with the attributes that describe it corrected. Redaction changes
-//! sample values only inside its regions, so a CT keeps its Hounsfield units everywhere else.
+//! JPEG 2000), and JPEG-LS, which it decodes only through a C++ library, come out as stored
+//! sample values; what is written back is native explicit VR little endian, interleaved, with
+//! the attributes that describe it corrected. Redaction changes sample values only inside its
+//! regions, so a CT keeps its Hounsfield units everywhere else.
 
-use dicom_core::value::PrimitiveValue;
+use dicom_core::value::{PrimitiveValue, Value};
 use dicom_core::{DataElement, Tag, VR};
 use dicom_object::{FileDicomObject, InMemDicomObject};
 use dicom_pixeldata::{PixelDecoder, PixelRepresentation, PlanarConfiguration};
 use image::RgbImage;
+use rayon::prelude::*;
 
+use super::jpeg_ls;
 use crate::document::{Redaction, Region, Window};
 use crate::pixels::{Plane, Sample};
 
@@ -54,6 +57,11 @@ const LOSSY_SYNTAXES: [&str; 8] = [
 /// header contradicts).
 pub fn decode(file: &FileDicomObject<InMemDicomObject>) -> Result<Pixels, String> {
     refuse_absurd_sizes(file)?;
+    let syntax = file.meta().transfer_syntax().trim_end_matches('\0');
+    let lossy_source = LOSSY_SYNTAXES.contains(&syntax);
+    if jpeg_ls::TRANSFER_SYNTAXES.contains(&syntax) {
+        return decode_jpeg_ls(file, lossy_source);
+    }
     let decoded = file
         .decode_pixel_data()
         .map_err(|error| format!("cannot decode the pixels: {error}"))?;
@@ -130,13 +138,128 @@ pub fn decode(file: &FileDicomObject<InMemDicomObject>) -> Result<Pixels, String
         bits_stored: decoded.bits_stored(),
         signed,
         photometric,
-        lossy_source: LOSSY_SYNTAXES
-            .contains(&file.meta().transfer_syntax().trim_end_matches('\0')),
+        lossy_source,
     };
     if channels == 3 && decoded.planar_configuration() == PlanarConfiguration::PixelFirst {
         pixels.interleave();
     }
     Ok(pixels)
+}
+
+/// The attributes that describe the pixels are read from the header, as the stream is
+/// checked against them; samples come out as stored, in the photometric interpretation the
+/// header gives (JPEG-LS applies no colour transform of its own).
+fn decode_jpeg_ls(
+    file: &FileDicomObject<InMemDicomObject>,
+    lossy_source: bool,
+) -> Result<Pixels, String> {
+    let number = |tag: Tag| -> Option<u32> {
+        file.get(tag)
+            .and_then(|e| e.to_str().ok())
+            .and_then(|v| v.trim().parse().ok())
+    };
+    let required =
+        |tag: Tag, name: &str| number(tag).ok_or_else(|| format!("the header gives no {name}"));
+    let width = required(Tag(0x0028, 0x0011), "Columns")?;
+    let height = required(Tag(0x0028, 0x0010), "Rows")?;
+    let channels = number(Tag(0x0028, 0x0002)).unwrap_or(1) as usize;
+    let frames = number(Tag(0x0028, 0x0008)).unwrap_or(1).max(1);
+    let bits_allocated = required(Tag(0x0028, 0x0100), "BitsAllocated")?;
+    let bits_stored = number(Tag(0x0028, 0x0101)).unwrap_or(bits_allocated);
+    let signed = number(Tag(0x0028, 0x0103)) == Some(1);
+    let photometric = file
+        .get(Tag(0x0028, 0x0004))
+        .and_then(|e| e.to_str().ok())
+        .map(|v| v.trim_end_matches(['\0', ' ']).to_string())
+        .unwrap_or_else(|| if channels == 3 { "RGB" } else { "MONOCHROME2" }.to_string());
+    if !matches!(channels, 1 | 3) {
+        return Err(format!("{channels} samples per pixel are not supported"));
+    }
+    if !matches!(bits_allocated, 8 | 16) || !(2..=bits_allocated).contains(&bits_stored) {
+        return Err(format!(
+            "JPEG-LS pixels of {bits_stored} bits stored in {bits_allocated} are not supported"
+        ));
+    }
+    let decoded = encapsulated_frames(file, frames)?
+        .par_iter()
+        .map(|stream| jpeg_ls::decode_frame(stream, width, height, channels))
+        .collect::<Result<Vec<_>, String>>()?;
+    if let Some(frame) = decoded
+        .iter()
+        .find(|frame| u32::from(frame.precision) > bits_allocated)
+    {
+        return Err(format!(
+            "the JPEG-LS stream holds {}-bit samples where the header allocates {bits_allocated}",
+            frame.precision
+        ));
+    }
+    let values = decoded.into_iter().flat_map(|frame| frame.samples);
+    // Signed samples are coded as their stored bits, two's complement: the bit above them is
+    // the sign.
+    let shift = 16 - bits_stored;
+    let samples = match (bits_allocated, signed) {
+        (8, _) => Samples::U8(values.map(|v| v as u8).collect()),
+        (_, false) => Samples::U16(values.collect()),
+        (_, true) => Samples::I16(values.map(|v| ((v << shift) as i16) >> shift).collect()),
+    };
+    Ok(Pixels {
+        samples,
+        width,
+        height,
+        frames,
+        channels,
+        bits_allocated: bits_allocated as u16,
+        bits_stored: bits_stored as u16,
+        signed,
+        photometric,
+        lossy_source,
+    })
+}
+
+/// Each frame's compressed bytes. A frame may span several fragments: the basic offset table
+/// says where each frame starts; without one, as many fragments as frames are one each, and
+/// otherwise a fragment that opens with a start-of-image marker starts a frame.
+fn encapsulated_frames(
+    file: &FileDicomObject<InMemDicomObject>,
+    frames: u32,
+) -> Result<Vec<Vec<u8>>, String> {
+    let Some(Value::PixelSequence(sequence)) = file.get(Tag(0x7FE0, 0x0010)).map(|e| e.value())
+    else {
+        return Err("the pixel data of a compressed transfer syntax is not encapsulated".into());
+    };
+    let fragments = sequence.fragments();
+    let table = sequence.offset_table();
+    let frames = frames as usize;
+    let mut starts: Vec<usize> = Vec::new();
+    if frames == 1 {
+        starts.push(0);
+    } else if table.len() == frames {
+        let table: std::collections::HashSet<u64> = table.iter().map(|&o| u64::from(o)).collect();
+        let mut offset = 0u64;
+        for (index, fragment) in fragments.iter().enumerate() {
+            if table.contains(&offset) {
+                starts.push(index);
+            }
+            offset += 8 + fragment.len() as u64;
+        }
+    } else if table.is_empty() && fragments.len() == frames {
+        starts.extend(0..frames);
+    } else if table.is_empty() {
+        starts.extend((0..fragments.len()).filter(|&i| fragments[i].starts_with(&[0xFF, 0xD8])));
+    }
+    if starts.len() != frames || starts.first() != Some(&0) {
+        return Err(format!(
+            "{} fragment(s) and an offset table of {} entries cannot be shared out among {frames} \
+             frame(s)",
+            fragments.len(),
+            table.len()
+        ));
+    }
+    starts.push(fragments.len());
+    Ok(starts
+        .windows(2)
+        .map(|pair| fragments[pair[0]..pair[1]].concat())
+        .collect())
 }
 
 /// 4 GiB of decoded samples, and 200 megapixels a frame: beyond any real acquisition, and a bound

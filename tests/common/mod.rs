@@ -1,6 +1,8 @@
 //! Files built byte by byte for the hostile and fail-closed tests: a DICOM element, a DICOM file
 //! around a data set, a PNG chunk with its checksum.
 
+#![allow(dead_code)] // Each test file uses only some of these.
+
 /// One explicit VR little endian element.
 pub fn element(group: u16, number: u16, vr: &[u8; 2], value: &[u8]) -> Vec<u8> {
     let mut bytes = group.to_le_bytes().to_vec();

@@ -1,0 +1,374 @@
+//! JPEG-LS read in pure Rust: every frame gives back exactly the samples that were coded, and
+//! a DICOM coded so is read for text, redacted and written natively like any other, instead of
+//! being reported unreadable.
+
+mod common;
+
+use caviar::dicom::jpeg_ls::decode_frame;
+use caviar::{
+    Action, Category, DicomOptions, Finding, Key, Location, Plan, Profile, Region, analyze, apply,
+    load_bytes,
+};
+use common::element;
+use dicom_pixeldata::PixelDecoder;
+
+/// A frame coded one component per scan by `pure_jpegls`, which codes one component at a time:
+/// each component's scan is moved into a frame that declares them all.
+fn coded(
+    samples: &[u16],
+    (width, height): (u32, u32),
+    components: usize,
+    precision: u8,
+    near: u8,
+) -> Vec<u8> {
+    let mut options = jpegls::EncodeOptions::default();
+    options.precision = Some(precision);
+    options.near = near;
+    let mut frame = vec![0xFF, 0xD8, 0xFF, 0xF7];
+    frame.extend((8 + 3 * components as u16).to_be_bytes());
+    frame.push(precision);
+    frame.extend((height as u16).to_be_bytes());
+    frame.extend((width as u16).to_be_bytes());
+    frame.push(components as u8);
+    for id in 1..=components as u8 {
+        frame.extend([id, 0x11, 0]);
+    }
+    for component in 0..components {
+        let plane: Vec<u16> = samples
+            .iter()
+            .skip(component)
+            .step_by(components)
+            .copied()
+            .collect();
+        let mut single = Vec::new();
+        jpegls::encode_with_options(&plane, width, height, &options, &mut single).expect("coded");
+        assert_eq!(
+            single[15..17],
+            [0xFF, 0xDA],
+            "SOI, SOF55 of 13 bytes, then SOS"
+        );
+        frame.extend([0xFF, 0xDA, 0, 8, 1, component as u8 + 1, 0, near, 0, 0]);
+        frame.extend(&single[25..single.len() - 2]);
+    }
+    frame.extend([0xFF, 0xD9]);
+    frame
+}
+
+/// Smooth gradients, noise, flat stretches (which JPEG-LS codes in run mode) and edges, over
+/// the whole range of `bits`.
+fn picture((width, height): (u32, u32), components: usize, bits: u8) -> Vec<u16> {
+    let max = (1u32 << bits) - 1;
+    let mut state = 0x2545_f491_u32;
+    let mut samples = Vec::new();
+    for y in 0..height {
+        for x in 0..width {
+            for c in 0..components as u32 {
+                state ^= state << 13;
+                state ^= state >> 17;
+                state ^= state << 5;
+                let value = if (10..20).contains(&y) {
+                    max / 3
+                } else if x < width / 3 {
+                    (x * 7 + y * 3 + c * 50) * max / (width * 7 + height * 3 + 100)
+                } else if x < 2 * width / 3 {
+                    state % (max + 1)
+                } else if (x + y) % 9 < 4 {
+                    max
+                } else {
+                    0
+                };
+                samples.push(value as u16);
+            }
+        }
+    }
+    samples
+}
+
+#[test]
+fn grey_frames_decode_to_exactly_the_samples_coded() {
+    let size = (61, 47);
+    for bits in [8, 12, 16] {
+        let samples = picture(size, 1, bits);
+        let frame = decode_frame(&coded(&samples, size, 1, bits, 0), 61, 47, 1)
+            .unwrap_or_else(|e| panic!("{bits}-bit: {e}"));
+        assert_eq!(frame.precision, bits);
+        assert!(frame.samples == samples, "{bits}-bit samples differ");
+    }
+}
+
+#[test]
+fn colour_coded_one_component_at_a_time_decodes_exactly() {
+    let size = (40, 33);
+    let samples = picture(size, 3, 8);
+    let frame = decode_frame(&coded(&samples, size, 3, 8, 0), 40, 33, 3).expect("decodes");
+    assert!(frame.samples == samples, "RGB samples differ");
+}
+
+#[test]
+fn near_lossless_samples_stay_within_near() {
+    let size = (40, 33);
+    let samples = picture(size, 3, 8);
+    let frame = decode_frame(&coded(&samples, size, 3, 8, 3), 40, 33, 3).expect("decodes");
+    let worst = samples
+        .iter()
+        .zip(&frame.samples)
+        .map(|(a, b)| a.abs_diff(*b))
+        .max();
+    assert!(matches!(worst, Some(1..=3)), "worst difference {worst:?}");
+}
+
+#[test]
+fn colour_interleaved_by_line_or_sample_is_refused_with_the_reason() {
+    for (interleave, word) in [(1, "line"), (2, "sample")] {
+        let mut stream = vec![0xFF, 0xD8, 0xFF, 0xF7, 0, 17, 8, 0, 8, 0, 8, 3];
+        stream.extend([1, 0x11, 0, 2, 0x11, 0, 3, 0x11, 0]);
+        stream.extend([0xFF, 0xDA, 0, 12, 3, 1, 0, 2, 0, 3, 0, 0, interleave, 0]);
+        stream.extend([0x12, 0x34, 0xFF, 0xD9]);
+        let error = decode_frame(&stream, 8, 8, 3).err().expect("refused");
+        assert!(error.contains(word), "{error}");
+    }
+}
+
+#[test]
+fn a_stream_larger_than_the_header_says_is_refused_before_decoding() {
+    let samples = picture((64, 64), 1, 8);
+    let error = decode_frame(&coded(&samples, (64, 64), 1, 8, 0), 32, 32, 1)
+        .err()
+        .expect("refused");
+    assert!(error.contains("64×64"), "{error}");
+}
+
+/// A secondary capture (so text in its pixels is likely) with `frames`, each given as its
+/// fragments, after a basic offset table giving where each frame starts.
+fn secondary_capture(
+    syntax: &str,
+    (width, height): (u32, u32),
+    samples_per_pixel: u16,
+    bits: u16,
+    signed: bool,
+    frames: &[Vec<Vec<u8>>],
+) -> Vec<u8> {
+    let text = |tag: u16, vr: &[u8; 2], value: &str| {
+        let mut value = value.as_bytes().to_vec();
+        if value.len() % 2 == 1 {
+            value.push(if vr == b"UI" { 0 } else { b' ' });
+        }
+        (tag, *vr, value)
+    };
+    let us = |tag: u16, value: u16| (tag, *b"US", value.to_le_bytes().to_vec());
+    let mut data = vec![element(8, 0x16, b"UI", b"1.2.840.10008.5.1.4.1.1.7\0")];
+    data.push(element(8, 0x18, b"UI", b"1.2.3.4.5\0"));
+    data.push(element(8, 0x60, b"CS", b"OT"));
+    data.push(element(0x10, 0x10, b"PN", b"MOREAU^ANNE "));
+    data.push(element(0x10, 0x20, b"LO", b"99887766"));
+    let photometric = if samples_per_pixel == 3 {
+        "RGB"
+    } else {
+        "MONOCHROME2"
+    };
+    let mut image = vec![
+        us(2, samples_per_pixel),
+        text(4, b"CS", photometric),
+        text(8, b"IS", &frames.len().to_string()),
+        us(0x10, height as u16),
+        us(0x11, width as u16),
+        us(0x100, bits),
+        us(0x101, bits),
+        us(0x102, bits - 1),
+        us(0x103, u16::from(signed)),
+    ];
+    if samples_per_pixel == 3 {
+        image.insert(2, us(6, 0));
+    }
+    for (number, vr, value) in image {
+        data.push(element(0x28, number, &vr, &value));
+    }
+    let mut offsets = Vec::new();
+    let mut items = Vec::new();
+    for fragments in frames {
+        offsets.extend((items.len() as u32).to_le_bytes());
+        for fragment in fragments {
+            let mut fragment = fragment.clone();
+            if fragment.len() % 2 == 1 {
+                fragment.push(0);
+            }
+            items.extend([0xFE, 0xFF, 0x00, 0xE0]);
+            items.extend((fragment.len() as u32).to_le_bytes());
+            items.extend(fragment);
+        }
+    }
+    let mut pixels = vec![
+        0xE0, 0x7F, 0x10, 0x00, b'O', b'B', 0, 0, 0xFF, 0xFF, 0xFF, 0xFF,
+    ];
+    pixels.extend([0xFE, 0xFF, 0x00, 0xE0]);
+    pixels.extend((offsets.len() as u32).to_le_bytes());
+    pixels.extend(offsets);
+    pixels.extend(items);
+    pixels.extend([0xFE, 0xFF, 0xDD, 0xE0, 0, 0, 0, 0]);
+    data.push(pixels);
+    let mut syntax = syntax.as_bytes().to_vec();
+    syntax.push(0);
+    common::dicom_file(&syntax, b"1.2.840.10008.5.1.4.1.1.7\0", &data.concat())
+}
+
+/// Caviar's output redacted in `region` of `frame`: its transfer syntax, LossyImageCompression
+/// and every stored sample, as dicom-pixeldata reads them.
+fn redacted(bytes: Vec<u8>, frame: u32, region: Region) -> (String, Option<String>, Vec<i64>) {
+    let document = load_bytes(std::path::Path::new("capture.dcm"), bytes).expect("loads");
+    let findings = analyze(&document).expect("analysed");
+    let unreadable: Vec<&Finding> = findings
+        .items
+        .iter()
+        .filter(|f| f.action == Action::Unresolved)
+        .collect();
+    assert!(unreadable.is_empty(), "{unreadable:?}");
+    let mut plan = Plan::for_dicom(
+        &findings,
+        Profile::Patient,
+        DicomOptions::for_profile(Profile::Patient),
+        Key::from_hex(&"22".repeat(32)).expect("a key"),
+    );
+    // Whatever the OCR makes of these synthetic pictures is kept: only the drawn region goes.
+    for finding in &mut plan.findings.items {
+        if matches!(finding.location, Location::Pixels { .. }) {
+            finding.action = Action::Keep;
+        }
+    }
+    plan.findings.items.push(Finding {
+        category: Category::Text,
+        location: Location::Pixels { frame, region },
+        value: String::new(),
+        explanation: "a region the user drew".into(),
+        confidence: 1.0,
+        action: Action::Remove,
+    });
+    let output = apply(&document, &plan).expect("written");
+    let out =
+        dicom_object::from_reader(std::io::Cursor::new(&output.bytes[128..])).expect("parses");
+    let syntax = out
+        .meta()
+        .transfer_syntax()
+        .trim_end_matches('\0')
+        .to_string();
+    let lossy = out
+        .element_by_name("LossyImageCompression")
+        .ok()
+        .map(|e| e.to_str().unwrap().trim().to_string());
+    let decoded = out.decode_pixel_data().expect("native pixels decode");
+    let data = decoded.data();
+    let samples = match (decoded.bits_allocated(), decoded.pixel_representation()) {
+        (16, dicom_pixeldata::PixelRepresentation::Signed) => data
+            .chunks_exact(2)
+            .map(|c| i64::from(i16::from_le_bytes([c[0], c[1]])))
+            .collect(),
+        (16, _) => data
+            .chunks_exact(2)
+            .map(|c| i64::from(u16::from_le_bytes([c[0], c[1]])))
+            .collect(),
+        _ => data.iter().map(|&b| i64::from(b)).collect(),
+    };
+    (syntax, lossy, samples)
+}
+
+/// Samples outside `region` of `frame`, padded as redaction pads it, are as they were; inside,
+/// some changed.
+fn only_region_changed(
+    before: &[i64],
+    after: &[i64],
+    (width, height, channels): (u32, u32, usize),
+    frame: u32,
+    region: Region,
+) {
+    assert_eq!(before.len(), after.len());
+    let region = region.padded(caviar::pixels::margin(region), width, height);
+    let frame_len = (width * height) as usize * channels;
+    let mut changed_inside = 0;
+    for (i, (a, b)) in before.iter().zip(after).enumerate() {
+        let (f, at) = (i / frame_len, i % frame_len / channels);
+        let (x, y) = ((at % width as usize) as u32, (at / width as usize) as u32);
+        let inside = f == frame as usize
+            && (region.x..region.right()).contains(&x)
+            && (region.y..region.bottom()).contains(&y);
+        if inside {
+            changed_inside += usize::from(a != b);
+        } else {
+            assert_eq!(
+                a, b,
+                "sample {i} (frame {f}, {x},{y}) changed outside the region"
+            );
+        }
+    }
+    assert!(changed_inside > 0, "nothing changed inside the region");
+}
+
+#[test]
+fn a_signed_multiframe_ct_split_over_fragments_is_read_and_written_native() {
+    let size = (48, 40);
+    let frames: Vec<Vec<u16>> = (0..3)
+        .map(|f| {
+            picture(size, 1, 16)
+                .into_iter()
+                .map(|v| v.wrapping_add(f * 977))
+                .collect()
+        })
+        .collect();
+    // The middle frame in three fragments: only the offset table tells where frames start.
+    let fragments: Vec<Vec<Vec<u8>>> = frames
+        .iter()
+        .enumerate()
+        .map(|(f, samples)| {
+            let stream = coded(samples, size, 1, 16, 0);
+            if f == 1 {
+                // Fragments are of even length, as DICOM requires.
+                let third = (stream.len() / 3) & !1;
+                vec![
+                    stream[..third].to_vec(),
+                    stream[third..2 * third].to_vec(),
+                    stream[2 * third..].to_vec(),
+                ]
+            } else {
+                vec![stream]
+            }
+        })
+        .collect();
+    let file = secondary_capture("1.2.840.10008.1.2.4.80", size, 1, 16, true, &fragments);
+    let region = Region {
+        x: 5,
+        y: 6,
+        width: 20,
+        height: 8,
+    };
+    let (syntax, lossy, after) = redacted(file, 1, region);
+    assert_eq!(syntax, "1.2.840.10008.1.2.1");
+    assert_ne!(
+        lossy.as_deref(),
+        Some("01"),
+        "lossless JPEG-LS lost nothing"
+    );
+    let before: Vec<i64> = frames
+        .concat()
+        .into_iter()
+        .map(|v| i64::from(v as i16))
+        .collect();
+    only_region_changed(&before, &after, (48, 40, 1), 1, region);
+}
+
+#[test]
+fn near_lossless_colour_is_written_native_and_marked_lossy() {
+    let size = (40, 33);
+    let samples = picture(size, 3, 8);
+    let stream = coded(&samples, size, 3, 8, 2);
+    let decoded = decode_frame(&stream, 40, 33, 3).expect("decodes").samples;
+    let file = secondary_capture("1.2.840.10008.1.2.4.81", size, 3, 8, false, &[vec![stream]]);
+    let region = Region {
+        x: 2,
+        y: 2,
+        width: 10,
+        height: 10,
+    };
+    let (syntax, lossy, after) = redacted(file, 0, region);
+    assert_eq!(syntax, "1.2.840.10008.1.2.1");
+    assert_eq!(lossy.as_deref(), Some("01"));
+    let before: Vec<i64> = decoded.into_iter().map(i64::from).collect();
+    only_region_changed(&before, &after, (40, 33, 3), 0, region);
+}
