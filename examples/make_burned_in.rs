@@ -12,6 +12,9 @@
 //! `-- --bench DIR` writes four full-size images into DIR for timing. There is no clock and no
 //! randomness from the OS (noise is a fixed-seed hash), so a second run gives the same bytes.
 
+#[path = "../tests/common/jpeg_ls_frame.rs"]
+mod jpeg_ls_frame;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
@@ -933,54 +936,6 @@ fn encode_jpeg(picture: &image::RgbImage, quality: u8) -> Vec<u8> {
     out
 }
 
-/// A JPEG-LS frame of `components` interleaved components, coded one component per scan
-/// (interleave mode none): `pure_jpegls` codes a single component, so each is coded on its own
-/// and its scan moved, with its own identifier, into a frame that declares them all.
-fn encode_jpeg_ls(
-    samples: &[u16],
-    width: u32,
-    height: u32,
-    components: usize,
-    precision: u8,
-    near: u8,
-) -> Vec<u8> {
-    let mut options = jpegls::EncodeOptions::default();
-    options.precision = Some(precision);
-    options.near = near;
-    let mut frame = vec![0xFF, 0xD8, 0xFF, 0xF7];
-    frame.extend((8 + 3 * components as u16).to_be_bytes());
-    frame.push(precision);
-    frame.extend((height as u16).to_be_bytes());
-    frame.extend((width as u16).to_be_bytes());
-    frame.push(components as u8);
-    for id in 1..=components as u8 {
-        frame.extend([id, 0x11, 0]);
-    }
-    for component in 0..components {
-        let plane: Vec<u16> = samples
-            .iter()
-            .skip(component)
-            .step_by(components)
-            .copied()
-            .collect();
-        let mut single = Vec::new();
-        jpegls::encode_with_options(&plane, width, height, &options, &mut single)
-            .expect("JPEG-LS encoding");
-        // SOI, SOF55 of one component (13 bytes), SOS of one component (10), the scan, EOI.
-        assert_eq!(single[2..4], [0xFF, 0xF7], "pure_jpegls writes SOF55 first");
-        assert_eq!(single[15..17], [0xFF, 0xDA], "then the scan header");
-        assert_eq!(
-            single[single.len() - 2..],
-            [0xFF, 0xD9],
-            "and ends the image"
-        );
-        frame.extend([0xFF, 0xDA, 0, 8, 1, component as u8 + 1, 0, near, 0, 0]);
-        frame.extend(&single[25..single.len() - 2]);
-    }
-    frame.extend([0xFF, 0xD9]);
-    frame
-}
-
 fn encode_png(plane: &Plane) -> Vec<u8> {
     let mut out = Vec::new();
     PngEncoder::new_with_quality(&mut out, CompressionType::Best, FilterType::Adaptive)
@@ -1265,7 +1220,7 @@ fn ct_fixture(study: &Study, n: u32, encoding: Encoding, file: &str) -> Fixture 
                 .chunks_exact(2)
                 .map(|pair| u16::from_le_bytes([pair[0], pair[1]]))
                 .collect();
-            let frame = encode_jpeg_ls(&stored, n, n, 1, 16, near);
+            let frame = jpeg_ls_frame::encode(&stored, (n, n), 1, 16, near);
             (jpeg_ls_syntax(near), PixelData::Encapsulated(vec![frame]))
         }
         Encoding::Jpeg => panic!("JPEG baseline holds 8-bit samples, not a CT's 16"),
@@ -1606,7 +1561,7 @@ fn ultrasound_fixture(study: &Study, w: u32, h: u32, encoding: Encoding, file: &
         }
         Encoding::JpegLs { near } => {
             let samples: Vec<u16> = canvas.plane.bytes_u8().into_iter().map(u16::from).collect();
-            let frame = encode_jpeg_ls(&samples, w, h, 3, 8, near);
+            let frame = jpeg_ls_frame::encode(&samples, (w, h), 3, 8, near);
             if near > 0 {
                 extra.text(0x0028_2110, b"CS", "01");
                 extra.text(0x0028_2114, b"CS", "ISO_14495_1");

@@ -12,48 +12,6 @@ use caviar::{
 use common::element;
 use dicom_pixeldata::PixelDecoder;
 
-/// A frame coded one component per scan by `pure_jpegls`, which codes one component at a time:
-/// each component's scan is moved into a frame that declares them all.
-fn coded(
-    samples: &[u16],
-    (width, height): (u32, u32),
-    components: usize,
-    precision: u8,
-    near: u8,
-) -> Vec<u8> {
-    let mut options = jpegls::EncodeOptions::default();
-    options.precision = Some(precision);
-    options.near = near;
-    let mut frame = vec![0xFF, 0xD8, 0xFF, 0xF7];
-    frame.extend((8 + 3 * components as u16).to_be_bytes());
-    frame.push(precision);
-    frame.extend((height as u16).to_be_bytes());
-    frame.extend((width as u16).to_be_bytes());
-    frame.push(components as u8);
-    for id in 1..=components as u8 {
-        frame.extend([id, 0x11, 0]);
-    }
-    for component in 0..components {
-        let plane: Vec<u16> = samples
-            .iter()
-            .skip(component)
-            .step_by(components)
-            .copied()
-            .collect();
-        let mut single = Vec::new();
-        jpegls::encode_with_options(&plane, width, height, &options, &mut single).expect("coded");
-        assert_eq!(
-            single[15..17],
-            [0xFF, 0xDA],
-            "SOI, SOF55 of 13 bytes, then SOS"
-        );
-        frame.extend([0xFF, 0xDA, 0, 8, 1, component as u8 + 1, 0, near, 0, 0]);
-        frame.extend(&single[25..single.len() - 2]);
-    }
-    frame.extend([0xFF, 0xD9]);
-    frame
-}
-
 /// Smooth gradients, noise, flat stretches (which JPEG-LS codes in run mode) and edges, over
 /// the whole range of `bits`.
 fn picture((width, height): (u32, u32), components: usize, bits: u8) -> Vec<u16> {
@@ -89,8 +47,13 @@ fn grey_frames_decode_to_exactly_the_samples_coded() {
     let size = (61, 47);
     for bits in [8, 12, 16] {
         let samples = picture(size, 1, bits);
-        let frame = decode_frame(&coded(&samples, size, 1, bits, 0), 61, 47, 1)
-            .unwrap_or_else(|e| panic!("{bits}-bit: {e}"));
+        let frame = decode_frame(
+            &common::jpeg_ls_frame::encode(&samples, size, 1, bits, 0),
+            61,
+            47,
+            1,
+        )
+        .unwrap_or_else(|e| panic!("{bits}-bit: {e}"));
         assert_eq!(frame.precision, bits);
         assert!(frame.samples == samples, "{bits}-bit samples differ");
     }
@@ -100,7 +63,13 @@ fn grey_frames_decode_to_exactly_the_samples_coded() {
 fn colour_coded_one_component_at_a_time_decodes_exactly() {
     let size = (40, 33);
     let samples = picture(size, 3, 8);
-    let frame = decode_frame(&coded(&samples, size, 3, 8, 0), 40, 33, 3).expect("decodes");
+    let frame = decode_frame(
+        &common::jpeg_ls_frame::encode(&samples, size, 3, 8, 0),
+        40,
+        33,
+        3,
+    )
+    .expect("decodes");
     assert!(frame.samples == samples, "RGB samples differ");
 }
 
@@ -108,7 +77,13 @@ fn colour_coded_one_component_at_a_time_decodes_exactly() {
 fn near_lossless_samples_stay_within_near() {
     let size = (40, 33);
     let samples = picture(size, 3, 8);
-    let frame = decode_frame(&coded(&samples, size, 3, 8, 3), 40, 33, 3).expect("decodes");
+    let frame = decode_frame(
+        &common::jpeg_ls_frame::encode(&samples, size, 3, 8, 3),
+        40,
+        33,
+        3,
+    )
+    .expect("decodes");
     let worst = samples
         .iter()
         .zip(&frame.samples)
@@ -132,9 +107,14 @@ fn colour_interleaved_by_line_or_sample_is_refused_with_the_reason() {
 #[test]
 fn a_stream_larger_than_the_header_says_is_refused_before_decoding() {
     let samples = picture((64, 64), 1, 8);
-    let error = decode_frame(&coded(&samples, (64, 64), 1, 8, 0), 32, 32, 1)
-        .err()
-        .expect("refused");
+    let error = decode_frame(
+        &common::jpeg_ls_frame::encode(&samples, (64, 64), 1, 8, 0),
+        32,
+        32,
+        1,
+    )
+    .err()
+    .expect("refused");
     assert!(error.contains("64×64"), "{error}");
 }
 
@@ -317,7 +297,7 @@ fn a_signed_multiframe_ct_split_over_fragments_is_read_and_written_native() {
         .iter()
         .enumerate()
         .map(|(f, samples)| {
-            let stream = coded(samples, size, 1, 16, 0);
+            let stream = common::jpeg_ls_frame::encode(samples, size, 1, 16, 0);
             if f == 1 {
                 // Fragments are of even length, as DICOM requires.
                 let third = (stream.len() / 3) & !1;
@@ -357,7 +337,7 @@ fn a_signed_multiframe_ct_split_over_fragments_is_read_and_written_native() {
 fn near_lossless_colour_is_written_native_and_marked_lossy() {
     let size = (40, 33);
     let samples = picture(size, 3, 8);
-    let stream = coded(&samples, size, 3, 8, 2);
+    let stream = common::jpeg_ls_frame::encode(&samples, size, 3, 8, 2);
     let decoded = decode_frame(&stream, 40, 33, 3).expect("decodes").samples;
     let file = secondary_capture("1.2.840.10008.1.2.4.81", size, 3, 8, false, &[vec![stream]]);
     let region = Region {

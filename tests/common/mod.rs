@@ -3,6 +3,8 @@
 
 #![allow(dead_code)] // Each test file uses only some of these.
 
+pub mod jpeg_ls_frame;
+
 /// One explicit VR little endian element.
 pub fn element(group: u16, number: u16, vr: &[u8; 2], value: &[u8]) -> Vec<u8> {
     let mut bytes = group.to_le_bytes().to_vec();
