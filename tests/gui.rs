@@ -526,6 +526,21 @@ fn a_damaged_file_says_why_and_the_others_still_open() {
 }
 
 #[test]
+fn an_empty_folder_says_so() {
+    let folder = tempfile::tempdir().unwrap();
+    let empty = folder.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let mut harness = open_app(folder.path(), &[empty]);
+    harness.run_steps(2);
+    assert!(harness.state().state.files.is_empty());
+    assert!(
+        harness
+            .query_by_label("There is no file in what was dropped.")
+            .is_some()
+    );
+}
+
+#[test]
 fn the_interface_speaks_french_when_asked() {
     let folder = tempfile::tempdir().unwrap();
     let mut harness = open_app(folder.path(), &[]);

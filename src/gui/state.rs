@@ -581,6 +581,10 @@ impl State {
     fn open(&mut self, paths: &[PathBuf]) -> Vec<Task> {
         let (found, failed) = batch::walk(paths);
         self.inputs.extend(paths.iter().cloned());
+        if found.is_empty() && failed.is_empty() {
+            self.notice = Some(self.say(Say::NothingInside).into());
+            return Vec::new();
+        }
         let first = self.files.len();
         let mut queue = Vec::new();
         for Found { path, relative } in found {

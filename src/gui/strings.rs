@@ -30,6 +30,7 @@ table! {
     Private => "Everything happens on this computer: nothing is sent anywhere.", "Tout se passe sur cet ordinateur : rien n’est envoyé nulle part.";
     DropOr => "or use Open… (Ctrl+O)", "ou utilisez Ouvrir… (Ctrl+O)";
     NoDialog => "No file was chosen. If no dialog appeared, this desktop has no file chooser (xdg-desktop-portal): drop files onto the window instead.", "Aucun fichier choisi. Si aucune fenêtre ne s’est ouverte, ce bureau n’a pas de sélecteur de fichiers (xdg-desktop-portal) : déposez les fichiers sur la fenêtre.";
+    NothingInside => "There is no file in what was dropped.", "Il n’y a aucun fichier dans ce qui a été déposé.";
     Files => "Files", "Fichiers";
     Opening => "opening…", "ouverture…";
     Analysing => "looking for what identifies…", "recherche de ce qui identifie…";
