@@ -31,8 +31,12 @@ fn main() {
     let mut harness = app(folder.path());
     let start = Instant::now();
     harness.state_mut().perform(Action::Open(vec![ct]));
-    let shown = step_until(&mut harness, |s| s.files[0].picture.is_some());
-    let analysed = step_until(&mut harness, |s| s.files[0].stage == Stage::Ready);
+    let shown = step_until(&mut harness, |s| {
+        s.files.first().is_some_and(|f| f.picture.is_some())
+    });
+    let analysed = step_until(&mut harness, |s| {
+        s.files.first().is_some_and(|f| f.stage == Stage::Ready)
+    });
     println!(
         "512×512 CT dropped: picture shown after {} ms, findings shown after {} ms (model loading included)",
         (shown - start).as_millis(),
@@ -43,8 +47,12 @@ fn main() {
     second.state_mut().perform(Action::Open(vec![
         root.join("fixtures/burned-in/ct_16bit.dcm"),
     ]));
-    let shown = step_until(&mut second, |s| s.files[0].picture.is_some());
-    let analysed = step_until(&mut second, |s| s.files[0].stage == Stage::Ready);
+    let shown = step_until(&mut second, |s| {
+        s.files.first().is_some_and(|f| f.picture.is_some())
+    });
+    let analysed = step_until(&mut second, |s| {
+        s.files.first().is_some_and(|f| f.stage == Stage::Ready)
+    });
     println!(
         "512×512 CT dropped again (models loaded): picture after {} ms, findings after {} ms",
         (shown - start).as_millis(),
@@ -57,7 +65,9 @@ fn main() {
     write_photo(&photo);
     let mut harness = app(folder.path());
     harness.state_mut().perform(Action::Open(vec![photo]));
-    step_until(&mut harness, |s| s.files[0].stage == Stage::Ready);
+    step_until(&mut harness, |s| {
+        s.files.first().is_some_and(|f| f.stage == Stage::Ready)
+    });
     let picture = harness.get_by_label("Picture").rect();
     let from = picture.left_top() + egui::vec2(40.0, 40.0);
     harness.hover_at(from);
@@ -81,7 +91,9 @@ fn main() {
     let before = resident();
     let mut harness = app(folder.path());
     harness.state_mut().perform(Action::Open(vec![series]));
-    step_until(&mut harness, |s| s.files[0].picture.is_some());
+    step_until(&mut harness, |s| {
+        s.files.first().is_some_and(|f| f.picture.is_some())
+    });
     let mut times = Vec::new();
     for frame in 0..100 {
         harness.state_mut().perform(Action::SetFrame(frame));
@@ -91,7 +103,9 @@ fn main() {
     }
     report("100-frame 512×512 series, one frame per step", &mut times);
     let shown = resident();
-    step_until(&mut harness, |s| s.files[0].stage == Stage::Ready);
+    step_until(&mut harness, |s| {
+        s.files.first().is_some_and(|f| f.stage == Stage::Ready)
+    });
     let analysed = resident();
     drop(harness);
     let closed = resident();

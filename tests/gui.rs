@@ -71,10 +71,11 @@ fn burned_in_name() -> By<'static> {
 }
 
 fn ready(state: &State) -> bool {
-    state
-        .files
-        .iter()
-        .all(|f| matches!(f.stage, Stage::Ready | Stage::Failed(_)))
+    !state.files.is_empty()
+        && state
+            .files
+            .iter()
+            .all(|f| matches!(f.stage, Stage::Ready | Stage::Failed(_)))
 }
 
 #[test]
@@ -482,7 +483,9 @@ fn export_all_writes_every_file_verified_into_the_folder_with_the_caption() {
 fn cancel_stops_the_files_still_waiting_and_they_stay_stopped() {
     let folder = tempfile::tempdir().unwrap();
     let mut harness = open_app(folder.path(), &[fixture("")]);
-    harness.step();
+    wait(&mut harness, "the folder to be walked", |s| {
+        !s.files.is_empty()
+    });
     let total = harness.state().state.files.len();
     assert!(total >= 10, "the fixture folder is opened whole");
     assert!(
@@ -531,7 +534,9 @@ fn an_empty_folder_says_so() {
     let empty = folder.path().join("empty");
     std::fs::create_dir(&empty).unwrap();
     let mut harness = open_app(folder.path(), &[empty]);
-    harness.run_steps(2);
+    wait(&mut harness, "the folder to be walked", |s| {
+        s.notice.is_some()
+    });
     assert!(harness.state().state.files.is_empty());
     assert!(
         harness

@@ -63,7 +63,9 @@ fn welcome_screen() {
 fn a_ct_with_its_findings() {
     let folder = tempfile::tempdir().unwrap();
     let mut harness = app(folder.path(), Lang::En, &["ct_16bit.dcm"]);
-    settle(&mut harness, |s| s.files[0].stage == Stage::Ready);
+    settle(&mut harness, |s| {
+        s.files.first().is_some_and(|f| f.stage == Stage::Ready)
+    });
     harness.snapshot("ct_findings");
     // The same picture as it will be exported: the boxes blurred.
     harness.state_mut().perform(Action::ShowExported(true));

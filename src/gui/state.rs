@@ -11,6 +11,7 @@ use std::sync::Arc;
 use sha2::{Digest, Sha256};
 
 use crate::batch::{self, Found};
+use crate::document::FileReport;
 use crate::text::{self, Known, Lang, Replacement};
 use crate::view::Picture;
 use crate::{
@@ -128,6 +129,8 @@ pub enum Action {
 
 /// Work that takes time, for a worker thread.
 pub enum Task {
+    /// List the files under what was dropped or opened.
+    Walk(Vec<PathBuf>),
     /// Open and analyse files one after the other, each as `(index, path)`.
     Open(Vec<(usize, PathBuf)>),
     Preview {
@@ -167,6 +170,10 @@ pub enum Dialog {
 
 /// What comes back from the workers.
 pub enum Message {
+    Walked {
+        found: Vec<Found>,
+        failed: Vec<FileReport>,
+    },
     Shown {
         index: usize,
         result: Result<(Source, Arc<Picture>), String>,
@@ -213,6 +220,8 @@ pub struct State {
     /// One sentence for the status line: the last thing worth telling.
     pub notice: Option<String>,
     pub exporting: usize,
+    /// Folders being walked for their files.
+    walking: usize,
     /// What the user dropped or opened, folders included: exports never go inside them.
     inputs: Vec<PathBuf>,
     key_path: Option<PathBuf>,
@@ -240,6 +249,7 @@ impl State {
             show_exported: false,
             notice: None,
             exporting: 0,
+            walking: 0,
             inputs: Vec::new(),
             key_path,
             settings_path,
@@ -256,9 +266,11 @@ impl State {
 
     /// Whether a worker is still opening or analysing files.
     pub fn busy(&self) -> bool {
-        self.files
-            .iter()
-            .any(|f| matches!(f.stage, Stage::Opening | Stage::Analysing))
+        self.walking > 0
+            || self
+                .files
+                .iter()
+                .any(|f| matches!(f.stage, Stage::Opening | Stage::Analysing))
     }
 
     /// Known identifiers from every file and the user's own, for the caption.
@@ -455,6 +467,10 @@ impl State {
 
     pub fn receive(&mut self, message: Message) -> Vec<Task> {
         match message {
+            Message::Walked { found, failed } => {
+                self.walking = self.walking.saturating_sub(1);
+                return self.add_found(found, failed);
+            }
             Message::Shown { index, result } => {
                 let Some(entry) = self
                     .files
@@ -578,9 +594,14 @@ impl State {
         self.selected = Some(index);
     }
 
+    /// Folders are walked on a worker: a CD's worth of files must not freeze the window.
     fn open(&mut self, paths: &[PathBuf]) -> Vec<Task> {
-        let (found, failed) = batch::walk(paths);
         self.inputs.extend(paths.iter().cloned());
+        self.walking += 1;
+        vec![Task::Walk(paths.to_vec())]
+    }
+
+    fn add_found(&mut self, found: Vec<Found>, failed: Vec<FileReport>) -> Vec<Task> {
         if found.is_empty() && failed.is_empty() {
             self.notice = Some(self.say(Say::NothingInside).into());
             return Vec::new();

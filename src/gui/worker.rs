@@ -54,6 +54,10 @@ impl Worker {
             }
         };
         match task {
+            Task::Walk(paths) => spawn(move || {
+                let (found, failed) = crate::batch::walk(&paths);
+                send(Message::Walked { found, failed });
+            }),
             Task::Open(queue) => {
                 let cancelled = self.cancelled.clone();
                 let started = cancelled.load(Ordering::SeqCst);
