@@ -45,6 +45,13 @@ fn open_app(folder: &Path, files: &[PathBuf]) -> Harness<'static, App> {
         .build_ui_state(|ui, app: &mut App| app.frame(ui), app)
 }
 
+/// An app with the fixture `name` opened and analysed.
+fn analysed(folder: &Path, name: &str) -> Harness<'static, App> {
+    let mut harness = open_app(folder, &[fixture(name)]);
+    wait(&mut harness, &format!("{name} to be analysed"), ready);
+    harness
+}
+
 /// Step frames until `done` holds; the workers run meanwhile.
 fn wait(harness: &mut Harness<'_, App>, what: &str, done: impl Fn(&State) -> bool) {
     let start = Instant::now();
@@ -81,8 +88,7 @@ fn ready(state: &State) -> bool {
 #[test]
 fn an_opened_ct_shows_what_identifies_with_a_checkbox_each() {
     let folder = tempfile::tempdir().unwrap();
-    let mut harness = open_app(folder.path(), &[fixture("ct_16bit.dcm")]);
-    wait(&mut harness, "the CT to be analysed", ready);
+    let mut harness = analysed(folder.path(), "ct_16bit.dcm");
     let state = &harness.state().state;
     assert_eq!(state.files[0].stage, Stage::Ready);
     assert!(state.files[0].picture.is_some(), "the picture is shown");
@@ -126,8 +132,7 @@ fn an_opened_ct_shows_what_identifies_with_a_checkbox_each() {
 #[test]
 fn clicking_a_finding_keeps_it_and_undo_brings_it_back() {
     let folder = tempfile::tempdir().unwrap();
-    let mut harness = open_app(folder.path(), &[fixture("ct_16bit.dcm")]);
-    wait(&mut harness, "the CT to be analysed", ready);
+    let mut harness = analysed(folder.path(), "ct_16bit.dcm");
     let find = |state: &State| -> (usize, caviar::Action) {
         let plan = state.files[0].plan.as_ref().unwrap();
         plan.findings
@@ -158,8 +163,7 @@ fn clicking_a_finding_keeps_it_and_undo_brings_it_back() {
 #[test]
 fn a_region_drawn_on_the_picture_is_blurred_and_delete_removes_it() {
     let folder = tempfile::tempdir().unwrap();
-    let mut harness = open_app(folder.path(), &[fixture("ct_clean.dcm")]);
-    wait(&mut harness, "the CT to be analysed", ready);
+    let mut harness = analysed(folder.path(), "ct_clean.dcm");
     let before = harness.state().state.files[0]
         .plan
         .as_ref()
@@ -230,8 +234,7 @@ fn a_region_drawn_on_the_picture_is_blurred_and_delete_removes_it() {
 #[test]
 fn right_drag_sets_window_and_level_and_arrows_step_through_frames() {
     let folder = tempfile::tempdir().unwrap();
-    let mut harness = open_app(folder.path(), &[fixture("xa_multiframe.dcm")]);
-    wait(&mut harness, "the angiogram to be analysed", ready);
+    let mut harness = analysed(folder.path(), "xa_multiframe.dcm");
     let start = harness.state().state.files[0]
         .window
         .expect("a DICOM has a window");
@@ -285,8 +288,7 @@ fn right_drag_sets_window_and_level_and_arrows_step_through_frames() {
 #[test]
 fn the_caption_is_highlighted_and_cleaned_with_the_names_found_in_the_file() {
     let folder = tempfile::tempdir().unwrap();
-    let mut harness = open_app(folder.path(), &[fixture("ct_16bit.dcm")]);
-    wait(&mut harness, "the CT to be analysed", ready);
+    let mut harness = analysed(folder.path(), "ct_16bit.dcm");
     let caption = harness.get_by_role_and_label(Role::MultilineTextInput, "Caption");
     caption.focus();
     caption.type_text("Scanner de Jean Dupont, appelez le 06 12 34 56 78");
@@ -327,8 +329,7 @@ fn the_caption_is_highlighted_and_cleaned_with_the_names_found_in_the_file() {
 #[test]
 fn a_name_read_on_the_picture_is_found_in_the_caption_however_it_is_written() {
     let folder = tempfile::tempdir().unwrap();
-    let mut harness = open_app(folder.path(), &[fixture("post_french.png")]);
-    wait(&mut harness, "the post to be analysed", ready);
+    let mut harness = analysed(folder.path(), "post_french.png");
     // `Zoé Bénard` is written on the film; typed in lower case with no accent and no cue, no
     // rule would take `benard` for a name.
     harness.state_mut().perform(Action::SetCaption(
@@ -343,8 +344,7 @@ fn a_name_read_on_the_picture_is_found_in_the_caption_however_it_is_written() {
 #[test]
 fn export_for_posting_writes_a_clean_picture_and_caption_and_says_it_checked() {
     let folder = tempfile::tempdir().unwrap();
-    let mut harness = open_app(folder.path(), &[fixture("ct_16bit.dcm")]);
-    wait(&mut harness, "the CT to be analysed", ready);
+    let mut harness = analysed(folder.path(), "ct_16bit.dcm");
     harness
         .state_mut()
         .state
@@ -386,8 +386,7 @@ fn export_for_posting_writes_a_clean_picture_and_caption_and_says_it_checked() {
 #[test]
 fn export_dicom_writes_a_verified_de_identified_file() {
     let folder = tempfile::tempdir().unwrap();
-    let mut harness = open_app(folder.path(), &[fixture("ct_16bit.dcm")]);
-    wait(&mut harness, "the CT to be analysed", ready);
+    let mut harness = analysed(folder.path(), "ct_16bit.dcm");
     let out = folder.path().join("clean.dcm");
     harness
         .state_mut()
