@@ -528,6 +528,30 @@ fn a_damaged_file_says_why_and_the_others_still_open() {
 }
 
 #[test]
+fn an_export_that_cannot_be_written_says_why_and_leaves_nothing() {
+    let folder = tempfile::tempdir().unwrap();
+    let mut harness = analysed(folder.path(), "ct_16bit.dcm");
+    // A folder that cannot be made: a file stands where it would go.
+    let blocker = folder.path().join("not-a-folder");
+    std::fs::write(&blocker, b"x").unwrap();
+    let target = blocker.join("clean.dcm");
+    harness
+        .state_mut()
+        .perform(Action::ExportDicom(target.clone()));
+    wait(&mut harness, "the export", |s| {
+        s.files[0].verdict.is_some() && s.exporting == 0
+    });
+    let state = &harness.state().state;
+    assert!(matches!(state.files[0].verdict, Some(Verdict::Failed(_))));
+    let notice = state.notice.clone().unwrap_or_default();
+    assert!(
+        notice.starts_with("Not written: ct_16bit.dcm: cannot write"),
+        "{notice}"
+    );
+    assert!(!target.exists());
+}
+
+#[test]
 fn an_empty_folder_says_so() {
     let folder = tempfile::tempdir().unwrap();
     let empty = folder.path().join("empty");
