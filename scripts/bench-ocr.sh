@@ -49,7 +49,9 @@ mkdir -p "$work/png/bench" "$work/png/burned-in"
 convert_dicom() { # DIR SET: every frame of every DICOM of DIR as $work/png/SET/FILE.FRAME.png
   local f
   for f in "$1"/*.dcm; do
-    dcmj2pnm +on -il +Fa +Wm "$f" "$work/png/$2/$(basename "$f")" 2>"$work/dcmj2pnm.err" || {
+    # dcmj2pnm reads JPEG but not JPEG-LS: such files are decompressed by dcmdjpls first.
+    if dcmdjpls "$f" "$work/plain.dcm" 2>/dev/null; then f_plain=$work/plain.dcm; else f_plain=$f; fi
+    dcmj2pnm +on -il +Fa +Wm "$f_plain" "$work/png/$2/$(basename "$f")" 2>"$work/dcmj2pnm.err" || {
       echo "dcmj2pnm could not convert $f:" >&2
       cat "$work/dcmj2pnm.err" >&2
       exit 1
