@@ -49,17 +49,80 @@ const TEXTURE: f32 = 0.01;
 pub fn read(image: &RgbImage) -> Result<Vec<TextBox>, Error> {
     let models = models::get()?;
     let (width, height) = image.dimensions();
-    let (detections, overlay) = rayon::join(|| detect_all(models, image), || overlay::lines(image));
+    // Flat lines clear of any texture are text whatever the model says, so they are read while
+    // the model is still looking: on two cores, reading is no longer left until the model is
+    // done. Lines in a texture wait for the model's opinion (below).
+    let early = recognize::Queue::default();
+    let (detections, (overlay, clear)) = rayon::join(
+        || {
+            let found = detect_all(models, image);
+            early.help(models, image, 0);
+            found
+        },
+        || {
+            let overlay = overlay::lines(image);
+            let clear: Vec<usize> = (0..overlay.len())
+                .filter(|&i| overlay[i].clutter < TEXTURE)
+                .collect();
+            early.fill(
+                clear
+                    .iter()
+                    .map(|&i| reading_quad(overlay[i].region, width, height))
+                    .collect(),
+            );
+            early.help(models, image, 1);
+            (overlay, clear)
+        },
+    );
     let (detections, maps) = detections?;
-    let mut detections = distinct(detections);
-    let quads: Vec<Quad> = detections.iter().map(|d| d.quad).collect();
-    let readings = recognize::read_quads(models, image, &quads)?;
+    let mut line_readings: Vec<Option<recognize::Reading>> = vec![None; overlay.len()];
+    for (i, reading) in clear.into_iter().zip(early.readings()?) {
+        line_readings[i] = Some(reading);
+    }
+    let detections = distinct(detections);
+
+    // A find of the model that lies along lines already read needs no reading of its own:
+    // those lines say what it says.
+    let read_lines: Vec<usize> = (0..overlay.len())
+        .filter(|&i| line_readings[i].is_some())
+        .collect();
+    let covers: Vec<Vec<usize>> = detections
+        .iter()
+        .map(|d| {
+            covering(
+                d.quad.bounds(width, height),
+                &read_lines,
+                &overlay,
+                &line_readings,
+            )
+        })
+        .collect();
+    let unread: Vec<usize> = (0..detections.len())
+        .filter(|&i| covers[i].is_empty())
+        .collect();
+    let quads: Vec<Quad> = unread.iter().map(|&i| detections[i].quad).collect();
+    let mut readings: Vec<Option<recognize::Reading>> = vec![None; detections.len()];
+    for (&i, reading) in unread
+        .iter()
+        .zip(recognize::read_quads(models, image, &quads)?)
+    {
+        readings[i] = Some(reading);
+    }
     // The model also answers to textures and blobs (a whole angiogram, an organ); a find that
-    // is not shaped like a line and does not read as text is one of those.
-    let mut read: Vec<(Detection, recognize::Reading)> = detections
-        .drain(..)
+    // is not shaped like a line and does not read as text is one of those. A find read through
+    // its lines is judged by what they say together.
+    let mut read: Vec<(Detection, Option<recognize::Reading>, Vec<usize>)> = detections
+        .into_iter()
         .zip(readings)
-        .filter(|(d, r)| reads_as_text(r) || d.quad.width() >= 2.0 * d.quad.height())
+        .zip(covers)
+        .map(|((found, reading), lines)| (found, reading, lines))
+        .filter(|(d, reading, lines)| {
+            let wide = d.quad.width() >= 2.0 * d.quad.height();
+            wide || match reading {
+                Some(reading) => reads_as_text(reading),
+                None => reads_as_text(&said_by(lines, &overlay, &line_readings)),
+            }
+        })
         .collect();
     // A group is a line, so its readings join left to right.
     read.sort_by(|a, b| a.0.quad.0[0][0].total_cmp(&b.0.quad.0[0][0]));
@@ -67,7 +130,7 @@ pub fn read(image: &RgbImage) -> Result<Vec<TextBox>, Error> {
     // One group per line: the model's finds and the overlay's lines that overlap them.
     let regions: Vec<Region> = read
         .iter()
-        .map(|(d, _)| d.quad.bounds(width, height))
+        .map(|(d, _, _)| d.quad.bounds(width, height))
         .chain(overlay.iter().map(|line| line.region))
         .collect();
     let mut parent: Vec<usize> = (0..regions.len()).collect();
@@ -79,6 +142,9 @@ pub fn read(image: &RgbImage) -> Result<Vec<TextBox>, Error> {
             {
                 union(&mut parent, i, j);
             }
+        }
+        for &line in &read[i].2 {
+            union(&mut parent, i, read.len() + line);
         }
     }
     let mut groups: Vec<(Region, Vec<usize>)> = Vec::new();
@@ -96,39 +162,57 @@ pub fn read(image: &RgbImage) -> Result<Vec<TextBox>, Error> {
 
     let mut boxes = Vec::with_capacity(groups.len());
     // Lines only the overlay pass found, by their box and their overlay line.
-    let mut unread: Vec<(usize, &overlay::Line)> = Vec::new();
+    let mut alone: Vec<(usize, usize)> = Vec::new();
     for (region, members) in groups {
-        let model: Vec<&recognize::Reading> = members
-            .iter()
-            .filter(|&&i| i < read.len())
-            .map(|&i| &read[i].1)
-            .collect();
-        if model.is_empty() {
+        let (models_finds, lines): (Vec<usize>, Vec<usize>) =
+            members.iter().partition(|&&i| i < read.len());
+        let lines: Vec<usize> = lines.iter().map(|&i| i - read.len()).collect();
+        if models_finds.is_empty() {
             // Such a group is one overlay line: overlay lines join only the model's finds.
-            unread.push((boxes.len(), &overlay[members[0] - read.len()]));
+            alone.push((boxes.len(), lines[0]));
         }
-        let confidence =
-            model.iter().map(|r| r.confidence).sum::<f32>() / model.len().max(1) as f32;
-        let text = model
+        // What the group says: each find of the model, read or said by its lines; a find said
+        // by its lines that sits inside one read on its own adds nothing.
+        let read_regions: Vec<Region> = models_finds
             .iter()
-            .map(|r| r.text.as_str())
-            .filter(|t| !t.is_empty())
-            .collect::<Vec<_>>()
-            .join(" ");
+            .filter(|&&i| read[i].1.is_some())
+            .map(|&i| regions[i])
+            .collect();
+        let pieces: Vec<(Region, recognize::Reading)> = models_finds
+            .iter()
+            .filter_map(|&i| match &read[i].1 {
+                Some(reading) => Some((regions[i], reading.clone())),
+                None => {
+                    let inside_read = read_regions.iter().any(|found| {
+                        found
+                            .intersection(regions[i])
+                            .is_some_and(|common| common.area() * 2 >= regions[i].area())
+                    });
+                    (!inside_read)
+                        .then(|| (regions[i], said_by(&read[i].2, &overlay, &line_readings)))
+                }
+            })
+            .collect();
+        let reading = if models_finds.is_empty() {
+            said_by(&lines, &overlay, &line_readings)
+        } else {
+            joined(pieces.iter().map(|(region, reading)| (*region, reading)))
+        };
         boxes.push(TextBox {
             region,
-            text,
-            confidence,
+            text: reading.text,
+            confidence: reading.confidence,
         });
     }
-    // Lines only the overlay pass found are read as they stand, but for grains of a texture
-    // (ultrasound speckle): ink beside them on both sides that did not join them, where the
-    // model saw no text at all. Read, they come out empty or as a stray letter, at the cost of
+    // Lines only the overlay pass found and not read yet sit in a texture (ultrasound
+    // speckle): ink beside them on both sides that did not join them. They are read only where
+    // the model saw text too; read, grains come out empty or as a stray letter, at the cost of
     // reading a line each.
-    let worth_reading: Vec<usize> = unread
+    let worth_reading: Vec<usize> = alone
         .iter()
-        .filter(|(_, line)| {
-            line.clutter < TEXTURE || maps.iter().any(|map| map.saw_text(line.region))
+        .filter(|&&(_, line)| {
+            line_readings[line].is_none()
+                && maps.iter().any(|map| map.saw_text(overlay[line].region))
         })
         .map(|&(i, _)| i)
         .collect();
@@ -143,7 +227,7 @@ pub fn read(image: &RgbImage) -> Result<Vec<TextBox>, Error> {
         boxes[i].text = reading.text;
         boxes[i].confidence = reading.confidence;
     }
-    let unread: Vec<usize> = unread.iter().map(|&(i, _)| i).collect();
+    let alone: Vec<usize> = alone.iter().map(|&(i, _)| i).collect();
     // The overlay pass also answers to bright speckle (ultrasound) and small sharp structures;
     // a line it alone found that reads as no Latin letter or digit is one of those. Blurring
     // them would cost the image its detail for nothing.
@@ -151,13 +235,20 @@ pub fn read(image: &RgbImage) -> Result<Vec<TextBox>, Error> {
         .iter()
         .enumerate()
         .map(|(i, b)| {
-            // Small flat text often reads with little confidence; a lone blob must read well.
-            !unread.contains(&i)
-                || (b.region.height < 10 && b.text.chars().any(is_latin_alphanumeric))
-                || reads_as_text(&recognize::Reading {
-                    text: b.text.clone(),
-                    confidence: b.confidence,
-                })
+            // Small flat text often reads with little confidence; a lone blob must read well,
+            // and a grain read as one letter (`o` at 0.19) is a grain.
+            let latin = b.text.chars().filter(|&c| is_latin_alphanumeric(c)).count();
+            // A lone ring where the model saw no text is a vessel or a loop of bowel seen end
+            // on, which the recogniser reads as `0` or `O`; a lone `0` names nobody either.
+            let ring = matches!(b.text.as_str(), "0" | "O" | "o")
+                && !maps.iter().any(|map| map.saw_text(b.region));
+            !alone.contains(&i)
+                || (b.region.height < 10 && (latin >= 2 || (latin == 1 && b.confidence >= 0.3)))
+                || (!ring
+                    && reads_as_text(&recognize::Reading {
+                        text: b.text.clone(),
+                        confidence: b.confidence,
+                    }))
         })
         .collect();
     // Small text reads poorly piece by piece (`LAO 30 CRA 20` at 6 pixels); a piece that
@@ -183,6 +274,118 @@ pub fn read(image: &RgbImage) -> Result<Vec<TextBox>, Error> {
     });
     boxes.sort_by_key(|b| (b.region.y, b.region.x));
     Ok(boxes)
+}
+
+/// The read lines that say what a find of the model says, or none: the lines mostly inside
+/// it, when together they span its width but for the margin the model adds around a line.
+fn covering(
+    found: Region,
+    read_lines: &[usize],
+    overlay: &[overlay::Line],
+    line_readings: &[Option<recognize::Reading>],
+) -> Vec<usize> {
+    let inside: Vec<usize> = read_lines
+        .iter()
+        .copied()
+        .filter(|&i| {
+            found
+                .intersection(overlay[i].region)
+                .is_some_and(|common| common.area() * 2 >= overlay[i].region.area())
+        })
+        .collect();
+    // Only lines of the find's own height that read as text speak for it; a blob the overlay
+    // pass took for a line, or a line it could not read, leaves the find to be read itself.
+    let speaks = |&i: &usize| {
+        overlay[i].region.height <= found.height
+            && line_readings[i]
+                .as_ref()
+                .is_some_and(|reading| reads_as_text(reading))
+    };
+    // A line in pieces is read whole: the pieces lose what lies between them (`Patiente :
+    // Zoé` read as `Patiente Zoé`).
+    if inside.len() != 1 || !inside.iter().all(speaks) {
+        return Vec::new();
+    }
+    // The model's box reaches about a third of its height past the ink at each end.
+    let margin = found.height / 3;
+    let (from, to) = if found.width > 2 * margin {
+        (found.x + margin, found.right() - margin)
+    } else {
+        (found.x, found.right())
+    };
+    let mut spans: Vec<(u32, u32)> = inside
+        .iter()
+        .map(|&i| {
+            let line = overlay[i].region;
+            let pad = reading_margin(line);
+            (
+                line.x.saturating_sub(pad).max(from),
+                (line.right() + pad).min(to),
+            )
+        })
+        .filter(|(start, end)| start < end)
+        .collect();
+    spans.sort_unstable();
+    let (mut covered, mut reached) = (0, from);
+    for (start, end) in spans {
+        let start = start.max(reached);
+        if end > start {
+            covered += end - start;
+            reached = end;
+        }
+    }
+    if covered * 10 >= (to - from) * 9 {
+        inside
+    } else {
+        Vec::new()
+    }
+}
+
+/// What a find of the model says through the lines that cover it.
+fn said_by(
+    lines: &[usize],
+    overlay: &[overlay::Line],
+    line_readings: &[Option<recognize::Reading>],
+) -> recognize::Reading {
+    // Lines can overlap (a letter's outline found apart from the letter): the biggest speaks
+    // for those mostly inside it.
+    let mut lines: Vec<usize> = lines.to_vec();
+    lines.sort_by_key(|&i| std::cmp::Reverse(overlay[i].region.area()));
+    let mut distinct: Vec<usize> = Vec::with_capacity(lines.len());
+    for i in lines {
+        let region = overlay[i].region;
+        let inside = distinct.iter().any(|&kept| {
+            overlay[kept]
+                .region
+                .intersection(region)
+                .is_some_and(|common| common.area() * 2 >= region.area())
+        });
+        if !inside {
+            distinct.push(i);
+        }
+    }
+    joined(
+        distinct
+            .iter()
+            .filter_map(|&i| line_readings[i].as_ref().map(|r| (overlay[i].region, r))),
+    )
+}
+
+/// Readings of pieces of one line, as one: joined left to right, with their mean confidence.
+fn joined<'a>(
+    pieces: impl Iterator<Item = (Region, &'a recognize::Reading)>,
+) -> recognize::Reading {
+    let mut pieces: Vec<(Region, &recognize::Reading)> = pieces.collect();
+    pieces.sort_by_key(|(region, _)| region.x);
+    let confidence =
+        pieces.iter().map(|(_, r)| r.confidence).sum::<f32>() / pieces.len().max(1) as f32;
+    let text = pieces
+        .iter()
+        .map(|(_, r)| r.text.as_str())
+        .filter(|t| !t.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    recognize::Reading { text, confidence }
 }
 
 /// Whether `piece` sits on `line`'s line, right beside it: about as tall, rows mostly shared,
@@ -301,6 +504,12 @@ fn distinct(mut detections: Vec<Detection>) -> Vec<Detection> {
 
 /// An overlay line's box is tight on the ink; the recogniser was trained on looser crops.
 fn reading_quad(region: Region, width: u32, height: u32) -> Quad {
-    let margin = (region.height / 4).max(2);
-    Quad::from_region(region.padded(margin, width, height))
+    Quad::from_region(region.padded(reading_margin(region), width, height))
+}
+
+/// About what the model's boxes leave around the ink of a line: half its height, and never
+/// less than 5 pixels, which small text needs to be read at all (`5.0 mm` at 6 pixels reads
+/// `5.0 nm` with 2).
+fn reading_margin(line: Region) -> u32 {
+    (line.height / 2).max(5)
 }
