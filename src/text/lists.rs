@@ -1,15 +1,14 @@
-//! The word lists shipped in `assets/text/` (origins and licences in `assets/README.md`), folded
-//! once on first use. They are compiled into the binary: nothing is read or downloaded at run
-//! time.
+//! The word lists shipped in `assets/text/` (origins and licences in `assets/README.md`). They
+//! are folded, sorted and stripped of duplicates when Caviar is built (`build.rs`) and compiled
+//! into the binary: nothing is read or downloaded at run time, and nothing is folded or hashed
+//! when a process starts.
 
 use std::collections::HashSet;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
 
-use super::tokens::fold;
-
-/// FNV-1a. The lists are looked up for every word of every caption; SipHash's defence against
-/// hash flooding buys nothing here, since captions only look up and never insert.
+/// FNV-1a. The rules' own small lists are looked up for every word of every caption; SipHash's
+/// defence against hash flooding buys nothing here, since captions only look up and never insert.
 #[derive(Default)]
 pub struct Fnv(u64);
 
@@ -31,7 +30,6 @@ impl Hasher for Fnv {
     }
 }
 
-pub type WordSet = HashSet<String, BuildHasherDefault<Fnv>>;
 pub type StaticWords = HashSet<&'static str, BuildHasherDefault<Fnv>>;
 
 /// A set of the rules' own small word lists, for lookups in constant time.
@@ -39,23 +37,62 @@ pub fn static_words(words: &[&'static str]) -> StaticWords {
     words.iter().copied().collect()
 }
 
+/// Folded entries in sorted order, borrowed from the binary: a lookup is a binary search.
+pub struct WordList(Vec<&'static str>);
+
+impl WordList {
+    /// A list `build.rs` folded and sorted: one entry per line.
+    fn folded(text: &'static str) -> WordList {
+        WordList(text.split('\n').filter(|entry| !entry.is_empty()).collect())
+    }
+
+    pub fn contains(&self, word: &str) -> bool {
+        self.0.binary_search(&word).is_ok()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.0.iter().copied()
+    }
+}
+
+macro_rules! folded_list {
+    ($name:literal) => {
+        include_str!(concat!(env!("OUT_DIR"), "/", $name, ".txt"))
+    };
+}
+
 pub struct Lists {
-    pub first_names: WordSet,
-    pub surnames: WordSet,
+    pub first_names: WordList,
+    pub surnames: WordList,
     /// Cities and towns, folded, several words joined by one space (`le mans`, `saint-etienne`).
-    pub cities: WordSet,
+    pub cities: WordList,
     /// Lower-case words of English and French: a capitalised word that is also one of these says
     /// little on its own at the start of a sentence.
-    pub common: WordSet,
+    pub common: Common,
     /// Capitalised words of medicine and daily life that are not people: eponyms (`Parkinson`),
     /// drugs, brands, regions. Folded; may be several words.
-    pub not_names: WordSet,
+    pub not_names: WordList,
     /// Hospitals known by a name without a word such as `Hôpital` (`Necker`, `Mayo Clinic`).
-    pub institutions: WordSet,
+    pub institutions: WordList,
     /// The most words any entry of `cities`, `not_names` or `institutions` has.
     pub longest_phrase: usize,
     /// First words of the entries of several words: a phrase is only looked for from these.
-    pub phrase_starts: WordSet,
+    pub phrase_starts: StaticWords,
+}
+
+/// Common words of English and French, and the small words the dictionaries may leave out.
+pub struct Common {
+    english: WordList,
+    french: WordList,
+    function_words: StaticWords,
+}
+
+impl Common {
+    pub fn contains(&self, word: &str) -> bool {
+        self.function_words.contains(word)
+            || self.english.contains(word)
+            || self.french.contains(word)
+    }
 }
 
 /// Small words the dictionaries may leave out, which are never names in a caption.
@@ -70,14 +107,9 @@ const FUNCTION_WORDS: &[&str] = &[
 ];
 
 pub static LISTS: LazyLock<Lists> = LazyLock::new(|| {
-    let first_names = set(include_str!("../../assets/text/first-names.txt"));
-    let surnames = set(include_str!("../../assets/text/surnames.txt"));
-    let cities = set(include_str!("../../assets/text/cities.txt"));
-    let mut common = set(include_str!("../../assets/text/common-words-en.txt"));
-    common.extend(set(include_str!("../../assets/text/common-words-fr.txt")));
-    common.extend(FUNCTION_WORDS.iter().map(|word| word.to_string()));
-    let not_names = set(include_str!("../../assets/text/not-names.txt"));
-    let institutions = set(include_str!("../../assets/text/institutions.txt"));
+    let cities = WordList::folded(folded_list!("cities"));
+    let not_names = WordList::folded(folded_list!("not-names"));
+    let institutions = WordList::folded(folded_list!("institutions"));
     let longest_phrase = [&cities, &not_names, &institutions]
         .iter()
         .flat_map(|list| list.iter())
@@ -87,13 +119,17 @@ pub static LISTS: LazyLock<Lists> = LazyLock::new(|| {
     let phrase_starts = [&cities, &not_names, &institutions]
         .iter()
         .flat_map(|list| list.iter())
-        .filter_map(|entry| entry.split_once(' ').map(|(first, _)| first.to_string()))
+        .filter_map(|entry| entry.split_once(' ').map(|(first, _)| first))
         .collect();
     Lists {
-        first_names,
-        surnames,
+        first_names: WordList::folded(folded_list!("first-names")),
+        surnames: WordList::folded(folded_list!("surnames")),
         cities,
-        common,
+        common: Common {
+            english: WordList::folded(folded_list!("common-words-en")),
+            french: WordList::folded(folded_list!("common-words-fr")),
+            function_words: static_words(FUNCTION_WORDS),
+        },
         not_names,
         institutions,
         longest_phrase,
@@ -101,26 +137,27 @@ pub static LISTS: LazyLock<Lists> = LazyLock::new(|| {
     }
 });
 
-/// One entry per line; `#` starts a comment line. Entries are folded, their spaces normalised
-/// and possessives dropped (`Addenbrooke's`), so that they compare with the folded words of a
-/// caption joined by single spaces.
-fn set(list: &str) -> WordSet {
-    list.lines()
-        .map(str::trim)
-        .filter(|line| !line.is_empty() && !line.starts_with('#'))
-        .map(|line| {
-            fold(line)
-                .split_whitespace()
-                .map(|word| word.trim_end_matches("'s").trim_end_matches('\''))
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lists_are_folded_sorted_and_whole() {
+        let lists = &*LISTS;
+        for list in [&lists.first_names, &lists.surnames, &lists.cities] {
+            assert!(list.0.len() > 10_000);
+            assert!(list.0.windows(2).all(|pair| pair[0] < pair[1]));
+            assert!(
+                list.iter()
+                    .all(|entry| entry == super::super::fold::fold(entry)
+                        && !entry.contains("  ")
+                        && !entry.ends_with("'s"))
+            );
+        }
+        // `Saint-Étienne` and `Addenbrooke's` are found in their folded forms.
+        assert!(lists.cities.contains("saint-etienne"));
+        assert!(!lists.cities.contains("Saint-Étienne"));
+    }
 
     #[test]
     fn lists_load_and_hold_what_the_rules_expect() {

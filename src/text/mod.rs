@@ -11,6 +11,7 @@
 
 mod checks;
 mod dates;
+mod fold;
 mod known;
 mod lists;
 mod names;

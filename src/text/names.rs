@@ -747,10 +747,11 @@ fn is_label_form(text: &str, words: &[Token], at: usize) -> bool {
         && !first.has_digit
         && first.is_capitalised()
         && text[surname.end..first.start].trim() == ",";
-    let listed_pair = LISTS.surnames.contains(&surname.folded) && is_first_name(&first.folded);
+    let listed_pair =
+        LISTS.surnames.contains(surname.folded.as_str()) && is_first_name(&first.folded);
     let uncommon_pair = uncommon(surname)
         && uncommon(first)
-        && (LISTS.surnames.contains(&surname.folded) || is_first_name(&first.folded));
+        && (LISTS.surnames.contains(surname.folded.as_str()) || is_first_name(&first.folded));
     shaped && (listed_pair || uncommon_pair)
 }
 

@@ -319,9 +319,9 @@ fn after_place_word(text: &str, words: &[Token], index: usize, caps: bool) -> Op
             && w.shape != Shape::Initial
             && !w.tagged
             && !w.has_digit
-            && !LISTS.common.contains(&w.folded)
-            && !LISTS.first_names.contains(&w.folded)
-            && !LISTS.not_names.contains(&w.folded)
+            && !LISTS.common.contains(w.folded.as_str())
+            && !LISTS.first_names.contains(w.folded.as_str())
+            && !LISTS.not_names.contains(w.folded.as_str())
             && !super::names::is_calendar_or_title(&w.folded)
     };
     // In a text in capitals, a capital says nothing.
@@ -376,7 +376,10 @@ fn french_institution(text: &str, words: &[Token], index: usize) -> Option<usize
 /// says what the place is.
 fn english_institution(text: &str, words: &[Token], index: usize) -> Option<usize> {
     let opener = &words[index];
-    if opener.sentence_start && LISTS.common.contains(&opener.folded) && opener.folded != "royal" {
+    if opener.sentence_start
+        && LISTS.common.contains(opener.folded.as_str())
+        && opener.folded != "royal"
+    {
         return None;
     }
     let joins = |at: usize| {
@@ -436,10 +439,10 @@ pub fn phrase(
     text: &str,
     words: &[Token],
     index: usize,
-    list: &super::lists::WordSet,
+    list: &super::lists::WordList,
 ) -> Option<usize> {
-    if !LISTS.phrase_starts.contains(&words[index].folded) {
-        return list.contains(&words[index].folded).then_some(index);
+    if !LISTS.phrase_starts.contains(words[index].folded.as_str()) {
+        return list.contains(words[index].folded.as_str()).then_some(index);
     }
     let mut joined = String::new();
     let mut found = None;
@@ -451,7 +454,7 @@ pub fn phrase(
             joined.push(' ');
         }
         joined.push_str(&words[at].folded);
-        if list.contains(&joined) {
+        if list.contains(joined.as_str()) {
             found = Some(at);
         }
     }
@@ -477,10 +480,10 @@ fn city(text: &str, words: &[Token], index: usize, caps: bool) -> Option<usize> 
     // A capital in mid-sentence says a common word is a name here (`à Vannes`, `Bordeaux`);
     // at the start of a sentence or in a caption in capitals it says nothing.
     let capital_means_little = caps || first.sentence_start || first.shape == Shape::Upper;
-    let ambiguous = LISTS.common.contains(&name) && capital_means_little
-        || LISTS.first_names.contains(&name)
+    let ambiguous = LISTS.common.contains(name.as_str()) && capital_means_little
+        || LISTS.first_names.contains(name.as_str())
         || capital_means_little && end == index;
-    let medical = LISTS.not_names.contains(&name);
+    let medical = LISTS.not_names.contains(name.as_str());
     if medical && !strongly_cued || ambiguous && !cued {
         return None;
     }

@@ -1,7 +1,8 @@
 //! Words of a caption with what the name and place rules need to know about each: its shape
 //! (capitalised, all caps…), whether it opens a sentence, and its folded form for list lookups.
 
-use unicode_normalization::UnicodeNormalization;
+pub use super::fold::fold;
+use super::fold::is_apostrophe;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Shape {
@@ -73,32 +74,8 @@ pub fn compact(value: &str) -> String {
         .collect()
 }
 
-/// Lower case, accents removed, typographic apostrophes made plain.
-pub fn fold(text: &str) -> String {
-    if text.is_ascii() {
-        return text.to_ascii_lowercase();
-    }
-    text.nfd()
-        .filter(|c| !('\u{300}'..='\u{36f}').contains(c))
-        .map(|c| {
-            if is_apostrophe(c) || c == '‘' {
-                '\''
-            } else {
-                c
-            }
-        })
-        .flat_map(char::to_lowercase)
-        .collect::<String>()
-        .replace('œ', "oe")
-        .replace('æ', "ae")
-}
-
 fn is_joiner(c: char) -> bool {
     matches!(c, '-' | '\'' | '’' | 'ʼ')
-}
-
-fn is_apostrophe(c: char) -> bool {
-    matches!(c, '\'' | '’' | 'ʼ')
 }
 
 /// A symbol that ends a thought the way punctuation does: emoji, arrows, bullets.
