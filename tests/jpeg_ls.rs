@@ -92,16 +92,125 @@ fn near_lossless_samples_stay_within_near() {
     assert!(matches!(worst, Some(1..=3)), "worst difference {worst:?}");
 }
 
-#[test]
-fn colour_interleaved_by_line_or_sample_is_refused_with_the_reason() {
-    for (interleave, word) in [(1, "line"), (2, "sample")] {
-        let mut stream = vec![0xFF, 0xD8, 0xFF, 0xF7, 0, 17, 8, 0, 8, 0, 8, 3];
-        stream.extend([1, 0x11, 0, 2, 0x11, 0, 3, 0x11, 0]);
-        stream.extend([0xFF, 0xDA, 0, 12, 3, 1, 0, 2, 0, 3, 0, 0, interleave, 0]);
-        stream.extend([0x12, 0x34, 0xFF, 0xD9]);
-        let error = decode_frame(&stream, 8, 8, 3).err().expect("refused");
-        assert!(error.contains(word), "{error}");
+/// Streams CharLS wrote with the components interleaved, by line and by sample, lossless and
+/// near-lossless (scripts/make_jpeg_ls_interleaved.py), each beside CharLS's own decoding.
+const CHARLS_STREAMS: [&str; 12] = [
+    "charls2_rgb8_line",
+    "charls2_rgb8_sample",
+    "charls2_rgb8_line_near3",
+    "charls2_rgb8_sample_near2",
+    "charls2_rgb12_line",
+    "charls2_rgb12_sample_near4",
+    "charls2_rgb16_sample",
+    "charls2_rgb16_line_near7",
+    "dcmtk_rgb8_line",
+    "dcmtk_rgb8_sample",
+    "dcmtk_rgb8_sample_near2",
+    "dcmtk_rgb12_line_near1",
+];
+
+/// The stream `name` of tests/jpeg_ls_charls, and the picture CharLS decoded from it: its size,
+/// bits per sample and samples.
+fn charls(name: &str) -> (Vec<u8>, (u32, u32), u8, Vec<u16>) {
+    let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/jpeg_ls_charls");
+    let stream = std::fs::read(folder.join(format!("{name}.jls"))).expect("the stream");
+    let ppm = std::fs::read(folder.join(format!("{name}.ppm"))).expect("CharLS's decoding");
+    // A binary PPM: "P6", width, height and largest value, each followed by one white space.
+    let mut fields = Vec::new();
+    let mut at = 0;
+    while fields.len() < 4 {
+        let end = at
+            + ppm[at..]
+                .iter()
+                .position(u8::is_ascii_whitespace)
+                .expect("header");
+        fields.push(
+            std::str::from_utf8(&ppm[at..end])
+                .expect("ASCII")
+                .to_string(),
+        );
+        at = end + 1;
     }
+    assert_eq!(fields[0], "P6");
+    let number = |field: &String| field.parse::<u32>().expect("a number");
+    let (width, height, top) = (number(&fields[1]), number(&fields[2]), number(&fields[3]));
+    let samples: Vec<u16> = if top > 255 {
+        ppm[at..]
+            .chunks_exact(2)
+            .map(|pair| u16::from_be_bytes([pair[0], pair[1]]))
+            .collect()
+    } else {
+        ppm[at..].iter().map(|&byte| u16::from(byte)).collect()
+    };
+    assert_eq!(samples.len(), (width * height * 3) as usize, "{name}.ppm");
+    let bits = (u32::BITS - top.leading_zeros()) as u8;
+    (stream, (width, height), bits, samples)
+}
+
+#[test]
+fn colour_interleaved_by_line_or_by_sample_decodes_as_charls_decodes_it() {
+    for name in CHARLS_STREAMS {
+        let (stream, (width, height), bits, expected) = charls(name);
+        let frame =
+            decode_frame(&stream, width, height, 3).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(frame.precision, bits, "{name}");
+        let first = frame
+            .samples
+            .iter()
+            .zip(&expected)
+            .position(|(a, b)| a != b);
+        assert_eq!(
+            first, None,
+            "{name}: first sample that differs from CharLS's"
+        );
+    }
+}
+
+#[test]
+fn interleaved_colour_damaged_anywhere_is_an_error_or_a_frame_never_a_panic() {
+    for name in ["charls2_rgb8_line_near3", "dcmtk_rgb8_sample"] {
+        let (stream, (width, height), _, _) = charls(name);
+        for cut in 0..stream.len() {
+            assert!(
+                decode_frame(&stream[..cut], width, height, 3).is_err(),
+                "{name} cut at {cut}"
+            );
+        }
+        for at in 0..stream.len() {
+            for flip in [0x01, 0x10, 0x80, 0xFF] {
+                let mut damaged = stream.clone();
+                damaged[at] ^= flip;
+                if let Ok(frame) = decode_frame(&damaged, width, height, 3) {
+                    assert_eq!(frame.samples.len(), (width * height * 3) as usize);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn interleaved_colour_that_cannot_be_read_is_refused_with_the_reason() {
+    let (stream, _, _, _) = charls("charls2_rgb8_sample");
+    let sos = stream
+        .windows(2)
+        .position(|w| w == [0xFF, 0xDA])
+        .expect("a scan");
+    let refused = |stream: &[u8]| decode_frame(stream, 64, 40, 3).err().expect("refused");
+    // The HP colour transforms, announced by a preset segment of type 13 before the scan.
+    let mut transformed = stream[..sos].to_vec();
+    transformed.extend([0xFF, 0xF8, 0, 4, 0x0D, 1]);
+    transformed.extend(&stream[sos..]);
+    assert!(refused(&transformed).contains("HP colour transform"));
+    // The scan header: count, three (component, table) pairs, NEAR, ILV, point transform.
+    let mut palette = stream.clone();
+    palette[sos + 6] = 1;
+    assert!(refused(&palette).contains("palettes"));
+    let mut shifted = stream.clone();
+    shifted[sos + 13] = 1;
+    assert!(refused(&shifted).contains("point transforms"));
+    let mut unknown = stream.clone();
+    unknown[sos + 12] = 3;
+    assert!(refused(&unknown).contains("interleave mode"));
 }
 
 #[test]
