@@ -3,11 +3,12 @@
 interleaved by line (ILV=1) and by sample (ILV=2), lossless and near-lossless, each beside the
 samples CharLS itself decodes from it, which Caviar must reproduce exactly.
 
-    python3 -m venv /tmp/jlsenv && /tmp/jlsenv/bin/pip install pyjpegls numpy pydicom
+    python3 -m venv /tmp/jlsenv && /tmp/jlsenv/bin/pip install pyjpegls pillow-jpls numpy pydicom
     /tmp/jlsenv/bin/python scripts/make_jpeg_ls_interleaved.py
 
-Two CharLS lines write them: CharLS 2 (through pyjpegls), as current writers use it, and the
-CharLS 1 that dcmtk carries (its dcmcjpls encodes, dcmdjpls decodes; Debian's dcmtk package).
+Two CharLS lines write them: CharLS 2 (through pyjpegls, and through pillow-jpls where the
+stream sets its own context thresholds or RESET in a preset segment), as current writers use it,
+and the CharLS 1 that dcmtk carries (its dcmcjpls encodes, dcmdjpls decodes; Debian's dcmtk).
 NAME.jls is the stream, NAME.ppm what CharLS decoded (PPM, two bytes a sample above 8 bits).
 The picture is synthetic: flat bands with letter-like strokes (run mode and its interruptions),
 gradients that differ per component (regular mode) and noise, so every path of the decoder runs.
@@ -20,6 +21,7 @@ import tempfile
 
 import jpeg_ls
 import numpy as np
+from pillow_jpls import _pycharls
 import pydicom
 from pydicom.dataset import Dataset, FileMetaDataset
 from pydicom.uid import ExplicitVRLittleEndian, generate_uid
@@ -92,6 +94,30 @@ def charls2(bits, interleave, near):
     return source, stream, decoded.reshape(HEIGHT, WIDTH, 3)
 
 
+def charls2_presets(**presets):
+    """A coder through pillow-jpls, whose CharLS takes preset parameters (8-bit only)."""
+
+    def coder(bits, interleave, near):
+        assert bits == 8
+        source = picture(bits).astype(np.uint8)
+        frame = _pycharls.FrameInfo()
+        frame.width, frame.height, frame.component_count, frame.bits_per_sample = (
+            WIDTH, HEIGHT, 3, bits
+        )
+        mode = {1: "line", 2: "sample"}[interleave]
+        stream = bytes(
+            _pycharls.encode(
+                source.tobytes(), frame, None, interleave=mode, near_lossless=near, **presets
+            )
+        )
+        if b"\xff\xf8" not in stream:
+            sys.exit(f"pillow-jpls wrote no preset segment for {presets}")
+        decoded = np.frombuffer(bytes(_pycharls.decode(stream)), dtype=np.uint8)
+        return source, stream, decoded.reshape(HEIGHT, WIDTH, 3)
+
+    return coder
+
+
 def dcmtk(bits, interleave, near):
     source = picture(bits).astype(dtype(bits))
     with tempfile.TemporaryDirectory() as work:
@@ -142,6 +168,8 @@ STREAMS = [
     ("charls2_rgb12_sample_near4", charls2, 12, 2, 4),
     ("charls2_rgb16_sample", charls2, 16, 2, 0),
     ("charls2_rgb16_line_near7", charls2, 16, 1, 7),
+    ("charls2_rgb8_sample_thresholds", charls2_presets(t1=5, t2=9, t3=30), 8, 2, 0),
+    ("charls2_rgb8_line_near1_reset32", charls2_presets(reset=32), 8, 1, 1),
     ("dcmtk_rgb8_line", dcmtk, 8, 1, 0),
     ("dcmtk_rgb8_sample", dcmtk, 8, 2, 0),
     ("dcmtk_rgb8_sample_near2", dcmtk, 8, 2, 2),

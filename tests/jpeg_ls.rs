@@ -94,7 +94,7 @@ fn near_lossless_samples_stay_within_near() {
 
 /// Streams CharLS wrote with the components interleaved, by line and by sample, lossless and
 /// near-lossless (scripts/make_jpeg_ls_interleaved.py), each beside CharLS's own decoding.
-const CHARLS_STREAMS: [&str; 12] = [
+const CHARLS_STREAMS: [&str; 14] = [
     "charls2_rgb8_line",
     "charls2_rgb8_sample",
     "charls2_rgb8_line_near3",
@@ -103,6 +103,8 @@ const CHARLS_STREAMS: [&str; 12] = [
     "charls2_rgb12_sample_near4",
     "charls2_rgb16_sample",
     "charls2_rgb16_line_near7",
+    "charls2_rgb8_sample_thresholds",
+    "charls2_rgb8_line_near1_reset32",
     "dcmtk_rgb8_line",
     "dcmtk_rgb8_sample",
     "dcmtk_rgb8_sample_near2",
@@ -201,6 +203,11 @@ fn interleaved_colour_that_cannot_be_read_is_refused_with_the_reason() {
     transformed.extend([0xFF, 0xF8, 0, 4, 0x0D, 1]);
     transformed.extend(&stream[sos..]);
     assert!(refused(&transformed).contains("HP colour transform"));
+    // Preset parameters (type 1) declaring samples no larger than 200: MAXVAL, T1, T2, T3, RESET.
+    let mut limited = stream[..sos].to_vec();
+    limited.extend([0xFF, 0xF8, 0, 13, 1, 0, 200, 0, 0, 0, 0, 0, 0, 0, 0]);
+    limited.extend(&stream[sos..]);
+    assert!(refused(&limited).contains("MAXVAL"));
     // The scan header: count, three (component, table) pairs, NEAR, ILV, point transform.
     let mut palette = stream.clone();
     palette[sos + 6] = 1;

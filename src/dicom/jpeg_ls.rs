@@ -6,8 +6,9 @@
 //! component at a time, interleave mode "none") is made into a stream of its own for that
 //! codec; a scan that codes its components together, by line or by sample (how CharLS-based
 //! writers store RGB by default), is decoded by `interleaved`. Both decode exactly, or within
-//! NEAR when near-lossless. Palettes, point transforms, restart intervals and the HP colour
-//! transforms are refused with that reason rather than read wrongly.
+//! NEAR when near-lossless. Palettes, point transforms, restart intervals, the HP colour
+//! transforms and a preset MAXVAL below what the precision holds (which CharLS and T.87 code
+//! differently) are refused with that reason rather than read wrongly.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
@@ -267,6 +268,8 @@ fn scan<'a>(
     if *transform != 0 {
         return Err("JPEG-LS point transforms are not supported".into());
     }
+    // Checked for every scan, so that both decoders refuse the same presets.
+    let parameters = interleaved::Parameters::new(frame.precision, *near, presets)?;
     let ids: Vec<u8> = pairs.iter().step_by(2).copied().collect();
     let mut components = Vec::with_capacity(count);
     for id in &ids {
@@ -291,7 +294,6 @@ fn scan<'a>(
                 ));
             }
         };
-        let parameters = interleaved::Parameters::new(frame.precision, *near, presets)?;
         return Ok(Scan {
             components,
             coding: Coding::Interleaved {

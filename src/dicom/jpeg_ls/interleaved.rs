@@ -55,6 +55,10 @@ fn bits_for(value: i32) -> u32 {
 impl Parameters {
     /// The parameters of a scan of `precision`-bit samples coded within `near`, with the last
     /// LSE segment of type 1 among `presets` (whole segments, marker included) in force.
+    ///
+    /// A preset MAXVAL below what the precision holds is refused: T.87 derives the range of
+    /// errors and the code lengths from it, CharLS (2.4, checked) from the precision alone, and
+    /// nothing in the stream tells which of the two wrote it.
     pub(super) fn new(precision: u8, near: u8, presets: &[&[u8]]) -> Result<Self, String> {
         let preset = presets
             .iter()
@@ -72,13 +76,15 @@ impl Parameters {
             .transpose()?
             .unwrap_or_else(|| vec![0; 5]);
         let given = |at: usize| Some(preset[at]).filter(|&v| v != 0);
-        let largest = (1i32 << precision) - 1;
-        let maxval = given(0).unwrap_or(largest);
+        let maxval = (1i32 << precision) - 1;
+        if let Some(preset) = given(0).filter(|&preset| preset != maxval) {
+            return Err(format!(
+                "JPEG-LS samples of {precision} bits declared to reach only {preset} (a preset \
+                 MAXVAL) are not supported: encoders disagree on how such samples are coded"
+            ));
+        }
         let near = i32::from(near);
         let invalid = |what: &str| format!("the JPEG-LS {what} is outside what T.87 allows");
-        if maxval > largest {
-            return Err(invalid("largest sample value"));
-        }
         if near > (maxval / 2).min(255) {
             return Err(invalid("near-lossless bound (NEAR)"));
         }
@@ -706,13 +712,16 @@ mod tests {
             }
             segment
         };
-        let custom = segment([200, 5, 9, 30, 32]);
+        let custom = segment([255, 5, 9, 30, 32]);
         let p = Parameters::new(8, 0, &[&custom]).expect("valid presets");
-        assert_eq!((p.maxval, p.t1, p.t2, p.t3, p.reset), (200, 5, 9, 30, 32));
-        assert_eq!(p.range, 201);
+        assert_eq!((p.maxval, p.t1, p.t2, p.t3, p.reset), (255, 5, 9, 30, 32));
         let defaults = segment([0; 5]);
         let p = Parameters::new(8, 0, &[&custom, &defaults]).expect("the last one holds");
         assert_eq!((p.maxval, p.t1, p.t2, p.t3, p.reset), (255, 3, 7, 21, 64));
+        let p = Parameters::new(12, 2, &[]).expect("defaults");
+        assert_eq!((p.range, p.qbpp, p.limit), (820, 10, 48));
+        let error = Parameters::new(8, 0, &[&segment([200, 0, 0, 0, 0])]).err();
+        assert!(error.expect("refused").contains("MAXVAL"));
         for bad in [
             segment([256, 0, 0, 0, 0]),
             segment([0, 9, 5, 30, 0]),
