@@ -235,7 +235,8 @@ fn a_stream_larger_than_the_header_says_is_refused_before_decoding() {
 }
 
 /// A secondary capture (so text in its pixels is likely) with `frames`, each given as its
-/// fragments, after a basic offset table giving where each frame starts.
+/// fragments, after a basic offset table giving where each frame starts. Samples of `bits` bits
+/// are stored in whole bytes, as 12 in 16.
 fn secondary_capture(
     syntax: &str,
     (width, height): (u32, u32),
@@ -268,7 +269,7 @@ fn secondary_capture(
         text(8, b"IS", &frames.len().to_string()),
         us(0x10, height as u16),
         us(0x11, width as u16),
-        us(0x100, bits),
+        us(0x100, bits.next_multiple_of(8)),
         us(0x101, bits),
         us(0x102, bits - 1),
         us(0x103, u16::from(signed)),
@@ -467,4 +468,54 @@ fn near_lossless_colour_is_written_native_and_marked_lossy() {
     assert_eq!(lossy.as_deref(), Some("01"));
     let before: Vec<i64> = decoded.into_iter().map(i64::from).collect();
     only_region_changed(&before, &after, (40, 33, 3), 0, region);
+}
+
+#[test]
+fn colour_interleaved_by_sample_is_read_redacted_and_written_native() {
+    let (stream, size, _, decoded) = charls("dcmtk_rgb8_sample");
+    let file = secondary_capture("1.2.840.10008.1.2.4.80", size, 3, 8, false, &[vec![stream]]);
+    let region = Region {
+        x: 3,
+        y: 2,
+        width: 34,
+        height: 8,
+    };
+    let (syntax, lossy, after) = redacted(file, 0, region);
+    assert_eq!(syntax, "1.2.840.10008.1.2.1");
+    assert_ne!(
+        lossy.as_deref(),
+        Some("01"),
+        "lossless JPEG-LS lost nothing"
+    );
+    let before: Vec<i64> = decoded.into_iter().map(i64::from).collect();
+    only_region_changed(&before, &after, (size.0, size.1, 3), 0, region);
+}
+
+#[test]
+fn twelve_bit_colour_interleaved_by_line_and_by_sample_is_read_in_every_frame() {
+    let (line, size, _, first) = charls("charls2_rgb12_line");
+    let (sample, _, _, second) = charls("charls2_rgb12_sample_near4");
+    let file = secondary_capture(
+        "1.2.840.10008.1.2.4.81",
+        size,
+        3,
+        12,
+        false,
+        &[vec![line], vec![sample]],
+    );
+    let region = Region {
+        x: 30,
+        y: 14,
+        width: 20,
+        height: 10,
+    };
+    let (syntax, lossy, after) = redacted(file, 1, region);
+    assert_eq!(syntax, "1.2.840.10008.1.2.1");
+    assert_eq!(lossy.as_deref(), Some("01"));
+    let before: Vec<i64> = [first, second]
+        .concat()
+        .into_iter()
+        .map(i64::from)
+        .collect();
+    only_region_changed(&before, &after, (size.0, size.1, 3), 1, region);
 }
