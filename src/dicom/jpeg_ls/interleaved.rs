@@ -1,21 +1,21 @@
 //! JPEG-LS scans that code several components together (ITU-T T.87 Annex B), decoded here
-//! because `pure_jpegls` follows one component only. CharLS, which most DICOM writers use,
-//! codes RGB interleaved by sample unless told otherwise, so ultrasound and secondary captures
-//! come this way.
+//! because `pure_jpegls` follows one component only. CharLS, the codec inside dcmtk, GDCM and
+//! most other DICOM toolkits, codes RGB interleaved by sample unless told otherwise, so
+//! ultrasound and secondary captures come this way.
 //!
 //! The coding is that of a single component (T.87 Annex A) with two changes. By line, each
 //! component's line is coded in turn: the components share the context statistics but each
 //! keeps its own lines and its own run index. By sample, the components of a pixel are coded in
 //! turn, all sharing one run index; a run starts only where every component is flat and covers
 //! whole pixels, and each sample of the pixel that ends a run is coded as a run interruption of
-//! type 0. These are the rules CharLS follows, which is what these streams were written by.
+//! type 0. These are CharLS's rules; the tests hold this decoder to CharLS's decoding.
 //!
 //! Everything read from the stream is bounded: a count of zeros stops at the code's limit, an
 //! error larger than the sample range stops the scan, so damaged data gives an error, never a
 //! panic, an overflow or an endless loop.
 
 /// How the components of a scan follow one another (the scan header's ILV).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy)]
 pub(super) enum Interleave {
     Line,
     Sample,
@@ -23,7 +23,6 @@ pub(super) enum Interleave {
 
 /// The coding parameters of a scan: T.87 A.2.1, with the preset values of an LSE segment of
 /// type 1 (C.2.4.1.1) where it gives them.
-#[derive(Clone, Debug)]
 pub(super) struct Parameters {
     maxval: i32,
     near: i32,
@@ -54,16 +53,14 @@ fn bits_for(value: i32) -> u32 {
 
 impl Parameters {
     /// The parameters of a scan of `precision`-bit samples coded within `near`, with the last
-    /// LSE segment of type 1 among `presets` (whole segments, marker included) in force.
+    /// of `presets` (LSE segments of type 1, whole, marker included) in force.
     ///
     /// A preset MAXVAL below what the precision holds is refused: T.87 derives the range of
     /// errors and the code lengths from it, CharLS (2.4, checked) from the precision alone, and
     /// nothing in the stream tells which of the two wrote it.
     pub(super) fn new(precision: u8, near: u8, presets: &[&[u8]]) -> Result<Self, String> {
         let preset = presets
-            .iter()
-            .rev()
-            .find(|segment| segment.get(4) == Some(&1))
+            .last()
             .map(|segment| {
                 let values: Vec<i32> = segment
                     .get(5..15)
@@ -77,9 +74,9 @@ impl Parameters {
             .unwrap_or_else(|| vec![0; 5]);
         let given = |at: usize| Some(preset[at]).filter(|&v| v != 0);
         let maxval = (1i32 << precision) - 1;
-        if let Some(preset) = given(0).filter(|&preset| preset != maxval) {
+        if let Some(declared) = given(0).filter(|&declared| declared != maxval) {
             return Err(format!(
-                "JPEG-LS samples of {precision} bits declared to reach only {preset} (a preset \
+                "JPEG-LS samples of {precision} bits declared to reach only {declared} (a preset \
                  MAXVAL) are not supported: encoders disagree on how such samples are coded"
             ));
         }
@@ -92,7 +89,7 @@ impl Parameters {
         let t1 = given(1).unwrap_or(d1);
         let t2 = given(2).unwrap_or(d2);
         let t3 = given(3).unwrap_or(d3);
-        if !(near + 1 <= t1 && t1 <= t2 && t2 <= t3 && t3 <= maxval) {
+        if !(near < t1 && t1 <= t2 && t2 <= t3 && t3 <= maxval) {
             return Err(invalid("context thresholds"));
         }
         let reset = given(4).unwrap_or(64);
@@ -162,6 +159,11 @@ impl Parameters {
     }
 }
 
+/// The context thresholds T.87 sets for 8-bit lossless samples.
+const BASIC_T1: i32 = 3;
+const BASIC_T2: i32 = 7;
+const BASIC_T3: i32 = 21;
+
 /// T.87 C.2.4.1.1.2: thresholds that scale the defaults for 8-bit samples to `maxval`.
 fn default_thresholds(maxval: i32, near: i32) -> (i32, i32, i32) {
     let clamp = |value: i32, low: i32| {
@@ -173,15 +175,15 @@ fn default_thresholds(maxval: i32, near: i32) -> (i32, i32, i32) {
     };
     if maxval >= 128 {
         let factor = (maxval.min(4095) + 128) / 256;
-        let t1 = clamp(factor * (3 - 2) + 2 + 3 * near, near + 1);
-        let t2 = clamp(factor * (7 - 3) + 3 + 5 * near, t1);
-        let t3 = clamp(factor * (21 - 4) + 4 + 7 * near, t2);
+        let t1 = clamp(factor * (BASIC_T1 - 2) + 2 + 3 * near, near + 1);
+        let t2 = clamp(factor * (BASIC_T2 - 3) + 3 + 5 * near, t1);
+        let t3 = clamp(factor * (BASIC_T3 - 4) + 4 + 7 * near, t2);
         (t1, t2, t3)
     } else {
         let factor = 256 / (maxval + 1);
-        let t1 = clamp((3 / factor + 3 * near).max(2), near + 1);
-        let t2 = clamp((7 / factor + 5 * near).max(3), t1);
-        let t3 = clamp((21 / factor + 7 * near).max(4), t2);
+        let t1 = clamp((BASIC_T1 / factor + 3 * near).max(2), near + 1);
+        let t2 = clamp((BASIC_T2 / factor + 5 * near).max(3), t1);
+        let t3 = clamp((BASIC_T3 / factor + 7 * near).max(4), t2);
         (t1, t2, t3)
     }
 }
