@@ -2,12 +2,17 @@
 //! still reads ultrasound and secondary captures compressed this way for burned-in text.
 //!
 //! The codec, `pure_jpegls`, reads a stream of one component. A frame is therefore taken apart
-//! here into one such stream per scan: every grey image, and colour coded one component per
-//! scan (interleave mode "none"), decode exactly. Colour interleaved by line or by sample codes
-//! its components together in one scan, which that codec cannot follow: such a frame is refused
-//! with that reason rather than read wrongly.
+//! here into its scans: a scan of one component (every grey image, and colour coded one
+//! component at a time, interleave mode "none") is made into a stream of its own for that
+//! codec; a scan that codes its components together, by line or by sample (how CharLS-based
+//! writers store RGB by default), is decoded by `interleaved`. Both decode exactly, or within
+//! NEAR when near-lossless. Palettes, point transforms, restart intervals, the HP colour
+//! transforms and a preset MAXVAL below what the precision holds (which CharLS and T.87 code
+//! differently) are refused with that reason rather than read wrongly.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
+
+mod interleaved;
 
 /// JPEG-LS lossless and near-lossless (the second loses up to NEAR per sample).
 pub const TRANSFER_SYNTAXES: [&str; 2] = ["1.2.840.10008.1.2.4.80", "1.2.840.10008.1.2.4.81"];
@@ -26,10 +31,21 @@ pub struct Frame {
     pub samples: Vec<u16>,
 }
 
-/// One scan made into a stream of its own, for the component at `index` in the frame.
-struct Scan {
-    index: usize,
-    stream: Vec<u8>,
+/// One scan of a frame and the components, by their place in the frame, that it codes.
+struct Scan<'a> {
+    components: Vec<usize>,
+    coding: Coding<'a>,
+}
+
+enum Coding<'a> {
+    /// A scan of one component, made into a stream of its own for `pure_jpegls`.
+    Single(Vec<u8>),
+    /// Components coded together, with their entropy-coded data.
+    Interleaved {
+        interleave: interleaved::Interleave,
+        parameters: interleaved::Parameters,
+        data: &'a [u8],
+    },
 }
 
 /// The frame in `stream`, which must be of the size the DICOM header gives: that is checked
@@ -56,17 +72,33 @@ pub fn decode_frame(
     let plane = width as usize * height as usize;
     let mut samples = vec![0u16; plane * components];
     for scan in scans {
-        let values = catch_unwind(AssertUnwindSafe(|| {
-            jpegls::decode(&scan.stream, width, height)
-        }))
-        .map_err(|_| "the JPEG-LS decoder failed on this stream".to_string())?
-        .map_err(|error| format!("the JPEG-LS stream is damaged: {error}"))?
-        .0;
-        if values.len() != plane {
-            return Err("the JPEG-LS decoder returned the wrong number of samples".into());
-        }
-        for (pixel, value) in values.into_iter().enumerate() {
-            samples[pixel * components + scan.index] = value;
+        match scan.coding {
+            Coding::Single(stream) => {
+                let values =
+                    catch_unwind(AssertUnwindSafe(|| jpegls::decode(&stream, width, height)))
+                        .map_err(|_| "the JPEG-LS decoder failed on this stream".to_string())?
+                        .map_err(|error| format!("the JPEG-LS stream is damaged: {error}"))?
+                        .0;
+                if values.len() != plane {
+                    return Err("the JPEG-LS decoder returned the wrong number of samples".into());
+                }
+                for (pixel, value) in values.into_iter().enumerate() {
+                    samples[pixel * components + scan.components[0]] = value;
+                }
+            }
+            Coding::Interleaved {
+                interleave,
+                parameters,
+                data,
+            } => interleaved::decode(
+                data,
+                (width as usize, height as usize),
+                interleave,
+                &parameters,
+                &mut samples,
+                &scan.components,
+            )
+            .map_err(|error| format!("the JPEG-LS stream is damaged: {error}"))?,
         }
     }
     Ok(Frame {
@@ -83,9 +115,9 @@ struct FrameHeader {
     components: Vec<u8>,
 }
 
-/// The frame header, and one single-component stream per scan, each with the frame's preset
-/// parameters (LSE) in force when its scan began. Every component must have exactly one scan.
-fn split(stream: &[u8]) -> Result<(FrameHeader, Vec<Scan>), String> {
+/// The frame header and its scans, each with the frame's preset parameters (LSE) in force
+/// when it began. Every component must be coded by exactly one scan.
+fn split(stream: &[u8]) -> Result<(FrameHeader, Vec<Scan<'_>>), String> {
     let damaged = |what: &str| format!("the JPEG-LS stream is damaged: {what}");
     if stream.get(..2) != Some(&[0xFF, SOI]) {
         return Err("the frame is not a JPEG-LS stream (no start-of-image marker)".into());
@@ -119,15 +151,16 @@ fn split(stream: &[u8]) -> Result<(FrameHeader, Vec<Scan>), String> {
         at += segment.len();
         match marker {
             SOF55 => header = Some(frame_header(payload)?),
-            LSE => presets.push(segment),
+            LSE => presets.push(preset(segment)?),
             DRI => return Err("JPEG-LS restart intervals are not supported".into()),
             SOS => {
                 let frame = header
                     .as_ref()
                     .ok_or_else(|| damaged("a scan comes before the frame header"))?;
                 let end = end_of_scan(stream, at);
-                let scan = single_component_scan(frame, payload, &presets, &stream[at..end])?;
-                if scans.iter().any(|s| s.index == scan.index) {
+                let scan = scan(frame, payload, &presets, &stream[at..end])?;
+                let coded = |c: &usize| scans.iter().any(|s| s.components.contains(c));
+                if scan.components.iter().any(coded) {
                     return Err(damaged("a component is coded twice"));
                 }
                 scans.push(scan);
@@ -144,7 +177,7 @@ fn split(stream: &[u8]) -> Result<(FrameHeader, Vec<Scan>), String> {
         }
     }
     let header = header.ok_or_else(|| damaged("it has no frame header"))?;
-    if scans.len() != header.components.len() {
+    if scans.iter().map(|s| s.components.len()).sum::<usize>() != header.components.len() {
         return Err(damaged("a component has no scan"));
     }
     Ok((header, scans))
@@ -192,54 +225,99 @@ fn end_of_scan(stream: &[u8], from: usize) -> usize {
         .map_or(stream.len(), |offset| from + offset)
 }
 
-fn single_component_scan(
+/// A preset-parameters (LSE) segment, if of the one kind these scans are read with: the
+/// coding parameters (type 1).
+fn preset(segment: &[u8]) -> Result<&[u8], String> {
+    match segment.get(4) {
+        Some(1) => Ok(segment),
+        Some(2 | 3) => Err("JPEG-LS mapping tables (palettes) are not supported".into()),
+        Some(0x0D) => Err(
+            "JPEG-LS colour coded with an HP colour transform is not supported: the \
+             transform's inverse is not applied here"
+                .into(),
+        ),
+        Some(kind) => Err(format!(
+            "JPEG-LS preset parameters of type {kind} are not supported"
+        )),
+        None => Err("the JPEG-LS stream is damaged: a preset segment is empty".into()),
+    }
+}
+
+/// The scan whose header is `payload` and whose entropy-coded data is `data`.
+fn scan<'a>(
     frame: &FrameHeader,
     payload: &[u8],
     presets: &[&[u8]],
-    data: &[u8],
-) -> Result<Scan, String> {
+    data: &'a [u8],
+) -> Result<Scan<'a>, String> {
     let [count, rest @ ..] = payload else {
         return Err("the JPEG-LS scan header is empty".into());
     };
-    if *count == 0 {
+    let count = usize::from(*count);
+    if count == 0 {
         return Err("a JPEG-LS scan codes no component".into());
     }
-    if *count > 1 {
-        let mode = match rest.get(2 * usize::from(*count) + 1) {
-            Some(1) => "line",
-            Some(2) => "sample",
-            _ => "an unknown mode",
-        };
-        return Err(format!(
-            "JPEG-LS colour with its components interleaved by {mode} is not supported: only \
-             colour coded one component at a time can be read"
-        ));
-    }
-    let [id, mapping, near, _interleave, transform, ..] = rest else {
+    let (Some(pairs), Some([near, interleave, transform, ..])) =
+        (rest.get(..2 * count), rest.get(2 * count..))
+    else {
         return Err("the JPEG-LS scan header is too short".into());
     };
-    if *mapping != 0 {
+    if pairs.chunks_exact(2).any(|pair| pair[1] != 0) {
         return Err("JPEG-LS mapping tables (palettes) are not supported".into());
     }
     if *transform != 0 {
         return Err("JPEG-LS point transforms are not supported".into());
     }
-    let index = frame
-        .components
-        .iter()
-        .position(|c| c == id)
-        .ok_or("a JPEG-LS scan names a component the frame does not have")?;
+    // Checked for every scan, so that both decoders refuse the same presets.
+    let parameters = interleaved::Parameters::new(frame.precision, *near, presets)?;
+    let ids: Vec<u8> = pairs.iter().step_by(2).copied().collect();
+    let mut components = Vec::with_capacity(count);
+    for id in &ids {
+        let index = frame
+            .components
+            .iter()
+            .position(|c| c == id)
+            .ok_or("a JPEG-LS scan names a component the frame does not have")?;
+        if components.contains(&index) {
+            return Err("the JPEG-LS stream is damaged: a component is coded twice".into());
+        }
+        components.push(index);
+    }
+    if count > 1 {
+        let interleave = match interleave {
+            1 => interleaved::Interleave::Line,
+            2 => interleaved::Interleave::Sample,
+            _ => {
+                return Err(format!(
+                    "the JPEG-LS stream is damaged: a scan of {count} components gives no \
+                     interleave mode it could be read in ({interleave})"
+                ));
+            }
+        };
+        return Ok(Scan {
+            components,
+            coding: Coding::Interleaved {
+                interleave,
+                parameters,
+                data,
+            },
+        });
+    }
+    let id = ids[0];
     let mut stream = vec![0xFF, SOI, 0xFF, SOF55, 0, 11, frame.precision];
     stream.extend(frame.height.to_be_bytes());
     stream.extend(frame.width.to_be_bytes());
-    stream.extend([1, *id, 0x11, 0]);
+    stream.extend([1, id, 0x11, 0]);
     for preset in presets {
         stream.extend_from_slice(preset);
     }
-    stream.extend([0xFF, SOS, 0, 8, 1, *id, 0, *near, 0, 0]);
+    stream.extend([0xFF, SOS, 0, 8, 1, id, 0, *near, 0, 0]);
     stream.extend_from_slice(data);
     stream.extend([0xFF, EOI]);
-    Ok(Scan { index, stream })
+    Ok(Scan {
+        components,
+        coding: Coding::Single(stream),
+    })
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 #![allow(dead_code)] // Each test file uses only some of these.
 
 pub mod jpeg_ls_frame;
+pub mod jpeg_ls_interleaved;
 
 /// One explicit VR little endian element.
 pub fn element(group: u16, number: u16, vr: &[u8; 2], value: &[u8]) -> Vec<u8> {
