@@ -513,3 +513,60 @@ fn reading_quad(region: Region, width: u32, height: u32) -> Quad {
 fn reading_margin(line: Region) -> u32 {
     (line.height / 2).max(5)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(x: u32, y: u32, width: u32, height: u32) -> overlay::Line {
+        overlay::Line {
+            region: Region {
+                x,
+                y,
+                width,
+                height,
+            },
+            clutter: 0.0,
+        }
+    }
+
+    fn reading(text: &str) -> Option<recognize::Reading> {
+        Some(recognize::Reading {
+            text: text.to_string(),
+            confidence: 0.99,
+        })
+    }
+
+    /// The detector's box around `FONTAINE GEORGES` in the CT fixture, and the overlay's line.
+    const FOUND: Region = Region {
+        x: 4,
+        y: 5,
+        width: 132,
+        height: 19,
+    };
+
+    #[test]
+    fn a_find_one_read_line_spans_is_not_read_again() {
+        let overlay = [line(9, 10, 122, 9)];
+        let readings = [reading("FONTAINE GEORGES")];
+        assert_eq!(covering(FOUND, &[0], &overlay, &readings), vec![0]);
+    }
+
+    #[test]
+    fn a_find_is_read_itself_when_its_lines_do_not_say_it_all() {
+        // The line in two pieces, which would lose what lies between them.
+        let pieces = [line(9, 10, 60, 9), line(72, 10, 59, 9)];
+        let two = [reading("FONTAINE"), reading("GEORGES")];
+        assert!(covering(FOUND, &[0, 1], &pieces, &two).is_empty());
+        // A line covering half of the find: the rest may be text over anatomy.
+        let half = [line(9, 10, 60, 9)];
+        assert!(covering(FOUND, &[0], &half, &[reading("FONTAINE")]).is_empty());
+        // A blob taller than the find, and a line that read as nothing.
+        let blob = [line(9, 2, 122, 30)];
+        assert!(covering(FOUND, &[0], &blob, &[reading("FONTAINE GEORGES")]).is_empty());
+        let whole = [line(9, 10, 122, 9)];
+        assert!(covering(FOUND, &[0], &whole, &[reading("")]).is_empty());
+        // A line not read at all (in a texture) says nothing.
+        assert!(covering(FOUND, &[], &whole, &[None]).is_empty());
+    }
+}
