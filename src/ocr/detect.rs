@@ -1,8 +1,11 @@
 //! Text detection with the PP-OCRv5 DBNet model: a probability map of "text here", cut into
 //! lines.
 
+use std::sync::Arc;
+
 use image::RgbImage;
 use image::imageops::{self, FilterType};
+use rten::{RunOptions, ThreadPool};
 use rten_tensor::NdTensor;
 use rten_tensor::prelude::*;
 
@@ -94,6 +97,17 @@ pub fn detect(
     max_side: u32,
     offset: (u32, u32),
 ) -> Result<(Vec<Detection>, Option<Map>), Error> {
+    detect_on(models, image, max_side, offset, None)
+}
+
+/// As [`detect`], on `pool` rather than rten's pool of every core.
+pub fn detect_on(
+    models: &Models,
+    image: &RgbImage,
+    max_side: u32,
+    offset: (u32, u32),
+    pool: Option<Arc<ThreadPool>>,
+) -> Result<(Vec<Detection>, Option<Map>), Error> {
     let (width, height) = image.dimensions();
     if width < 4 || height < 4 {
         return Ok((Vec::new(), None));
@@ -121,7 +135,14 @@ pub fn detect(
     let tensor = normalised(input);
     let output: NdTensor<f32, 4> = models
         .detector
-        .run_one(tensor.into(), None)
+        .run_one(
+            tensor.into(),
+            pool.map(|pool| {
+                let mut options = RunOptions::default();
+                options.thread_pool = Some(pool);
+                options
+            }),
+        )
         .map_err(|e| Error::Refused(format!("text detection failed: {e}")))?
         .try_into()
         .map_err(|e| Error::Refused(format!("text detection gave no map: {e:?}")))?;

@@ -41,6 +41,9 @@ const MAX_SHRINK: f32 = 3.0;
 /// one pass costs less than tiles that overlap.
 const ONE_PASS: f32 = 1.4;
 const TILE_OVERLAP: u32 = 96;
+/// Pictures the model sees at up to this many pixels are looked at on one core (see
+/// `detect_all`).
+const ONE_CORE_PIXELS: f32 = 1024.0 * 1024.0;
 /// An overlay line with more than this share of stray ink beside it on both sides sits in a
 /// texture (see [`overlay::Line::clutter`]).
 const TEXTURE: f32 = 0.01;
@@ -443,7 +446,13 @@ fn detect_all(
     let long = width.max(height) as f32;
     let scale = (DETECTION_SIDE as f32 / long).clamp(1.0 / MAX_SHRINK, 1.0);
     if long * scale <= DETECTION_SIDE as f32 * ONE_PASS {
-        let (found, map) = detect::detect(models, image, (long * scale).round() as u32, (0, 0))?;
+        // A picture the model sees at a megapixel or less runs on one core: the lines found
+        // meanwhile are read on the others (see `read`), and a pool of every core, shared with
+        // that reading, would keep stalling on the thread the system set aside.
+        let side = (long * scale).round() as u32;
+        let seen = (width as f32 * scale) * (height as f32 * scale);
+        let pool = (seen <= ONE_CORE_PIXELS).then(|| models::pools()[0].clone());
+        let (found, map) = detect::detect_on(models, image, side, (0, 0), pool)?;
         return Ok((found, map.into_iter().collect()));
     }
     let shrunk;

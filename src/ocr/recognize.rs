@@ -10,7 +10,7 @@ use rten_tensor::prelude::*;
 use unicode_normalization::UnicodeNormalization;
 
 use super::geometry::Quad;
-use super::models::Models;
+use super::models::{Models, pools};
 use crate::document::Error;
 
 /// The recogniser's input height.
@@ -23,19 +23,6 @@ const MAX_WIDTH: usize = 2400;
 pub struct Reading {
     pub text: String,
     pub confidence: f32,
-}
-
-/// One pool of one thread per core. A strip is a small input: split across cores, each of its
-/// layers is too little work to share well, and strips read side by side, a core each, get
-/// through about a third more lines in the same time.
-fn pools() -> &'static [Arc<ThreadPool>] {
-    static POOLS: OnceLock<Vec<Arc<ThreadPool>>> = OnceLock::new();
-    POOLS.get_or_init(|| {
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get().min(16));
-        (0..cores)
-            .map(|_| Arc::new(ThreadPool::with_num_threads(1)))
-            .collect()
-    })
 }
 
 /// Lines waiting to be read, taken one at a time by whoever has a core free: lines can be put
