@@ -300,9 +300,7 @@ fn covering(
     // pass took for a line, or a line it could not read, leaves the find to be read itself.
     let speaks = |&i: &usize| {
         overlay[i].region.height <= found.height
-            && line_readings[i]
-                .as_ref()
-                .is_some_and(|reading| reads_as_text(reading))
+            && line_readings[i].as_ref().is_some_and(reads_as_text)
     };
     // A line in pieces is read whole: the pieces lose what lies between them (`Patiente :
     // Zoé` read as `Patiente Zoé`).
