@@ -10,7 +10,8 @@
 # their gold.json, timed and scored one by one; then fixtures/burned-in as a whole (13 files,
 # 161 lines), scored only. Tesseract reads PNG: each DICOM frame is converted first by dcmtk's
 # dcmj2pnm (min-max window; JPEG-LS decompressed by dcmdjpls before), and that conversion is NOT
-# counted in its time; photos are read as they are. Times are the best of 3 runs, wall and CPU seconds; Caviar's second figure subtracts
+# counted in its time; photos are read as they are. Times are the best of 3 runs, wall and CPU
+# seconds; Caviar's second figure subtracts
 # the time of `caviar inspect fixtures/burned-in/ct_clean.dcm --json` (256x256, no text), the
 # fixed cost of one process. Recall, false boxes and character accuracy are defined in
 # scripts/bench_ocr.py. No taskset: each tool may use every core; the CPU column shows what it used.
