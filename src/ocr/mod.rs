@@ -55,11 +55,15 @@ pub fn read(image: &RgbImage) -> Result<Vec<TextBox>, Error> {
     // Flat lines clear of any texture are text whatever the model says, so they are read while
     // the model is still looking: on two cores, reading is no longer left until the model is
     // done. Lines in a texture wait for the model's opinion (below).
+    // Each side works on the one-thread pool of the rayon worker it runs on, so that pictures
+    // read side by side (`scrub` over a folder) spread over every core instead of queueing on
+    // one.
+    let worker = || rayon::current_thread_index().unwrap_or(0);
     let early = recognize::Queue::default();
     let (detections, (overlay, clear)) = rayon::join(
         || {
-            let found = detect_all(models, image);
-            early.help(models, image, 0);
+            let found = detect_all(models, image, worker());
+            early.help(models, image, worker());
             found
         },
         || {
@@ -73,7 +77,7 @@ pub fn read(image: &RgbImage) -> Result<Vec<TextBox>, Error> {
                     .map(|&i| reading_quad(overlay[i].region, width, height))
                     .collect(),
             );
-            early.help(models, image, 1);
+            early.help(models, image, worker());
             (overlay, clear)
         },
     );
@@ -89,9 +93,13 @@ pub fn read(image: &RgbImage) -> Result<Vec<TextBox>, Error> {
     let read_lines: Vec<usize> = (0..overlay.len())
         .filter(|&i| line_readings[i].is_some())
         .collect();
+    // Overlay lines are read straight; a find at an angle is read along its own slope.
     let covers: Vec<Vec<usize>> = detections
         .iter()
         .map(|d| {
+            if !level(&d.quad) {
+                return Vec::new();
+            }
             covering(
                 d.quad.bounds(width, height),
                 &read_lines,
@@ -372,6 +380,13 @@ fn said_by(
     )
 }
 
+/// Whether a find of the model runs level, within about a degree: read straight, a line at a
+/// steeper slope loses its ends (`LAURENT Sophie 14/02/1990` at 5° read `LAURENT Sophi`).
+fn level(quad: &Quad) -> bool {
+    let [left, right, ..] = quad.0;
+    (right[1] - left[1]).abs() <= 0.02 * (right[0] - left[0]).abs()
+}
+
 /// Readings of pieces of one line, as one: joined left to right, with their mean confidence.
 fn joined<'a>(
     pieces: impl Iterator<Item = (Region, &'a recognize::Reading)>,
@@ -439,6 +454,7 @@ pub fn recognize(image: &RgbImage, region: Region) -> Result<(String, f32), Erro
 fn detect_all(
     models: &models::Models,
     image: &RgbImage,
+    worker: usize,
 ) -> Result<(Vec<Detection>, Vec<detect::Map>), Error> {
     let (width, height) = image.dimensions();
     let long = width.max(height) as f32;
@@ -449,7 +465,8 @@ fn detect_all(
         // that reading, would keep stalling on the thread the system set aside.
         let side = (long * scale).round() as u32;
         let seen = (width as f32 * scale) * (height as f32 * scale);
-        let pool = (seen <= ONE_CORE_PIXELS).then(|| models::pools()[0].clone());
+        let pools = models::pools();
+        let pool = (seen <= ONE_CORE_PIXELS).then(|| pools[worker % pools.len()].clone());
         let (found, map) = detect::detect_on(models, image, side, (0, 0), pool)?;
         return Ok((found, map.into_iter().collect()));
     }
