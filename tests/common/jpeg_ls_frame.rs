@@ -14,15 +14,7 @@ pub fn encode(
     let mut options = jpegls::EncodeOptions::default();
     options.precision = Some(precision);
     options.near = near;
-    let mut frame = vec![0xFF, 0xD8, 0xFF, 0xF7];
-    frame.extend((8 + 3 * components as u16).to_be_bytes());
-    frame.push(precision);
-    frame.extend((height as u16).to_be_bytes());
-    frame.extend((width as u16).to_be_bytes());
-    frame.push(components as u8);
-    for id in 1..=components as u8 {
-        frame.extend([id, 0x11, 0]);
-    }
+    let mut frame = start_of_frame((width, height), components, precision);
     for component in 0..components {
         let plane: Vec<u16> = samples
             .iter()
@@ -45,5 +37,20 @@ pub fn encode(
         frame.extend(&single[25..single.len() - 2]);
     }
     frame.extend([0xFF, 0xD9]);
+    frame
+}
+
+/// The start of an image and the frame header (SOF55) declaring `components` components with
+/// identifiers 1 to `components`, as every test stream begins.
+pub fn start_of_frame((width, height): (u32, u32), components: usize, precision: u8) -> Vec<u8> {
+    let mut frame = vec![0xFF, 0xD8, 0xFF, 0xF7];
+    frame.extend((8 + 3 * components as u16).to_be_bytes());
+    frame.push(precision);
+    frame.extend((height as u16).to_be_bytes());
+    frame.extend((width as u16).to_be_bytes());
+    frame.push(components as u8);
+    for id in 1..=components as u8 {
+        frame.extend([id, 0x11, 0]);
+    }
     frame
 }

@@ -59,15 +59,7 @@ pub fn encode(
         }
         std::mem::swap(&mut previous, &mut current);
     }
-    let mut stream = vec![0xFF, 0xD8, 0xFF, 0xF7];
-    stream.extend((8 + 3 * components as u16).to_be_bytes());
-    stream.push(precision);
-    stream.extend((height as u16).to_be_bytes());
-    stream.extend((width as u16).to_be_bytes());
-    stream.push(components as u8);
-    for id in 1..=components as u8 {
-        stream.extend([id, 0x11, 0]);
-    }
+    let mut stream = super::jpeg_ls_frame::start_of_frame((width, height), components, precision);
     stream.extend([0xFF, 0xDA]);
     stream.extend((6 + 2 * components as u16).to_be_bytes());
     stream.push(components as u8);
