@@ -110,18 +110,18 @@ fn read_one(
         .map_err(|e| Error::Refused(format!("text recognition failed: {e}")))?
         .try_into()
         .map_err(|e| Error::Refused(format!("text recognition gave no classes: {e:?}")))?;
-    let steps = output.size(1);
-    Ok(decode(&models.classes, &output, 0, steps))
+    Ok(decode(&models.classes, &output))
 }
 
-/// Greedy CTC: the likeliest class at each step, repeats collapsed, blanks dropped.
-fn decode(classes: &[String], output: &NdTensor<f32, 3>, item: usize, steps: usize) -> Reading {
+/// Greedy CTC over the one strip of `output`: the likeliest class at each step, repeats
+/// collapsed, blanks dropped.
+fn decode(classes: &[String], output: &NdTensor<f32, 3>) -> Reading {
     let mut text = String::new();
     let mut sum = 0.0;
     let mut kept = 0;
     let mut previous = 0;
-    for step in 0..steps.min(output.size(1)) {
-        let row = output.slice((item, step));
+    for step in 0..output.size(1) {
+        let row = output.slice((0, step));
         let (class, probability) =
             row.iter().enumerate().fold(
                 (0, f32::MIN),
