@@ -191,6 +191,14 @@ impl Region {
         })
     }
 
+    /// Whether at least half of this region lies inside `outer`: how a piece of a line is told
+    /// to belong to a box around the line.
+    pub fn half_within(self, outer: Region) -> bool {
+        outer
+            .intersection(self)
+            .is_some_and(|common| common.area() * 2 >= self.area())
+    }
+
     /// The smallest region holding both.
     pub fn union(self, other: Region) -> Region {
         let x = self.x.min(other.x);

@@ -94,11 +94,11 @@ pub fn read(image: &RgbImage) -> Result<Vec<TextBox>, Error> {
         .filter(|&i| line_readings[i].is_some())
         .collect();
     // Overlay lines are read straight; a find at an angle is read along its own slope.
-    let covers: Vec<Vec<usize>> = detections
+    let covers: Vec<Option<usize>> = detections
         .iter()
         .map(|d| {
             if !level(&d.quad) {
-                return Vec::new();
+                return None;
             }
             covering(
                 d.quad.bounds(width, height),
@@ -109,7 +109,7 @@ pub fn read(image: &RgbImage) -> Result<Vec<TextBox>, Error> {
         })
         .collect();
     let unread: Vec<usize> = (0..detections.len())
-        .filter(|&i| covers[i].is_empty())
+        .filter(|&i| covers[i].is_none())
         .collect();
     let quads: Vec<Quad> = unread.iter().map(|&i| detections[i].quad).collect();
     let mut readings: Vec<Option<recognize::Reading>> = vec![None; detections.len()];
@@ -122,16 +122,17 @@ pub fn read(image: &RgbImage) -> Result<Vec<TextBox>, Error> {
     // The model also answers to textures and blobs (a whole angiogram, an organ); a find that
     // is not shaped like a line and does not read as text is one of those. A find read through
     // its lines is judged by what they say together.
-    let mut read: Vec<(Detection, Option<recognize::Reading>, Vec<usize>)> = detections
+    let mut read: Vec<(Detection, Option<recognize::Reading>, Option<usize>)> = detections
         .into_iter()
         .zip(readings)
         .zip(covers)
-        .map(|((found, reading), lines)| (found, reading, lines))
-        .filter(|(d, reading, lines)| {
+        .map(|((found, reading), line)| (found, reading, line))
+        .filter(|(d, reading, line)| {
             let wide = d.quad.width() >= 2.0 * d.quad.height();
-            wide || match reading {
-                Some(reading) => reads_as_text(reading),
-                None => reads_as_text(&said_by(lines, &overlay, &line_readings)),
+            wide || match (reading, line) {
+                (Some(reading), _) => reads_as_text(reading),
+                (None, Some(line)) => reads_as_text(&line_reading(*line, &line_readings)),
+                (None, None) => false,
             }
         })
         .collect();
@@ -147,14 +148,11 @@ pub fn read(image: &RgbImage) -> Result<Vec<TextBox>, Error> {
     let mut parent: Vec<usize> = (0..regions.len()).collect();
     for (i, &model) in regions[..read.len()].iter().enumerate() {
         for (j, &flat) in regions.iter().enumerate().skip(read.len()) {
-            if model
-                .intersection(flat)
-                .is_some_and(|common| common.area() * 2 >= flat.area())
-            {
+            if flat.half_within(model) {
                 union(&mut parent, i, j);
             }
         }
-        for &line in &read[i].2 {
+        if let Some(line) = read[i].2 {
             union(&mut parent, i, read.len() + line);
         }
     }
@@ -175,38 +173,37 @@ pub fn read(image: &RgbImage) -> Result<Vec<TextBox>, Error> {
     // Lines only the overlay pass found, by their box and their overlay line.
     let mut alone: Vec<(usize, usize)> = Vec::new();
     for (region, members) in groups {
-        let (models_finds, lines): (Vec<usize>, Vec<usize>) =
-            members.iter().partition(|&&i| i < read.len());
-        let lines: Vec<usize> = lines.iter().map(|&i| i - read.len()).collect();
-        if models_finds.is_empty() {
-            // Such a group is one overlay line: overlay lines join only the model's finds.
-            alone.push((boxes.len(), lines[0]));
-        }
-        // What the group says: each find of the model, read or said by its lines; a find said
-        // by its lines that sits inside one read on its own adds nothing.
-        let read_regions: Vec<Region> = models_finds
+        let models_finds: Vec<usize> = members
             .iter()
-            .filter(|&&i| read[i].1.is_some())
-            .map(|&i| regions[i])
-            .collect();
-        let pieces: Vec<(Region, recognize::Reading)> = models_finds
-            .iter()
-            .filter_map(|&i| match &read[i].1 {
-                Some(reading) => Some((regions[i], reading.clone())),
-                None => {
-                    let inside_read = read_regions.iter().any(|found| {
-                        found
-                            .intersection(regions[i])
-                            .is_some_and(|common| common.area() * 2 >= regions[i].area())
-                    });
-                    (!inside_read)
-                        .then(|| (regions[i], said_by(&read[i].2, &overlay, &line_readings)))
-                }
-            })
+            .copied()
+            .filter(|&i| i < read.len())
             .collect();
         let reading = if models_finds.is_empty() {
-            said_by(&lines, &overlay, &line_readings)
+            // Such a group is one overlay line: overlay lines join only the model's finds.
+            let line = members[0] - read.len();
+            alone.push((boxes.len(), line));
+            line_reading(line, &line_readings)
         } else {
+            // What the group says: each find of the model, read or said by its line; a find
+            // said by its line that sits inside one read on its own adds nothing.
+            let read_regions: Vec<Region> = models_finds
+                .iter()
+                .filter(|&&i| read[i].1.is_some())
+                .map(|&i| regions[i])
+                .collect();
+            let pieces: Vec<(Region, recognize::Reading)> = models_finds
+                .iter()
+                .filter_map(|&i| match (&read[i].1, read[i].2) {
+                    (Some(reading), _) => Some((regions[i], reading.clone())),
+                    (None, Some(line)) => {
+                        let inside_read = read_regions
+                            .iter()
+                            .any(|&found| regions[i].half_within(found));
+                        (!inside_read).then(|| (regions[i], line_reading(line, &line_readings)))
+                    }
+                    (None, None) => None,
+                })
+                .collect();
             joined(pieces.iter().map(|(region, reading)| (*region, reading)))
         };
         boxes.push(TextBox {
@@ -287,33 +284,29 @@ pub fn read(image: &RgbImage) -> Result<Vec<TextBox>, Error> {
     Ok(boxes)
 }
 
-/// The read lines that say what a find of the model says, or none: the lines mostly inside
-/// it, when together they span its width but for the margin the model adds around a line.
+/// The read line that says what a find of the model says, if one does: a line mostly inside
+/// it, alone there, of its height, that reads as text and spans its width but for the margin
+/// the model adds around a line.
 fn covering(
     found: Region,
     read_lines: &[usize],
     overlay: &[overlay::Line],
     line_readings: &[Option<recognize::Reading>],
-) -> Vec<usize> {
-    let inside: Vec<usize> = read_lines
+) -> Option<usize> {
+    let mut inside = read_lines
         .iter()
         .copied()
-        .filter(|&i| {
-            found
-                .intersection(overlay[i].region)
-                .is_some_and(|common| common.area() * 2 >= overlay[i].region.area())
-        })
-        .collect();
-    // Only lines of the find's own height that read as text speak for it; a blob the overlay
-    // pass took for a line, or a line it could not read, leaves the find to be read itself.
-    let speaks = |&i: &usize| {
-        overlay[i].region.height <= found.height
-            && line_readings[i].as_ref().is_some_and(reads_as_text)
-    };
+        .filter(|&i| overlay[i].region.half_within(found));
     // A line in pieces is read whole: the pieces lose what lies between them (`Patiente :
     // Zoé` read as `Patiente Zoé`).
-    if inside.len() != 1 || !inside.iter().all(speaks) {
-        return Vec::new();
+    let (Some(only), None) = (inside.next(), inside.next()) else {
+        return None;
+    };
+    // A blob the overlay pass took for a line, or a line it could not read, leaves the find to
+    // be read itself.
+    let line = overlay[only].region;
+    if line.height > found.height || !line_readings[only].as_ref().is_some_and(reads_as_text) {
+        return None;
     }
     // The model's box reaches about a third of its height past the ink at each end.
     let margin = found.height / 3;
@@ -322,62 +315,19 @@ fn covering(
     } else {
         (found.x, found.right())
     };
-    let mut spans: Vec<(u32, u32)> = inside
-        .iter()
-        .map(|&i| {
-            let line = overlay[i].region;
-            let pad = reading_margin(line);
-            (
-                line.x.saturating_sub(pad).max(from),
-                (line.right() + pad).min(to),
-            )
-        })
-        .filter(|(start, end)| start < end)
-        .collect();
-    spans.sort_unstable();
-    let (mut covered, mut reached) = (0, from);
-    for (start, end) in spans {
-        let start = start.max(reached);
-        if end > start {
-            covered += end - start;
-            reached = end;
-        }
-    }
-    if covered * 10 >= (to - from) * 9 {
-        inside
-    } else {
-        Vec::new()
-    }
+    let pad = reading_margin(line);
+    let spanned = (line.right() + pad)
+        .min(to)
+        .saturating_sub(line.x.saturating_sub(pad).max(from));
+    (spanned * 10 >= (to - from) * 9).then_some(only)
 }
 
-/// What a find of the model says through the lines that cover it.
-fn said_by(
-    lines: &[usize],
-    overlay: &[overlay::Line],
-    line_readings: &[Option<recognize::Reading>],
-) -> recognize::Reading {
-    // Lines can overlap (a letter's outline found apart from the letter): the biggest speaks
-    // for those mostly inside it.
-    let mut lines: Vec<usize> = lines.to_vec();
-    lines.sort_by_key(|&i| std::cmp::Reverse(overlay[i].region.area()));
-    let mut distinct: Vec<usize> = Vec::with_capacity(lines.len());
-    for i in lines {
-        let region = overlay[i].region;
-        let inside = distinct.iter().any(|&kept| {
-            overlay[kept]
-                .region
-                .intersection(region)
-                .is_some_and(|common| common.area() * 2 >= region.area())
-        });
-        if !inside {
-            distinct.push(i);
-        }
-    }
-    joined(
-        distinct
-            .iter()
-            .filter_map(|&i| line_readings[i].as_ref().map(|r| (overlay[i].region, r))),
-    )
+/// What an overlay line was read as; nothing when it was not read.
+fn line_reading(line: usize, line_readings: &[Option<recognize::Reading>]) -> recognize::Reading {
+    line_readings[line].clone().unwrap_or(recognize::Reading {
+        text: String::new(),
+        confidence: 0.0,
+    })
 }
 
 /// Whether a find of the model runs level, within about a degree: read straight, a line at a
@@ -573,7 +523,7 @@ mod tests {
     fn a_find_one_read_line_spans_is_not_read_again() {
         let overlay = [line(9, 10, 122, 9)];
         let readings = [reading("FONTAINE GEORGES")];
-        assert_eq!(covering(FOUND, &[0], &overlay, &readings), vec![0]);
+        assert_eq!(covering(FOUND, &[0], &overlay, &readings), Some(0));
     }
 
     #[test]
@@ -581,16 +531,16 @@ mod tests {
         // The line in two pieces, which would lose what lies between them.
         let pieces = [line(9, 10, 60, 9), line(72, 10, 59, 9)];
         let two = [reading("FONTAINE"), reading("GEORGES")];
-        assert!(covering(FOUND, &[0, 1], &pieces, &two).is_empty());
+        assert!(covering(FOUND, &[0, 1], &pieces, &two).is_none());
         // A line covering half of the find: the rest may be text over anatomy.
         let half = [line(9, 10, 60, 9)];
-        assert!(covering(FOUND, &[0], &half, &[reading("FONTAINE")]).is_empty());
+        assert!(covering(FOUND, &[0], &half, &[reading("FONTAINE")]).is_none());
         // A blob taller than the find, and a line that read as nothing.
         let blob = [line(9, 2, 122, 30)];
-        assert!(covering(FOUND, &[0], &blob, &[reading("FONTAINE GEORGES")]).is_empty());
+        assert!(covering(FOUND, &[0], &blob, &[reading("FONTAINE GEORGES")]).is_none());
         let whole = [line(9, 10, 122, 9)];
-        assert!(covering(FOUND, &[0], &whole, &[reading("")]).is_empty());
+        assert!(covering(FOUND, &[0], &whole, &[reading("")]).is_none());
         // A line not read at all (in a texture) says nothing.
-        assert!(covering(FOUND, &[], &whole, &[None]).is_empty());
+        assert!(covering(FOUND, &[], &whole, &[None]).is_none());
     }
 }
