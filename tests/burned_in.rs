@@ -423,9 +423,8 @@ fn pixels_outside_the_redacted_regions_are_unchanged() {
         let (before, width, height, channels) = samples(format, &scrubbed.document.bytes);
         let (after, ..) = samples(format, &scrubbed.output.bytes);
         assert_eq!(before.len(), after.len(), "{}", file.name);
-        let redacted: Vec<(u32, Region)> = scrubbed
-            .plan
-            .regions_to_redact()
+        let redacted: Vec<(u32, Region)> = caviar::pixels::regions_to_redact(&scrubbed.plan)
+            .into_iter()
             .map(|(frame, r)| (frame, r.padded(caviar::pixels::margin(r), width, height)))
             .collect();
         let frame_len = width as usize * height as usize * channels;

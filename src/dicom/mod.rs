@@ -33,7 +33,7 @@ pub use view::{Stack, stack};
 
 use crate::document::{
     Action, Category, DicomOptions, Document, Done, Error, Finding, Findings, Format,
-    KnownIdentifier, Location, Output, Plan, Region,
+    KnownIdentifier, Location, Output, Plan,
 };
 pub use key::Key;
 
@@ -980,7 +980,7 @@ pub fn apply(document: &Document, plan: &Plan) -> Result<Output, Error> {
     // Where the file is explicit VR little endian (nearly all are, compressed ones included), the
     // header alone is parsed and rewritten and the pixel data element is appended exactly as it
     // was read: bit for bit by construction, and without decoding the bulk of the file.
-    let regions: Vec<(u32, Region)> = plan.regions_to_redact().collect();
+    let regions = crate::pixels::regions_to_redact(plan);
     let mut redacted = None;
     let pixels = pixel_data_span(&document.bytes).filter(|_| regions.is_empty());
     let mut file = match pixels {

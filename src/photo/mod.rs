@@ -154,7 +154,10 @@ pub fn apply(document: &Document, plan: &Plan) -> Result<Output, Error> {
         orientation: plan.keeps(Category::Orientation),
         colour_profile: plan.keeps(Category::ColourProfile),
     };
-    let regions: Vec<Region> = plan.regions_to_redact().map(|(_, region)| region).collect();
+    let regions: Vec<Region> = crate::pixels::regions_to_redact(plan)
+        .into_iter()
+        .map(|(_, region)| region)
+        .collect();
     if !regions.is_empty() {
         return redact(document, plan, &regions);
     }

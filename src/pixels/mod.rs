@@ -13,7 +13,7 @@ mod text;
 pub use classify::{Class, classify};
 pub use text::{find_text, text_left};
 
-use crate::document::{Redaction, Region};
+use crate::document::{Action, Location, Plan, Redaction, Region};
 
 /// A stored sample type. Values go through `f32`, exact for every 16-bit value and close enough
 /// for 32-bit ones in a region that is being destroyed anyway.
@@ -52,6 +52,40 @@ pub struct Plane<'a, T> {
 /// can miss its anti-aliased edge by a pixel or two.
 pub fn margin(region: Region) -> u32 {
     (region.height / 4).max(2)
+}
+
+/// The regions to redact, by frame: those the plan removes, and those it keeps that a removed
+/// one's margin cuts into. What is left of an annotation half blurred can read as anything
+/// (`W 400 L 40` cut along its top reads `400L40`, a number), and the check of the output would
+/// then refuse the file.
+pub fn regions_to_redact(plan: &Plan) -> Vec<(u32, Region)> {
+    let mut regions: Vec<(u32, Region)> = plan.regions_to_redact().collect();
+    let mut kept: Vec<(u32, Region)> = plan
+        .findings
+        .items
+        .iter()
+        .filter_map(|f| match f.location {
+            Location::Pixels { frame, region } if f.action == Action::Keep => Some((frame, region)),
+            _ => None,
+        })
+        .collect();
+    // A kept region taken in is padded in turn and may cut into another.
+    loop {
+        let (cut, intact): (Vec<_>, Vec<_>) = kept.into_iter().partition(|&(frame, region)| {
+            regions.iter().any(|&(other_frame, removed)| {
+                other_frame == frame
+                    && removed
+                        .padded(margin(removed), u32::MAX, u32::MAX)
+                        .intersection(region)
+                        .is_some()
+            })
+        });
+        kept = intact;
+        if cut.is_empty() {
+            return regions;
+        }
+        regions.extend(cut);
+    }
 }
 
 impl<T: Sample> Plane<'_, T> {
@@ -221,6 +255,7 @@ impl Noise {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::document::{Category, Finding, Findings};
 
     fn region(x: u32, y: u32, width: u32, height: u32) -> Region {
         Region {
@@ -229,6 +264,41 @@ mod tests {
             width,
             height,
         }
+    }
+
+    fn text(frame: u32, region: Region, category: Category, action: Action) -> Finding {
+        Finding {
+            category,
+            location: Location::Pixels { frame, region },
+            value: String::new(),
+            explanation: String::new(),
+            confidence: 0.9,
+            action,
+        }
+    }
+
+    #[test]
+    fn an_annotation_a_removed_line_cuts_into_is_redacted_with_it() {
+        // The CT fixture's accession number, the window setting its margin of 3 reaches, and a
+        // line under that which only the window's own margin reaches.
+        let accession = region(191, 224, 60, 14);
+        let cut = region(204, 238, 47, 14);
+        let under_cut = region(230, 253, 20, 14);
+        let apart = region(4, 235, 38, 16);
+        let elsewhere = region(204, 238, 47, 14);
+        let findings = Findings::new(vec![
+            text(0, accession, Category::Identifier, Action::Remove),
+            text(0, cut, Category::Annotation, Action::Keep),
+            text(0, under_cut, Category::Annotation, Action::Keep),
+            text(0, apart, Category::Annotation, Action::Keep),
+            text(1, elsewhere, Category::Annotation, Action::Keep),
+        ]);
+        let plan = Plan::default_for(&findings);
+        assert_eq!(
+            regions_to_redact(&plan),
+            [(0, accession), (0, cut), (0, under_cut)],
+            "the line under the window is cut by the window's margin in turn"
+        );
     }
 
     /// A 64×32 grey picture with "text": thin bright strokes on a dark background.
