@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use image::RgbImage;
 use image::imageops::{self, FilterType};
+use rayon::prelude::*;
 use rten::{RunOptions, ThreadPool};
 use rten_tensor::NdTensor;
 use rten_tensor::prelude::*;
@@ -52,6 +53,13 @@ impl Map {
             width: ((c.right() as f32 * sx).ceil() as u32 - x0).max(1),
             height: ((c.bottom() as f32 * sy).ceil() as u32 - y0).max(1),
         };
+        self
+    }
+
+    /// The same map over a part of a picture that starts `x`, `y` pixels into it.
+    pub fn moved(mut self, x: u32, y: u32) -> Map {
+        self.covers.x += x;
+        self.covers.y += y;
         self
     }
 
@@ -225,6 +233,65 @@ fn lines(probabilities: &[f32], mask: &[u8], width: usize) -> Vec<Detection> {
         .collect()
 }
 
+/// Pixels are looked at in square blocks this many pixels on a side to find where text can be.
+const BLOCK: usize = 16;
+/// A block whose every channel stays within this many levels holds no text: a letter that faint
+/// is barely legible, and the smooth surround of a photographed film (a wall, a light box)
+/// rarely varies more, even with the sensor's noise and JPEG's blocks.
+const FLAT: u8 = 24;
+/// Room the model needs around the outermost text to see it as a line, in picture pixels.
+const TEXTURED_MARGIN: u32 = 48;
+
+/// Where in the picture text can be: the box around every block that is not flat, with a margin;
+/// nothing when the whole picture is flat. The model's time grows with what it looks at, and a
+/// phone photo of a film is often half wall.
+pub fn textured(image: &RgbImage) -> Option<Region> {
+    let (width, height) = image.dimensions();
+    let (w, h) = (width as usize, height as usize);
+    let columns = w.div_ceil(BLOCK);
+    let raw = image.as_raw();
+    // Per band of block rows: the first and last block column that is not flat.
+    let bands: Vec<Option<(usize, usize)>> = raw
+        .par_chunks(w * 3 * BLOCK)
+        .map(|band| {
+            let mut low = vec![[u8::MAX; 3]; columns];
+            let mut high = vec![[0u8; 3]; columns];
+            for row in band.chunks_exact(w * 3) {
+                for (x, pixel) in row.chunks_exact(3).enumerate() {
+                    let (low, high) = (&mut low[x / BLOCK], &mut high[x / BLOCK]);
+                    for c in 0..3 {
+                        low[c] = low[c].min(pixel[c]);
+                        high[c] = high[c].max(pixel[c]);
+                    }
+                }
+            }
+            let busy = |b: &usize| (0..3).any(|c| high[*b][c].saturating_sub(low[*b][c]) > FLAT);
+            let first = (0..columns).find(busy)?;
+            let last = (0..columns).rev().find(busy)?;
+            Some((first, last))
+        })
+        .collect();
+    let top = bands.iter().position(Option::is_some)?;
+    let bottom = bands.iter().rposition(Option::is_some)?;
+    let (first, last) = bands
+        .iter()
+        .flatten()
+        .fold((usize::MAX, 0), |(f, l), &(a, b)| (f.min(a), l.max(b)));
+    let x = (first * BLOCK) as u32;
+    let y = (top * BLOCK) as u32;
+    let right = (((last + 1) * BLOCK).min(w)) as u32;
+    let bottom = (((bottom + 1) * BLOCK).min(h)) as u32;
+    Some(
+        Region {
+            x,
+            y,
+            width: right - x,
+            height: bottom - y,
+        }
+        .padded(TEXTURED_MARGIN, width, height),
+    )
+}
+
 /// The tiles that cover a picture too big to be shrunk without losing small text: each is at
 /// most `side` square and overlaps its neighbours by `overlap`, so a line cut by one tile's edge
 /// is whole in the next.
@@ -256,6 +323,38 @@ pub fn tiles(width: u32, height: u32, side: u32, overlap: u32) -> Vec<Region> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_can_be_only_where_the_picture_is_not_flat() {
+        // A wall with noise and a gradient, and a film with one faint letter on it.
+        let mut image = RgbImage::from_fn(800, 600, |x, y| {
+            let level = 150 + (x / 40) as u8 + ((x * 7 + y * 13) % 5) as u8;
+            image::Rgb([level, level, level + 3])
+        });
+        for y in 200..260 {
+            for x in 300..330 {
+                image.put_pixel(x, y, image::Rgb([20, 20, 20]));
+            }
+        }
+        for y in 210..230 {
+            for x in 305..307 {
+                image.put_pixel(x, y, image::Rgb([50, 50, 50]));
+            }
+        }
+        let area = textured(&image).expect("the film is not flat");
+        // The blocks around the film (16-pixel grid), and the margin the model needs.
+        assert_eq!(
+            area,
+            Region {
+                x: 288 - TEXTURED_MARGIN,
+                y: 192 - TEXTURED_MARGIN,
+                width: 336 - 288 + 2 * TEXTURED_MARGIN,
+                height: 272 - 192 + 2 * TEXTURED_MARGIN,
+            }
+        );
+        let wall = RgbImage::from_fn(50, 40, |x, _| image::Rgb([100 + x as u8 / 4, 100, 100]));
+        assert_eq!(textured(&wall), None);
+    }
 
     #[test]
     fn tiles_cover_the_picture_and_overlap() {

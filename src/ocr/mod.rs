@@ -12,6 +12,8 @@ mod models;
 mod overlay;
 mod recognize;
 
+use std::borrow::Cow;
+
 use image::RgbImage;
 
 use self::detect::Detection;
@@ -41,8 +43,8 @@ const MAX_SHRINK: f32 = 3.0;
 /// one pass costs less than tiles that overlap.
 const ONE_PASS: f32 = 1.4;
 const TILE_OVERLAP: u32 = 96;
-/// Pictures the model sees at up to this many pixels are looked at on one core (see
-/// `detect_all`).
+/// Pictures the model sees unshrunk at up to this many pixels are looked at on one core (see
+/// `Sight::on_one_core`).
 const ONE_CORE_PIXELS: f32 = 1024.0 * 1024.0;
 /// How far one end of a find may sit below the other and the find still count as level.
 const LEVEL_DROP: f32 = 2.0;
@@ -54,24 +56,43 @@ const TEXTURE: f32 = 0.01;
 pub fn read(image: &RgbImage) -> Result<Vec<TextBox>, Error> {
     let models = models::get()?;
     let (width, height) = image.dimensions();
-    // Flat lines clear of any texture are text whatever the model says, so they are read while
-    // the model is still looking: on two cores, reading is no longer left until the model is
-    // done. Lines in a texture wait for the model's opinion (below).
+    // Text can only be where the picture is not flat; both passes look there alone.
+    let Some(sight) = Sight::of(image) else {
+        return Ok(Vec::new());
+    };
+    let part = sight.part(image);
+    // Flat lines clear of any texture are text whatever the model says, so while the model
+    // looks on one core they are read on the others: on two cores, reading is no longer left
+    // until the model is done. Lines in a texture wait for the model's opinion (below). When the
+    // model takes every core, reading early would only slow it down, and a line read before
+    // the model's find around it is read again if the find is tilted (a photo taken at an
+    // angle): lines then wait until the model is done.
     // Each side works on the one-thread pool of the rayon worker it runs on, so that pictures
     // read side by side (`scrub` over a folder) spread over every core instead of queueing on
     // one.
+    let read_early = sight.on_one_core();
     let worker = || rayon::current_thread_index().unwrap_or(0);
     let early = recognize::Queue::default();
     let (detections, (overlay, clear)) = rayon::join(
         || {
-            let found = detect_all(models, image, worker());
+            let found = detect_all(models, &part, &sight, worker());
             early.help(models, image, worker());
             found
         },
         || {
-            let overlay = overlay::lines(image);
+            let overlay: Vec<overlay::Line> = overlay::lines(&part)
+                .into_iter()
+                .map(|line| overlay::Line {
+                    region: Region {
+                        x: line.region.x + sight.area.x,
+                        y: line.region.y + sight.area.y,
+                        ..line.region
+                    },
+                    ..line
+                })
+                .collect();
             let clear: Vec<usize> = (0..overlay.len())
-                .filter(|&i| overlay[i].clutter < TEXTURE)
+                .filter(|&i| read_early && overlay[i].clutter < TEXTURE)
                 .collect();
             early.fill(
                 clear
@@ -214,15 +235,16 @@ pub fn read(image: &RgbImage) -> Result<Vec<TextBox>, Error> {
             confidence: reading.confidence,
         });
     }
-    // Lines only the overlay pass found and not read yet sit in a texture (ultrasound
-    // speckle): ink beside them on both sides that did not join them. They are read only where
-    // the model saw text too; read, grains come out empty or as a stray letter, at the cost of
-    // reading a line each.
+    // Lines only the overlay pass found and not read yet: clear ones left for the model to
+    // finish, and ones in a texture (ultrasound speckle), with ink beside them on both sides
+    // that did not join them. These are read only where the model saw text too; read, grains
+    // come out empty or as a stray letter, at the cost of reading a line each.
     let worth_reading: Vec<usize> = alone
         .iter()
         .filter(|&&(_, line)| {
             line_readings[line].is_none()
-                && maps.iter().any(|map| map.saw_text(overlay[line].region))
+                && (overlay[line].clutter < TEXTURE
+                    || maps.iter().any(|map| map.saw_text(overlay[line].region)))
         })
         .map(|&(i, _)| i)
         .collect();
@@ -403,41 +425,89 @@ pub fn recognize(image: &RgbImage, region: Region) -> Result<(String, f32), Erro
     Ok((reading.text, reading.confidence))
 }
 
-/// The model's finds over the whole picture: in one pass when shrinking keeps small text
-/// readable, else in overlapping tiles of a picture shrunk at most `MAX_SHRINK` times.
+/// Where the passes look and how much the model shrinks what it sees.
+struct Sight {
+    /// The part of the picture where text can be (see [`detect::textured`]).
+    area: Region,
+    /// How much the picture is shrunk for the model: the same whatever part of it is looked at,
+    /// so that text of a given size reaches the model at the same size.
+    scale: f32,
+}
+
+impl Sight {
+    /// Nothing when the picture is flat all over.
+    fn of(image: &RgbImage) -> Option<Sight> {
+        let (width, height) = image.dimensions();
+        let long = width.max(height) as f32;
+        Some(Sight {
+            area: detect::textured(image)?,
+            scale: (DETECTION_SIDE as f32 / long).clamp(1.0 / MAX_SHRINK, 1.0),
+        })
+    }
+
+    /// The looked-at part of `image`, copied only when it is not the whole.
+    fn part<'a>(&self, image: &'a RgbImage) -> Cow<'a, RgbImage> {
+        let area = self.area;
+        if (area.width, area.height) == image.dimensions() {
+            Cow::Borrowed(image)
+        } else {
+            Cow::Owned(
+                image::imageops::crop_imm(image, area.x, area.y, area.width, area.height)
+                    .to_image(),
+            )
+        }
+    }
+
+    /// The long side of the looked-at part as the model sees it.
+    fn seen_side(&self) -> f32 {
+        self.area.width.max(self.area.height) as f32 * self.scale
+    }
+
+    /// Whether the model looks on one core while the others read the flat lines found meanwhile
+    /// (see `read`): for a picture it sees unshrunk, at a megapixel or less. There the
+    /// viewer's overlay lines run level and say what the model's finds around them say, so
+    /// reading them early is work done once. A shrunk picture is a photo or a big radiograph:
+    /// the model is quicker on every core, and a photo's lines are often tilted, so that the
+    /// finds around them would be read again anyway.
+    fn on_one_core(&self) -> bool {
+        self.scale >= 1.0 && self.area.area() as f32 <= ONE_CORE_PIXELS
+    }
+}
+
+/// The model's finds in `part`, the looked-at part of the picture, in the whole picture's
+/// coordinates: in one pass when shrinking keeps small text readable, else in overlapping tiles
+/// shrunk at most `MAX_SHRINK` times.
 fn detect_all(
     models: &models::Models,
-    image: &RgbImage,
+    part: &RgbImage,
+    sight: &Sight,
     worker: usize,
 ) -> Result<(Vec<Detection>, Vec<detect::Map>), Error> {
-    let (width, height) = image.dimensions();
-    let long = width.max(height) as f32;
-    let scale = (DETECTION_SIDE as f32 / long).clamp(1.0 / MAX_SHRINK, 1.0);
-    if long * scale <= DETECTION_SIDE as f32 * ONE_PASS {
-        // A picture the model sees at a megapixel or less runs on one core: the lines found
-        // meanwhile are read on the others (see `read`), and a pool of every core, shared with
-        // that reading, would keep stalling on the thread the system set aside.
-        let side = (long * scale).round() as u32;
-        let seen = (width as f32 * scale) * (height as f32 * scale);
+    let area = sight.area;
+    let scale = sight.scale;
+    if sight.seen_side() <= DETECTION_SIDE as f32 * ONE_PASS {
         let pools = models::pools();
-        let pool = (seen <= ONE_CORE_PIXELS).then(|| pools[worker % pools.len()].clone());
-        let (found, map) = detect::detect_on(models, image, side, (0, 0), pool)?;
+        let pool = sight
+            .on_one_core()
+            .then(|| pools[worker % pools.len()].clone());
+        let side = sight.seen_side().round() as u32;
+        let (found, map) = detect::detect_on(models, part, side, (area.x, area.y), pool)?;
         return Ok((found, map.into_iter().collect()));
     }
     let shrunk;
     let working = if scale < 1.0 {
         let (w, h) = (
-            (width as f32 * scale).round() as u32,
-            (height as f32 * scale).round() as u32,
+            (part.width() as f32 * scale).round() as u32,
+            (part.height() as f32 * scale).round() as u32,
         );
-        shrunk = image::imageops::thumbnail(image, w, h);
+        shrunk = image::imageops::thumbnail(part, w, h);
         &shrunk
     } else {
-        image
+        part
     };
     let (sx, sy) = (
-        width as f32 / working.width() as f32,
-        height as f32 / working.height() as f32,
+        part.width() as f32 / working.width() as f32,
+        part.height() as f32 / working.height() as f32,
     );
     let mut found = Vec::new();
     let mut maps = Vec::new();
@@ -450,9 +520,13 @@ fn detect_all(
         let view = image::imageops::crop_imm(working, tile.x, tile.y, tile.width, tile.height);
         let (lines, map) =
             detect::detect(models, &view.to_image(), DETECTION_SIDE, (tile.x, tile.y))?;
-        maps.extend(map.map(|map| map.stretched(sx, sy)));
+        maps.extend(map.map(|map| map.stretched(sx, sy).moved(area.x, area.y)));
         found.extend(lines.into_iter().map(|mut line| {
-            line.quad = Quad(line.quad.0.map(|[x, y]| [x * sx, y * sy]));
+            line.quad = Quad(
+                line.quad
+                    .0
+                    .map(|[x, y]| [x * sx + area.x as f32, y * sy + area.y as f32]),
+            );
             line
         }));
     }
