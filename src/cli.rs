@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use caviar::{DicomOptions, FileReport, Findings, Format, Profile, Redaction};
+use caviar::{Action, DicomOptions, FileReport, Findings, Format, Profile, Redaction};
 use caviar::{batch, text};
 use clap::builder::TypedValueParser;
 use clap::{Parser, Subcommand};
@@ -339,7 +339,7 @@ fn print_problem(report: &FileReport) {
         let unresolved: Vec<&str> = report
             .remaining
             .identifying()
-            .filter(|f| f.action == caviar::Action::Unresolved)
+            .filter(|f| f.action == Action::Unresolved)
             .map(|f| f.explanation.as_str())
             .collect();
         if unresolved.is_empty() {
@@ -458,10 +458,11 @@ fn print_inspection(out: &mut impl Write, inspection: &Inspection) -> std::io::R
         )?;
     }
     for finding in &inspection.findings.items {
-        let verdict = if finding.category.identifies() {
-            finding.category.label().to_string()
-        } else {
-            format!("kept: {}", finding.category.label())
+        let label = finding.category.label();
+        let verdict = match (finding.category.identifies(), finding.action) {
+            (true, _) => label.to_string(),
+            (false, Action::Keep) => format!("kept: {label}"),
+            (false, _) => format!("removed: {label}"),
         };
         let value = if finding.value.is_empty() {
             String::new()

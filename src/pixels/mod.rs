@@ -55,12 +55,10 @@ pub fn margin(region: Region) -> u32 {
 }
 
 /// The regions to redact, by frame: those the plan removes, and those it keeps that a removed
-/// one's margin cuts into. What is left of an annotation half blurred can read as anything
-/// (`W 400 L 40` cut along its top reads `400L40`, a number), and the check of the output would
-/// then refuse the file.
+/// one's margin cuts into (see [`cut_by_removed`]).
 pub fn regions_to_redact(plan: &Plan) -> Vec<(u32, Region)> {
     let mut regions: Vec<(u32, Region)> = plan.regions_to_redact().collect();
-    let mut kept: Vec<(u32, Region)> = plan
+    let kept: Vec<(u32, Region)> = plan
         .findings
         .items
         .iter()
@@ -69,22 +67,37 @@ pub fn regions_to_redact(plan: &Plan) -> Vec<(u32, Region)> {
             _ => None,
         })
         .collect();
-    // A kept region taken in is padded in turn and may cut into another.
+    let cut = cut_by_removed(&kept, &regions);
+    regions.extend(cut.into_iter().map(|i| kept[i]));
+    regions
+}
+
+/// Which of the `kept` regions the margin of a `removed` one cuts into, by index. What is left of
+/// an annotation half blurred can read as anything (`W 400 L 40` cut along its top reads
+/// `400L40`, a number), and the check of the output would then refuse the file; so it goes with
+/// its neighbour, and, padded in turn, may take another with it.
+pub fn cut_by_removed(kept: &[(u32, Region)], removed: &[(u32, Region)]) -> Vec<usize> {
+    let mut blurred: Vec<(u32, Region)> = removed.to_vec();
+    let mut cut: Vec<usize> = Vec::new();
     loop {
-        let (cut, intact): (Vec<_>, Vec<_>) = kept.into_iter().partition(|&(frame, region)| {
-            regions.iter().any(|&(other_frame, removed)| {
-                other_frame == frame
-                    && removed
-                        .padded(margin(removed), u32::MAX, u32::MAX)
-                        .intersection(region)
-                        .is_some()
+        let newly: Vec<usize> = (0..kept.len())
+            .filter(|i| !cut.contains(i))
+            .filter(|&i| {
+                let (frame, region) = kept[i];
+                blurred.iter().any(|&(other_frame, other)| {
+                    other_frame == frame
+                        && other
+                            .padded(margin(other), u32::MAX, u32::MAX)
+                            .intersection(region)
+                            .is_some()
+                })
             })
-        });
-        kept = intact;
-        if cut.is_empty() {
-            return regions;
+            .collect();
+        if newly.is_empty() {
+            return cut;
         }
-        regions.extend(cut);
+        blurred.extend(newly.iter().map(|&i| kept[i]));
+        cut.extend(newly);
     }
 }
 

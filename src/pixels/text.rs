@@ -3,7 +3,7 @@
 use image::RgbImage;
 
 use super::classify::{Class, classify};
-use crate::document::{Action, Category, Error, Finding, KnownIdentifier, Location};
+use crate::document::{Action, Category, Error, Finding, KnownIdentifier, Location, Region};
 use crate::ocr;
 use crate::text::Known;
 
@@ -21,11 +21,35 @@ pub fn find_text(
         .map(|k| k.value.clone())
         .collect();
     let known = crate::text::known_from(known);
-    read_frames(frames, frame, |number, read| {
+    let mut findings = read_frames(frames, frame, |number, read| {
         let class = classify(&read.text, &known, &names);
         Some(finding(number, read, class))
-    })
+    })?;
+    let regions = |action: Action| -> Vec<(usize, (u32, Region))> {
+        findings
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.action == action)
+            .filter_map(|(i, f)| match f.location {
+                Location::Pixels { frame, region } => Some((i, (frame, region))),
+                _ => None,
+            })
+            .collect()
+    };
+    let (kept, removed) = (regions(Action::Keep), regions(Action::Remove));
+    let kept_regions: Vec<(u32, Region)> = kept.iter().map(|&(_, r)| r).collect();
+    let removed_regions: Vec<(u32, Region)> = removed.iter().map(|&(_, r)| r).collect();
+    for cut in super::cut_by_removed(&kept_regions, &removed_regions) {
+        let finding = &mut findings[kept[cut].0];
+        finding.action = Action::Remove;
+        finding.explanation = CUT.to_string();
+    }
+    Ok(findings)
 }
+
+/// Why an annotation is removed by default all the same.
+const CUT: &str = "a technical annotation so close to text being removed that the blur would cut \
+                   it, leaving it unreadable or misread: removed with it";
 
 /// What verification must not find in an output's pixels: identifiers, by the recognisers or
 /// because they are values of the input (`forbidden`). Technical and unrecognised text is not a
