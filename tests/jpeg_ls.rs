@@ -406,12 +406,11 @@ fn redacted(bytes: Vec<u8>, frame: u32, region: Region) -> (String, Option<Strin
         DicomOptions::for_profile(Profile::Patient),
         Key::from_hex(&"22".repeat(32)).expect("a key"),
     );
-    // Whatever the OCR makes of these synthetic pictures is kept: only the drawn region goes.
-    for finding in &mut plan.findings.items {
-        if matches!(finding.location, Location::Pixels { .. }) {
-            finding.action = Action::Keep;
-        }
-    }
+    // Whatever the OCR makes of these synthetic pictures is left out: only the drawn region
+    // goes. Kept, a box beside it would go with it (see `caviar::pixels::cut_by_removed`).
+    plan.findings
+        .items
+        .retain(|finding| !matches!(finding.location, Location::Pixels { .. }));
     plan.findings.items.push(Finding {
         category: Category::Text,
         location: Location::Pixels { frame, region },

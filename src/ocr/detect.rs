@@ -236,9 +236,10 @@ fn lines(probabilities: &[f32], mask: &[u8], width: usize) -> Vec<Detection> {
 /// Pixels are looked at in square blocks this many pixels on a side to find where text can be.
 const BLOCK: usize = 16;
 /// A block whose every channel stays within this many levels holds no text: a letter that faint
-/// is barely legible, and the smooth surround of a photographed film (a wall, a light box)
-/// rarely varies more, even with the sensor's noise and JPEG's blocks.
-const FLAT: u8 = 24;
+/// is barely legible (the overlay pass asks 40 of its ink). A smooth surround (a light box, a
+/// screenshot's margin, a scanner's white) stays within it; a phone photo's wall rarely does,
+/// with the sensor's noise, and is then looked at whole, as before.
+const FLAT: u8 = 16;
 /// Room the model needs around the outermost text to see it as a line, in picture pixels.
 const TEXTURED_MARGIN: u32 = 48;
 
