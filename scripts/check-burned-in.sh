@@ -5,7 +5,8 @@
 #   scripts/check-burned-in.sh
 #
 # Every input and every scrubbed output becomes pictures tesseract reads: photos as they are, DICOM
-# through dcmtk's dcmj2pnm (every frame, min-max window so text at any stored value shows, PNG).
+# through dcmtk's dcmj2pnm (every frame, min-max window so text at any stored value shows, PNG;
+# JPEG-LS decompressed by dcmdjpls first).
 # Each picture is read as it is and enlarged (x3, or x2 above 1300 px, with netpbm's pamscale:
 # tesseract wants taller letters than the fixtures' 7-9 px ones), each with page segmentation
 # modes 11 (sparse text) and 6 (one block), languages eng+fra. The identifier lines of
@@ -66,7 +67,10 @@ pictures() {
     fi
     case $f in
       *.dcm)
-        dcmj2pnm +on -il +Fa +Wm "$dir/$f" "$work/pic/$side/$f" 2>"$work/dcmj2pnm.err" || {
+        # dcmj2pnm reads JPEG but not JPEG-LS: such files are decompressed by dcmdjpls first.
+        local plain=$dir/$f
+        if dcmdjpls "$dir/$f" "$work/plain.dcm" 2>/dev/null; then plain=$work/plain.dcm; fi
+        dcmj2pnm +on -il +Fa +Wm "$plain" "$work/pic/$side/$f" 2>"$work/dcmj2pnm.err" || {
           echo "dcmj2pnm could not convert $side $f:" >&2
           cat "$work/dcmj2pnm.err" >&2
         }
