@@ -67,9 +67,9 @@ pub fn read(image: &RgbImage) -> Result<Vec<TextBox>, Error> {
     // model takes every core, reading early would only slow it down, and a line read before
     // the model's find around it is read again if the find is tilted (a photo taken at an
     // angle): lines then wait until the model is done.
-    // Each side works on the one-thread pool of the rayon worker it runs on, so that pictures
-    // read side by side (`scrub` over a folder) spread over every core instead of queueing on
-    // one.
+    // On one core, each side works on the one-thread pool of the rayon worker it runs on, so
+    // that pictures read side by side (`scrub` over a folder) spread over every core instead of
+    // queueing on one.
     let read_early = sight.on_one_core();
     let worker = || rayon::current_thread_index().unwrap_or(0);
     let early = recognize::Queue::default();
@@ -466,9 +466,9 @@ impl Sight {
     /// Whether the model looks on one core while the others read the flat lines found meanwhile
     /// (see `read`): for a picture it sees unshrunk, at a megapixel or less. There the
     /// viewer's overlay lines run level and say what the model's finds around them say, so
-    /// reading them early is work done once. A shrunk picture is a photo or a big radiograph:
-    /// the model is quicker on every core, and a photo's lines are often tilted, so that the
-    /// finds around them would be read again anyway.
+    /// reading them early is work done once. A picture the model must shrink (a photo, a
+    /// radiograph, a wide ultrasound) is looked at quicker on every core, and a photo's lines
+    /// are often tilted, so that the finds around them would be read again anyway.
     fn on_one_core(&self) -> bool {
         self.scale >= 1.0 && self.area.area() as f32 <= ONE_CORE_PIXELS
     }
