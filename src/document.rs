@@ -295,6 +295,16 @@ pub struct KnownIdentifier {
     pub value: String,
 }
 
+impl Finding {
+    /// The frame and region of the text, when the finding is text in the pixels.
+    pub fn pixels(&self) -> Option<(u32, Region)> {
+        match self.location {
+            Location::Pixels { frame, region } => Some((frame, region)),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Findings {
     pub items: Vec<Finding>,
@@ -404,16 +414,6 @@ impl Plan {
             })
             .map(|f| f.value.clone())
             .collect()
-    }
-
-    /// The regions of pixels to redact, by frame.
-    pub fn regions_to_redact(&self) -> impl Iterator<Item = (u32, Region)> + '_ {
-        self.findings.items.iter().filter_map(|f| match f.location {
-            Location::Pixels { frame, region } if f.action == Action::Remove => {
-                Some((frame, region))
-            }
-            _ => None,
-        })
     }
 
     /// Whether anything of this category is to be kept; parts ask this for the few items they

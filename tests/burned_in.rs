@@ -485,7 +485,10 @@ fn a_redacted_dicom_says_truthfully_how_its_pixels_are_stored() {
 fn redacted_lossy_dicom_says_so(name: &str) {
     let scrubbed = scrub(name, Profile::Patient);
     assert!(scrubbed.remaining.is_clean(), "{name}");
-    assert!(scrubbed.plan.regions_to_redact().count() > 0, "{name}");
+    assert!(
+        !caviar::pixels::regions_to_redact(&scrubbed.plan).is_empty(),
+        "{name}"
+    );
     let out = dicom_object::from_reader(std::io::Cursor::new(&scrubbed.output.bytes[128..]))
         .expect("parses");
     let text = |name: &str| {

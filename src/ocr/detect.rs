@@ -272,16 +272,16 @@ pub fn textured(image: &RgbImage) -> Option<Region> {
             Some((first, last))
         })
         .collect();
-    let top = bands.iter().position(Option::is_some)?;
-    let bottom = bands.iter().rposition(Option::is_some)?;
+    let first_band = bands.iter().position(Option::is_some)?;
+    let last_band = bands.iter().rposition(Option::is_some)?;
     let (first, last) = bands
         .iter()
         .flatten()
         .fold((usize::MAX, 0), |(f, l), &(a, b)| (f.min(a), l.max(b)));
     let x = (first * BLOCK) as u32;
-    let y = (top * BLOCK) as u32;
+    let y = (first_band * BLOCK) as u32;
     let right = (((last + 1) * BLOCK).min(w)) as u32;
-    let bottom = (((bottom + 1) * BLOCK).min(h)) as u32;
+    let bottom = (((last_band + 1) * BLOCK).min(h)) as u32;
     Some(
         Region {
             x,

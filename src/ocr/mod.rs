@@ -43,9 +43,6 @@ const MAX_SHRINK: f32 = 3.0;
 /// one pass costs less than tiles that overlap.
 const ONE_PASS: f32 = 1.4;
 const TILE_OVERLAP: u32 = 96;
-/// Pictures the model sees unshrunk at up to this many pixels are looked at on one core (see
-/// `Sight::on_one_core`).
-const ONE_CORE_PIXELS: f32 = 1024.0 * 1024.0;
 /// How far one end of a find may sit below the other and the find still count as level.
 const LEVEL_DROP: f32 = 2.0;
 /// An overlay line with more than this share of stray ink beside it on both sides sits in a
@@ -464,13 +461,13 @@ impl Sight {
     }
 
     /// Whether the model looks on one core while the others read the flat lines found meanwhile
-    /// (see `read`): for a picture it sees unshrunk, at a megapixel or less. There the
+    /// (see `read`): for a picture it sees unshrunk, under a megapixel. There the
     /// viewer's overlay lines run level and say what the model's finds around them say, so
     /// reading them early is work done once. A picture the model must shrink (a photo, a
     /// radiograph, a wide ultrasound) is looked at quicker on every core, and a photo's lines
     /// are often tilted, so that the finds around them would be read again anyway.
     fn on_one_core(&self) -> bool {
-        self.scale >= 1.0 && self.area.area() as f32 <= ONE_CORE_PIXELS
+        self.scale >= 1.0
     }
 }
 

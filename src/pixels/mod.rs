@@ -13,7 +13,7 @@ mod text;
 pub use classify::{Class, classify};
 pub use text::{find_text, text_left};
 
-use crate::document::{Action, Location, Plan, Redaction, Region};
+use crate::document::{Action, Finding, Plan, Redaction, Region};
 
 /// A stored sample type. Values go through `f32`, exact for every 16-bit value and close enough
 /// for 32-bit ones in a region that is being destroyed anyway.
@@ -54,49 +54,49 @@ pub fn margin(region: Region) -> u32 {
     (region.height / 4).max(2)
 }
 
-/// The regions to redact, by frame: those the plan removes, and those it keeps that a removed
-/// one's margin cuts into (see [`cut_by_removed`]).
+/// The regions of pixels to redact, by frame: those the plan removes, and those it keeps that a
+/// removed one's margin cuts into (see [`cut_by_removed`]).
 pub fn regions_to_redact(plan: &Plan) -> Vec<(u32, Region)> {
-    let mut regions: Vec<(u32, Region)> = plan.regions_to_redact().collect();
-    let kept: Vec<(u32, Region)> = plan
-        .findings
-        .items
+    let items = &plan.findings.items;
+    let cut = cut_by_removed(items);
+    items
         .iter()
-        .filter_map(|f| match f.location {
-            Location::Pixels { frame, region } if f.action == Action::Keep => Some((frame, region)),
-            _ => None,
-        })
-        .collect();
-    let cut = cut_by_removed(&kept, &regions);
-    regions.extend(cut.into_iter().map(|i| kept[i]));
-    regions
+        .enumerate()
+        .filter(|(i, f)| f.action == Action::Remove || cut.contains(i))
+        .filter_map(|(_, f)| f.pixels())
+        .collect()
 }
 
-/// Which of the `kept` regions the margin of a `removed` one cuts into, by index. What is left of
-/// an annotation half blurred can read as anything (`W 400 L 40` cut along its top reads
-/// `400L40`, a number), and the check of the output would then refuse the file; so it goes with
-/// its neighbour, and, padded in turn, may take another with it.
-pub fn cut_by_removed(kept: &[(u32, Region)], removed: &[(u32, Region)]) -> Vec<usize> {
-    let mut blurred: Vec<(u32, Region)> = removed.to_vec();
+/// Which findings of text in the pixels that are kept the margin of a removed one cuts into, by
+/// index. What is left of an annotation half blurred can read as anything (`W 400 L 40` cut
+/// along its top reads `400L40`, a number), and the check of the output would then refuse the
+/// file; so it goes with its neighbour, and, padded in turn, may take another with it.
+pub fn cut_by_removed(findings: &[Finding]) -> Vec<usize> {
+    let mut blurred: Vec<(u32, Region)> = findings
+        .iter()
+        .filter(|f| f.action == Action::Remove)
+        .filter_map(Finding::pixels)
+        .collect();
     let mut cut: Vec<usize> = Vec::new();
     loop {
-        let newly: Vec<usize> = (0..kept.len())
-            .filter(|i| !cut.contains(i))
+        let newly: Vec<usize> = (0..findings.len())
+            .filter(|i| findings[*i].action == Action::Keep && !cut.contains(i))
             .filter(|&i| {
-                let (frame, region) = kept[i];
-                blurred.iter().any(|&(other_frame, other)| {
-                    other_frame == frame
-                        && other
-                            .padded(margin(other), u32::MAX, u32::MAX)
-                            .intersection(region)
-                            .is_some()
+                findings[i].pixels().is_some_and(|(frame, region)| {
+                    blurred.iter().any(|&(other_frame, other)| {
+                        other_frame == frame
+                            && other
+                                .padded(margin(other), u32::MAX, u32::MAX)
+                                .intersection(region)
+                                .is_some()
+                    })
                 })
             })
             .collect();
         if newly.is_empty() {
             return cut;
         }
-        blurred.extend(newly.iter().map(|&i| kept[i]));
+        blurred.extend(newly.iter().filter_map(|&i| findings[i].pixels()));
         cut.extend(newly);
     }
 }
@@ -268,7 +268,7 @@ impl Noise {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::{Category, Finding, Findings};
+    use crate::document::{Category, Findings, Location};
 
     fn region(x: u32, y: u32, width: u32, height: u32) -> Region {
         Region {

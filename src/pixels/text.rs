@@ -3,7 +3,7 @@
 use image::RgbImage;
 
 use super::classify::{Class, classify};
-use crate::document::{Action, Category, Error, Finding, KnownIdentifier, Location, Region};
+use crate::document::{Action, Category, Error, Finding, KnownIdentifier, Location};
 use crate::ocr;
 use crate::text::Known;
 
@@ -25,22 +25,8 @@ pub fn find_text(
         let class = classify(&read.text, &known, &names);
         Some(finding(number, read, class))
     })?;
-    let regions = |action: Action| -> Vec<(usize, (u32, Region))> {
-        findings
-            .iter()
-            .enumerate()
-            .filter(|(_, f)| f.action == action)
-            .filter_map(|(i, f)| match f.location {
-                Location::Pixels { frame, region } => Some((i, (frame, region))),
-                _ => None,
-            })
-            .collect()
-    };
-    let (kept, removed) = (regions(Action::Keep), regions(Action::Remove));
-    let kept_regions: Vec<(u32, Region)> = kept.iter().map(|&(_, r)| r).collect();
-    let removed_regions: Vec<(u32, Region)> = removed.iter().map(|&(_, r)| r).collect();
-    for cut in super::cut_by_removed(&kept_regions, &removed_regions) {
-        let finding = &mut findings[kept[cut].0];
+    for cut in super::cut_by_removed(&findings) {
+        let finding = &mut findings[cut];
         finding.action = Action::Remove;
         finding.explanation = CUT.to_string();
     }
