@@ -12,7 +12,7 @@ use std::sync::{Mutex, OnceLock};
 use serde::Serialize;
 
 use crate::document::{
-    Action, DicomOptions, Document, Done, Error, FileReport, Finding, Findings, Format, Key,
+    DicomOptions, Document, Done, Error, FileReport, Finding, Findings, Format, Key,
     KnownIdentifier, Plan, Profile, Redaction,
 };
 use crate::text;
@@ -135,10 +135,20 @@ pub fn plan_jobs(inputs: &[PathBuf], out: &Path) -> Result<Jobs, String> {
         }
     }
     let (found, failed) = walk(inputs);
-    let mut planned = Jobs {
-        jobs: Vec::new(),
-        failed,
-    };
+    let mut protected: Vec<PathBuf> = inputs.to_vec();
+    protected.extend(found.iter().map(|file| file.path.clone()));
+    protected.extend(failed.iter().map(|report| report.input.clone()));
+    let mut planned = assign_outputs(found, out, &protected);
+    planned.failed.splice(0..0, failed);
+    Ok(planned)
+}
+
+/// The guard every front writes through: each file goes to `out/RELATIVE`, unless that is one
+/// of the `protected` paths (every input, whether or not it is being written) or the output of
+/// a file before it; such a file fails on its own, with the reason, and the others go on.
+pub fn assign_outputs(found: Vec<Found>, out: &Path, protected: &[PathBuf]) -> Jobs {
+    let protected: Vec<PathBuf> = protected.iter().map(|path| absolute(path)).collect();
+    let mut planned = Jobs::default();
     let mut claimed: HashMap<PathBuf, PathBuf> = HashMap::new();
     for Found { path, relative } in found {
         let output = out.join(relative);
@@ -147,6 +157,12 @@ pub fn plan_jobs(inputs: &[PathBuf], out: &Path) -> Result<Jobs, String> {
             planned
                 .failed
                 .push(failure(path, "its output would overwrite it"));
+        } else if protected.contains(&key) {
+            let reason = format!(
+                "its output {} would overwrite an input; choose another folder",
+                output.display()
+            );
+            planned.failed.push(failure(path, &reason));
         } else if let Some(first) = claimed.get(&key) {
             let reason = format!(
                 "{} already goes to {}; rename one of them",
@@ -162,7 +178,14 @@ pub fn plan_jobs(inputs: &[PathBuf], out: &Path) -> Result<Jobs, String> {
             });
         }
     }
-    Ok(planned)
+    planned
+}
+
+/// The input a single output (a picture saved under a name the user chose, a caption beside
+/// it) would replace, if any: such an output is refused.
+pub fn overwritten_input<'a>(output: &Path, protected: &'a [PathBuf]) -> Option<&'a PathBuf> {
+    let key = absolute(output);
+    protected.iter().find(|input| absolute(input) == key)
 }
 
 /// A caption to redact beside the files, read and checked before any file is scrubbed so that a
@@ -189,6 +212,16 @@ pub fn plan_caption(path: &Path, out: &Path, planned: &mut Jobs) -> Result<Capti
     let (input_key, output_key) = (absolute(path), absolute(&output));
     if input_key == output_key {
         return Err(format!("caption {shown}: its output would overwrite it"));
+    }
+    let inputs: Vec<PathBuf> = (planned.jobs.iter().map(|job| job.input.clone()))
+        .chain(planned.failed.iter().map(|report| report.input.clone()))
+        .collect();
+    if let Some(input) = overwritten_input(&output, &inputs) {
+        return Err(format!(
+            "caption {shown}: its output {} would overwrite the input {}",
+            output.display(),
+            input.display()
+        ));
     }
     planned.jobs.retain(|job| absolute(&job.input) != input_key);
     planned
@@ -279,34 +312,28 @@ pub fn scrub_caption(job: CaptionJob, reports: &[FileReport]) -> CaptionReport {
     report
 }
 
-/// How a run treats its files: the profile, and where the key comes from. The key is read (or
-/// created) only when the first DICOM file needs it, so scrubbing photos never touches it.
-pub struct Settings {
-    pub profile: Profile,
-    /// The profile's options, with any the user switched one by one.
-    pub dicom: DicomOptions,
-    pub redaction: Redaction,
-    key_path: Option<PathBuf>,
+/// Where the secret key comes from. It is read (or created) only when the first DICOM file
+/// needs it, so scrubbing photos never touches it, and then held for the rest of the run or
+/// of the desktop app's life.
+pub struct KeySource {
+    path: Option<PathBuf>,
     key: OnceLock<Result<Key, String>>,
 }
 
-impl Settings {
-    /// `key_path` None means the user's default key file.
-    pub fn new(profile: Profile, key_path: Option<PathBuf>) -> Settings {
-        Settings {
-            profile,
-            dicom: DicomOptions::for_profile(profile),
-            redaction: Redaction::default(),
-            key_path,
+impl KeySource {
+    /// `path` None means the user's default key file.
+    pub fn new(path: Option<PathBuf>) -> KeySource {
+        KeySource {
+            path,
             key: OnceLock::new(),
         }
     }
 
-    fn key(&self) -> Result<Key, Error> {
+    pub fn get(&self) -> Result<Key, Error> {
         self.key
             .get_or_init(|| {
                 let path = self
-                    .key_path
+                    .path
                     .clone()
                     .or_else(Key::default_path)
                     .ok_or_else(|| {
@@ -317,11 +344,32 @@ impl Settings {
             .clone()
             .map_err(Error::Refused)
     }
+}
+
+/// What the user chose for a run: the profile, its DICOM options, how text is made unreadable,
+/// and the key.
+pub struct Choices {
+    pub profile: Profile,
+    /// The profile's options, with any the user switched one by one.
+    pub dicom: DicomOptions,
+    pub redaction: Redaction,
+    pub key: KeySource,
+}
+
+impl Choices {
+    pub fn new(profile: Profile, key: KeySource) -> Choices {
+        Choices {
+            profile,
+            dicom: DicomOptions::for_profile(profile),
+            redaction: Redaction::default(),
+            key,
+        }
+    }
 
     /// The plan a run starts from for a file of `format`: the profile's, with the key for DICOM.
     pub fn plan(&self, format: Format, findings: &Findings) -> Result<Plan, Error> {
         let plan = match format {
-            Format::Dicom => Plan::for_dicom(findings, self.profile, self.dicom, self.key()?),
+            Format::Dicom => Plan::for_dicom(findings, self.profile, self.dicom, self.key.get()?),
             _ => Plan::for_photo(findings, self.profile),
         };
         Ok(Plan {
@@ -329,6 +377,14 @@ impl Settings {
             ..plan
         })
     }
+}
+
+/// Run one file's work so that a bug in a parser (ours or a dependency's) costs that file, not
+/// the batch or the window: a panic becomes an error naming `what` was being done. Nothing is
+/// written before verification succeeds, so a panic leaves no output behind.
+pub fn guarded<T>(what: &str, work: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(work))
+        .unwrap_or_else(|_| Err(Error::Refused(format!("internal error while {what}"))))
 }
 
 /// Scrub every job in parallel; `on_done` sees each report as soon as it is ready (for progress),
@@ -340,7 +396,7 @@ impl Settings {
 /// finishes. Plain threads just wait, and memory stays bounded by the files in flight.
 pub fn run(
     jobs: &[Job],
-    settings: &Settings,
+    choices: &Choices,
     on_done: impl Fn(&FileReport) + Sync,
 ) -> Vec<FileReport> {
     let next = AtomicUsize::new(0);
@@ -354,7 +410,7 @@ pub fn run(
                 loop {
                     let index = next.fetch_add(1, Ordering::Relaxed);
                     let Some(job) = jobs.get(index) else { break };
-                    let report = scrub_file(job, settings);
+                    let report = scrub_file(job, choices);
                     on_done(&report);
                     *reports[index].lock().unwrap_or_else(|e| e.into_inner()) = Some(report);
                 }
@@ -376,41 +432,25 @@ pub fn run(
 /// The whole pipeline for one file. The clean bytes are analysed again before anything is
 /// written; only verified bytes go to a temporary file beside the destination, which is then
 /// renamed into place.
-pub fn scrub_file(job: &Job, settings: &Settings) -> FileReport {
-    // A bug in a parser (ours or a dependency's) must cost one file, not the whole batch; nothing
-    // is written before verification succeeds, so a panic leaves no output behind.
-    std::panic::catch_unwind(|| scrub_file_unguarded(job, settings)).unwrap_or_else(|_| {
-        FileReport {
-            error: Some("internal error while reading this file; it was not copied".into()),
-            ..FileReport::new(job.input.clone())
-        }
-    })
+pub fn scrub_file(job: &Job, choices: &Choices) -> FileReport {
+    let mut report = FileReport::new(job.input.clone());
+    let result = guarded("reading this file; it was not copied", || {
+        let document = crate::load(&job.input)?;
+        report.format = Some(document.format);
+        report.findings = crate::analyze(&document)?;
+        let plan = choices.plan(document.format, &report.findings)?;
+        write_plan(&document, &plan, &job.output, &mut report)
+    });
+    settle(result, &mut report);
+    report
 }
 
 /// Load and analyse one file, with the same guard against parser panics as scrubbing.
 pub fn inspect_file(path: &Path) -> Result<(Format, Findings), Error> {
-    std::panic::catch_unwind(|| {
+    guarded("reading this file", || {
         let document = crate::load(path)?;
         Ok((document.format, crate::analyze(&document)?))
     })
-    .unwrap_or_else(|_| {
-        Err(Error::Refused(
-            "internal error while reading this file".into(),
-        ))
-    })
-}
-
-fn scrub_file_unguarded(job: &Job, settings: &Settings) -> FileReport {
-    let mut report = FileReport::new(job.input.clone());
-    let result = (|| -> Result<(), Error> {
-        let document = crate::load(&job.input)?;
-        report.format = Some(document.format);
-        report.findings = crate::analyze(&document)?;
-        let plan = settings.plan(document.format, &report.findings)?;
-        write_plan(&document, &plan, &job.output, &mut report)
-    })();
-    settle(result, &mut report);
-    report
 }
 
 /// Carry out a plan the user may have edited (the desktop app's export) and write the result
@@ -421,13 +461,8 @@ pub fn export(document: &Document, plan: &Plan, destination: &Path) -> FileRepor
         findings: plan.findings.clone(),
         ..FileReport::new(document.source.clone())
     };
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+    let result = guarded("writing this file; it was not written", || {
         write_plan(document, plan, destination, &mut report)
-    }))
-    .unwrap_or_else(|_| {
-        Err(Error::Refused(
-            "internal error while writing this file; it was not written".into(),
-        ))
     });
     settle(result, &mut report);
     report
@@ -441,13 +476,7 @@ fn write_plan(
     destination: &Path,
     report: &mut FileReport,
 ) -> Result<(), Error> {
-    let unresolved: Vec<Finding> = plan
-        .findings
-        .items
-        .iter()
-        .filter(|finding| finding.action == Action::Unresolved)
-        .cloned()
-        .collect();
+    let unresolved: Vec<Finding> = plan.findings.unresolved().cloned().collect();
     if !unresolved.is_empty() {
         report.remaining = Findings::new(unresolved);
         return Ok(());
@@ -526,14 +555,14 @@ fn lock_unfinished() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
 }
 
 /// For an interrupted run (Ctrl+C, SIGTERM): removes every temporary file being written and
-/// ends the process while holding the lock, so that no new one is started. Finished outputs
-/// stay; they were verified and renamed whole.
-pub fn abandon_unfinished_and_exit(code: i32) -> ! {
+/// returns still holding the lock, so that no new one is started while the caller ends the
+/// process. Finished outputs stay; they were verified and renamed whole.
+pub fn abandon_unfinished() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
     let unfinished = lock_unfinished();
     for path in unfinished.iter() {
         let _ = std::fs::remove_file(path);
     }
-    std::process::exit(code)
+    unfinished
 }
 
 fn failure(input: PathBuf, reason: &str) -> FileReport {

@@ -96,7 +96,8 @@ pub fn run() -> ExitCode {
     // progress are removed, so nothing partial is left behind.
     let interrupted = ctrlc::set_handler(|| {
         eprintln!("caviar: interrupted; files in progress removed, finished ones kept");
-        batch::abandon_unfinished_and_exit(130);
+        let _no_new_file_until_exit = batch::abandon_unfinished();
+        std::process::exit(130);
     });
     if let Err(error) = interrupted {
         eprintln!(
@@ -115,11 +116,11 @@ pub fn run() -> ExitCode {
             caption,
             redaction,
         } => {
-            let mut settings = batch::Settings::new(profile, key_file);
-            settings.redaction = redaction;
+            let mut choices = batch::Choices::new(profile, batch::KeySource::new(key_file));
+            choices.redaction = redaction;
             let switches = options_on.iter().map(|name| (name, true));
             for (name, on) in switches.chain(options_off.iter().map(|name| (name, false))) {
-                if let Err(message) = settings.dicom.set(name, on) {
+                if let Err(message) = choices.dicom.set(name, on) {
                     eprintln!("caviar: {message}");
                     return ExitCode::from(USAGE);
                 }
@@ -129,7 +130,7 @@ pub fn run() -> ExitCode {
                 &out,
                 report.as_deref(),
                 caption.as_deref(),
-                &settings,
+                &choices,
             )
         }
         Command::Inspect { files, json } => inspect(&files, json),
@@ -147,7 +148,7 @@ fn scrub(
     out: &Path,
     report_path: Option<&Path>,
     caption_path: Option<&Path>,
-    settings: &batch::Settings,
+    choices: &batch::Choices,
 ) -> ExitCode {
     if let Some(report) = report_path
         && let Err(message) = batch::refuse_inside_inputs(report, inputs)
@@ -199,7 +200,7 @@ fn scrub(
         )
         .expect("the progress template is valid"),
     );
-    let done = batch::run(&planned.jobs, settings, |report| {
+    let done = batch::run(&planned.jobs, choices, |report| {
         progress.suspend(|| print_problem(report));
         progress.inc(1);
     });
@@ -338,8 +339,7 @@ fn print_problem(report: &FileReport) {
     } else if !report.clean {
         let unresolved: Vec<&str> = report
             .remaining
-            .identifying()
-            .filter(|f| f.action == Action::Unresolved)
+            .unresolved()
             .map(|f| f.explanation.as_str())
             .collect();
         if unresolved.is_empty() {

@@ -328,6 +328,12 @@ impl Findings {
     pub fn is_clean(&self) -> bool {
         self.identifying().next().is_none()
     }
+
+    /// The findings nothing can remove (pixels that could not be read for text): a plan holding
+    /// one writes nothing, from any front.
+    pub fn unresolved(&self) -> impl Iterator<Item = &Finding> {
+        self.items.iter().filter(|f| f.action == Action::Unresolved)
+    }
 }
 
 /// What will be done. It starts as the proposed action of every finding; the GUI lets the user

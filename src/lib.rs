@@ -70,12 +70,7 @@ pub fn analyze(document: &Document) -> Result<Findings, Error> {
 /// Produce clean bytes; nothing is written. A plan with a finding nothing can remove (pixels
 /// that could not be read for text) is refused: its output could not be called clean.
 pub fn apply(document: &Document, plan: &Plan) -> Result<Output, Error> {
-    if let Some(finding) = plan
-        .findings
-        .items
-        .iter()
-        .find(|f| f.action == Action::Unresolved)
-    {
+    if let Some(finding) = plan.findings.unresolved().next() {
         return Err(Error::Refused(finding.explanation.clone()));
     }
     match document.format {

@@ -478,6 +478,109 @@ fn export_all_writes_every_file_verified_into_the_folder_with_the_caption() {
     );
 }
 
+/// Files opened on their own, not in a folder: exporting all into the folder that holds one of
+/// them, or with two of the same name, must never replace an original or one export by another.
+#[test]
+fn export_all_never_replaces_an_opened_file_nor_one_export_by_another() {
+    let folder = tempfile::tempdir().unwrap();
+    let photos = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/photos");
+    let (a, b) = (folder.path().join("a"), folder.path().join("b"));
+    std::fs::create_dir(&a).unwrap();
+    std::fs::create_dir(&b).unwrap();
+    let (first, second) = (a.join("photo.jpg"), b.join("photo.jpg"));
+    std::fs::copy(photos.join("phone_everything.jpg"), &first).unwrap();
+    std::fs::copy(photos.join("clean.jpg"), &second).unwrap();
+    // A text file opened by mistake: it fails to open, yet it is still an original.
+    let note = a.join("caption.txt");
+    std::fs::write(&note, "my own notes, not a caption").unwrap();
+    let originals: Vec<(PathBuf, Vec<u8>)> = [&first, &second, &note]
+        .into_iter()
+        .map(|path| (path.clone(), std::fs::read(path).unwrap()))
+        .collect();
+
+    let mut harness = open_app(
+        folder.path(),
+        &[first.clone(), second.clone(), note.clone()],
+    );
+    wait(&mut harness, "the files", |s| {
+        s.files.len() == 3 && ready(s)
+    });
+    harness.state_mut().state.apply(Action::SetCaption(
+        "Ma radio, merci au CHU de Bordeaux".into(),
+    ));
+
+    // Into the folder that holds the first photo: its own output would be itself, and the
+    // second photo's output would be the first photo.
+    harness.state_mut().perform(Action::ExportAll(a.clone()));
+    let caption_said = |s: &State| s.notice.as_deref().unwrap_or("").contains("caption.txt");
+    wait(&mut harness, "the exports into a/", |s| {
+        s.exporting == 0 && s.files[..2].iter().all(|f| f.verdict.is_some()) && caption_said(s)
+    });
+    for (path, bytes) in &originals {
+        assert_eq!(
+            &std::fs::read(path).unwrap(),
+            bytes,
+            "{} was replaced",
+            path.display()
+        );
+    }
+    let state = &harness.state().state;
+    for entry in &state.files[..2] {
+        assert!(
+            matches!(entry.verdict, Some(Verdict::Failed(ref why)) if why.contains("overwrite")),
+            "{:?}",
+            entry.verdict
+        );
+    }
+    assert!(
+        state
+            .notice
+            .as_deref()
+            .unwrap_or("")
+            .contains("Not written: caption"),
+        "the caption is refused too: {:?}",
+        state.notice
+    );
+    let left: Vec<_> = std::fs::read_dir(&a)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left.len(), 2, "nothing new in a/: {left:?}");
+
+    // Into a new folder: the first photo goes, the second has the same name and is refused
+    // rather than written over it.
+    for entry in &mut harness.state_mut().state.files {
+        entry.verdict = None;
+    }
+    harness.state_mut().state.notice = None;
+    let out = folder.path().join("out");
+    harness.state_mut().perform(Action::ExportAll(out.clone()));
+    wait(&mut harness, "the exports into out/", |s| {
+        s.exporting == 0 && s.files[..2].iter().all(|f| f.verdict.is_some()) && caption_said(s)
+    });
+    let state = &harness.state().state;
+    assert_eq!(
+        state.files[0].verdict,
+        Some(Verdict::Clean(out.join("photo.jpg")))
+    );
+    assert!(
+        matches!(state.files[1].verdict, Some(Verdict::Failed(ref why)) if why.contains("rename")),
+        "{:?}",
+        state.files[1].verdict
+    );
+    let document = caviar::load(&out.join("photo.jpg")).unwrap();
+    assert!(caviar::analyze(&document).unwrap().is_clean());
+    let mut written: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    written.sort();
+    assert_eq!(written, ["caption.txt", "photo.jpg"]);
+    for (path, bytes) in &originals {
+        assert_eq!(&std::fs::read(path).unwrap(), bytes);
+    }
+}
+
 #[test]
 fn cancel_stops_the_files_still_waiting_and_they_stay_stopped() {
     let folder = tempfile::tempdir().unwrap();

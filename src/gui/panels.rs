@@ -67,9 +67,9 @@ pub fn top(ui: &mut egui::Ui, state: &State, actions: &mut Vec<Action>) {
             (Profile::Teaching, Say::TeachingCase),
         ] {
             if ui
-                .selectable_label(state.profile == profile, state.say(say))
+                .selectable_label(state.choices.profile == profile, state.say(say))
                 .clicked()
-                && state.profile != profile
+                && state.choices.profile != profile
             {
                 actions.push(Action::SetProfile(profile));
             }
@@ -78,9 +78,9 @@ pub fn top(ui: &mut egui::Ui, state: &State, actions: &mut Vec<Action>) {
         ui.label(state.say(Say::Redaction));
         for (redaction, say) in [(Redaction::Blur, Say::Blur), (Redaction::Fill, Say::Fill)] {
             if ui
-                .selectable_label(state.redaction == redaction, state.say(say))
+                .selectable_label(state.choices.redaction == redaction, state.say(say))
                 .clicked()
-                && state.redaction != redaction
+                && state.choices.redaction != redaction
             {
                 actions.push(Action::SetRedaction(redaction));
             }
@@ -98,7 +98,7 @@ pub fn top(ui: &mut egui::Ui, state: &State, actions: &mut Vec<Action>) {
 
 /// The PS3.15 options, for those who know them.
 fn advanced(ui: &mut egui::Ui, state: &State, actions: &mut Vec<Action>) {
-    let options = state.dicom;
+    let options = state.choices.dicom;
     let values = [
         options.retain_safe_private,
         options.retain_uids,

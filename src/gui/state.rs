@@ -139,15 +139,23 @@ pub enum Task {
         source: Source,
         plan: Box<Plan>,
     },
-    Export(Vec<Export>),
-    Dialog(Dialog),
-    /// The cleaned caption, beside an export.
-    WriteCaption {
-        destination: PathBuf,
-        text: String,
+    /// Files to write, and files whose output was refused before anything was written (it
+    /// would replace an input or another file's output), each with the reason.
+    /// The cleaned caption is written once the files are, so that what is said of it comes last.
+    Export {
+        exports: Vec<Export>,
+        refused: Vec<(usize, String)>,
+        caption: Option<CaptionOut>,
     },
+    Dialog(Dialog),
     SaveSettings(Settings),
     Copy(String),
+}
+
+/// The cleaned caption to write beside an export, or why it may not be written where asked.
+pub struct CaptionOut {
+    pub destination: Result<PathBuf, String>,
+    pub text: String,
 }
 
 /// One file to write and how.
@@ -208,9 +216,9 @@ pub struct State {
     pub lang: Lang,
     pub files: Vec<Entry>,
     pub selected: Option<usize>,
-    pub profile: Profile,
-    pub dicom: DicomOptions,
-    pub redaction: Redaction,
+    /// The profile, its options, blur or fill, and the key, held for the app's life: the key
+    /// file is read once, not on every replan.
+    pub choices: batch::Choices,
     pub caption: String,
     /// Stretches of the caption the user chose to keep, by their text.
     pub caption_kept: Vec<String>,
@@ -224,7 +232,6 @@ pub struct State {
     walking: usize,
     /// What the user dropped or opened, folders included: exports never go inside them.
     inputs: Vec<PathBuf>,
-    key_path: Option<PathBuf>,
     settings_path: Option<PathBuf>,
 }
 
@@ -240,9 +247,7 @@ impl State {
             lang: settings.lang.unwrap_or_else(super::strings::system_lang),
             files: Vec::new(),
             selected: None,
-            profile: Profile::Patient,
-            dicom: DicomOptions::for_profile(Profile::Patient),
-            redaction: Redaction::default(),
+            choices: batch::Choices::new(Profile::Patient, batch::KeySource::new(key_path)),
             caption: String::new(),
             caption_kept: Vec::new(),
             mine: settings.mine,
@@ -251,7 +256,6 @@ impl State {
             exporting: 0,
             walking: 0,
             inputs: Vec::new(),
-            key_path,
             settings_path,
         }
     }
@@ -399,16 +403,16 @@ impl State {
             }
             Action::ShowExported(on) => self.show_exported = on,
             Action::SetProfile(profile) => {
-                self.profile = profile;
-                self.dicom = DicomOptions::for_profile(profile);
+                self.choices.profile = profile;
+                self.choices.dicom = DicomOptions::for_profile(profile);
                 self.replan();
             }
-            Action::SetDicomOption(name, on) => match self.dicom.set(name, on) {
+            Action::SetDicomOption(name, on) => match self.choices.dicom.set(name, on) {
                 Ok(()) => self.replan(),
                 Err(reason) => self.notice = Some(reason),
             },
             Action::SetRedaction(redaction) => {
-                self.redaction = redaction;
+                self.choices.redaction = redaction;
                 self.replan();
             }
             Action::SetCaption(caption) => self.caption = caption,
@@ -581,7 +585,11 @@ impl State {
                 ));
             }
             Message::CaptionWritten(Err(reason)) => {
-                self.notice = Some(Say::ExportFailed.with(self.lang, &["caption", &reason]));
+                self.notice = Some(format!(
+                    "{} {}",
+                    self.notice.take().unwrap_or_default(),
+                    Say::ExportFailed.with(self.lang, &["caption", &reason])
+                ));
             }
             Message::SettingsFailed(reason) => {
                 self.notice = Some(Say::SettingsNotSaved.with(self.lang, &[&reason]));
@@ -645,10 +653,7 @@ impl State {
     }
 
     fn plan_for(&self, format: Format, findings: &Findings) -> Result<Plan, String> {
-        let mut settings = batch::Settings::new(self.profile, self.key_path.clone());
-        settings.dicom = self.dicom;
-        settings.redaction = self.redaction;
-        settings
+        self.choices
             .plan(format, findings)
             .map_err(|error| error.to_string())
     }
@@ -686,11 +691,7 @@ impl State {
             .exported_view
             .as_ref()
             .is_some_and(|(edits, _)| *edits == entry.edits)
-            || plan
-                .findings
-                .items
-                .iter()
-                .any(|f| f.action == Proposal::Unresolved)
+            || plan.findings.unresolved().next().is_some()
         {
             return Vec::new();
         }
@@ -730,11 +731,12 @@ impl State {
         }
         let destination = if post { post_path(path) } else { path };
         let caption = destination.with_extension("txt");
+        let protected = self.protected();
         if let Some(input) = [&destination, &caption]
             .into_iter()
-            .find_map(|path| self.files.iter().find(|f| same_file(&f.path, path)))
+            .find_map(|path| batch::overwritten_input(path, &protected))
         {
-            self.notice = Some(Say::WouldOverwrite.with(self.lang, &[&display_name(&input.path)]));
+            self.notice = Some(Say::WouldOverwrite.with(self.lang, &[&display_name(input)]));
             return Vec::new();
         }
         let entry = &self.files[index];
@@ -750,51 +752,90 @@ impl State {
         };
         self.exporting += 1;
         self.notice = Some(self.say(Say::Exporting).into());
-        let mut tasks = vec![Task::Export(vec![export])];
-        if post {
-            tasks.extend(self.caption_task(caption));
-        }
-        tasks
+        let caption = if post {
+            self.caption_out(Ok(caption))
+        } else {
+            None
+        };
+        vec![Task::Export {
+            exports: vec![export],
+            refused: Vec::new(),
+            caption,
+        }]
     }
 
+    /// Every ready file into `folder`, through the same guards as `caviar scrub`: never inside
+    /// an opened folder, never over an opened file, never two files onto one name.
     fn export_all(&mut self, folder: PathBuf) -> Vec<Task> {
-        let inputs: Vec<PathBuf> = self
-            .inputs
-            .iter()
-            .chain(self.files.iter().map(|f| &f.path))
-            .cloned()
-            .collect();
-        if let Err(reason) = batch::refuse_inside_inputs(&folder, &inputs) {
+        let protected = self.protected();
+        if let Err(reason) = batch::refuse_inside_inputs(&folder, &protected) {
             self.notice = Some(reason);
             return Vec::new();
         }
-        let exports: Vec<Export> = self
+        let ready: Vec<Found> = self
             .files
             .iter()
-            .enumerate()
-            .filter_map(|(index, entry)| {
+            .filter(|entry| entry.source.is_some() && entry.plan.is_some())
+            .map(|entry| Found {
+                path: entry.path.clone(),
+                relative: entry.relative.clone(),
+            })
+            .collect();
+        if ready.is_empty() {
+            self.notice = Some(self.say(Say::NothingToExport).into());
+            return Vec::new();
+        }
+        let planned = batch::assign_outputs(ready, &folder, &protected);
+        let index_of = |path: &Path| self.files.iter().position(|f| f.path == path);
+        let exports: Vec<Export> = planned
+            .jobs
+            .iter()
+            .filter_map(|job| {
+                let index = index_of(&job.input)?;
+                let entry = &self.files[index];
                 Some(Export {
                     index,
                     source: entry.source.clone()?,
                     plan: Box::new(entry.plan.clone()?),
-                    destination: folder.join(&entry.relative),
+                    destination: job.output.clone(),
                     post: None,
                 })
             })
             .collect();
-        if exports.is_empty() {
-            self.notice = Some(self.say(Say::NothingToExport).into());
-            return Vec::new();
-        }
-        self.exporting += exports.len();
+        let refused: Vec<(usize, String)> = planned
+            .failed
+            .into_iter()
+            .filter_map(|report| Some((index_of(&report.input)?, report.error?)))
+            .collect();
+        let caption = folder.join("caption.txt");
+        let caption = match batch::overwritten_input(&caption, &protected) {
+            Some(input) => Err(Say::WouldOverwrite.with(self.lang, &[&display_name(input)])),
+            None if planned.jobs.iter().any(|job| job.output == caption) => Err(format!(
+                "{} is also the name of an exported file",
+                caption.display()
+            )),
+            None => Ok(caption),
+        };
+        self.exporting += exports.len() + refused.len();
         self.notice = Some(self.say(Say::Exporting).into());
-        let mut tasks = vec![Task::Export(exports)];
-        tasks.extend(self.caption_task(folder.join("caption.txt")));
-        tasks
+        let caption = self.caption_out(caption);
+        vec![Task::Export {
+            exports,
+            refused,
+            caption,
+        }]
+    }
+
+    /// Every path the user opened, folders and the files in them: no export may replace one.
+    fn protected(&self) -> Vec<PathBuf> {
+        (self.inputs.iter())
+            .chain(self.files.iter().map(|f| &f.path))
+            .cloned()
+            .collect()
     }
 
     /// The cleaned caption written beside an export, when there is one and it checked clean.
-    fn caption_task(&mut self, destination: PathBuf) -> Option<Task> {
+    fn caption_out(&mut self, destination: Result<PathBuf, String>) -> Option<CaptionOut> {
         if self.caption.trim().is_empty() {
             return None;
         }
@@ -802,7 +843,7 @@ impl State {
         if !cleaned.is_clean() {
             return None;
         }
-        Some(Task::WriteCaption {
+        Some(CaptionOut {
             destination,
             text: cleaned.text,
         })
@@ -839,16 +880,6 @@ fn drawn_region(frame: u32, region: Region) -> Finding {
 
 pub fn is_drawn(finding: &Finding) -> bool {
     finding.explanation == DRAWN && matches!(finding.location, Location::Pixels { .. })
-}
-
-/// Whether two paths name the same file (the second may not exist yet).
-fn same_file(existing: &Path, path: &Path) -> bool {
-    let resolved = |p: &Path| {
-        p.parent()
-            .and_then(|folder| std::fs::canonicalize(folder).ok())
-            .map(|folder| folder.join(p.file_name().unwrap_or_default()))
-    };
-    existing == path || (resolved(existing).is_some() && resolved(existing) == resolved(path))
 }
 
 pub fn display_name(path: &Path) -> String {
@@ -903,11 +934,8 @@ impl Entry {
     }
 
     pub fn unresolved(&self) -> bool {
-        self.plan.as_ref().is_some_and(|plan| {
-            plan.findings
-                .items
-                .iter()
-                .any(|f| f.action == Proposal::Unresolved)
-        })
+        self.plan
+            .as_ref()
+            .is_some_and(|plan| plan.findings.unresolved().next().is_some())
     }
 }

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
 
-use super::state::{Dialog, Export, Message, Source, Task, Verdict, post_format};
+use super::state::{CaptionOut, Dialog, Export, Message, Source, Task, Verdict, post_format};
 use crate::{Document, Format};
 
 pub struct Worker {
@@ -88,16 +88,19 @@ impl Worker {
                     result,
                 });
             }),
-            Task::Export(exports) => spawn(move || export_all(exports, &send)),
+            Task::Export {
+                exports,
+                refused,
+                caption,
+            } => spawn(move || {
+                export_all(exports, refused, &send);
+                if let Some(caption) = caption {
+                    send(Message::CaptionWritten(write_caption(caption)));
+                }
+            }),
             Task::Dialog(dialog) => spawn(move || {
                 let paths = ask(dialog);
                 send(Message::Chosen { dialog, paths });
-            }),
-            Task::WriteCaption { destination, text } => spawn(move || {
-                let result = crate::batch::write_atomically(&destination, text.as_bytes())
-                    .map(|()| destination)
-                    .map_err(|error| error.to_string());
-                send(Message::CaptionWritten(result));
             }),
             Task::SaveSettings(settings) => {
                 if let Some(path) = self.settings_path.clone() {
@@ -127,12 +130,12 @@ fn open_all(queue: Vec<(usize, PathBuf)>, stopped: &impl Fn() -> bool, send: &im
         if stopped() {
             return;
         }
-        let opened = std::panic::catch_unwind(|| -> Result<_, String> {
-            let document = crate::load(&path).map_err(|error| error.to_string())?;
+        let opened = crate::batch::guarded("reading this file", || {
+            let document = crate::load(&path)?;
             let picture = crate::view::picture(&document).map_err(|error| error.to_string());
             Ok((document, picture))
         })
-        .unwrap_or_else(|_| Err("internal error while reading this file".into()));
+        .map_err(|error| error.to_string());
         let document = match opened {
             Ok((document, Ok(picture))) => {
                 send(Message::Shown {
@@ -149,12 +152,7 @@ fn open_all(queue: Vec<(usize, PathBuf)>, stopped: &impl Fn() -> bool, send: &im
                 continue;
             }
         };
-        let result = std::panic::catch_unwind(|| crate::analyze(&document))
-            .unwrap_or_else(|_| {
-                Err(crate::Error::Refused(
-                    "internal error while analysing this file".into(),
-                ))
-            })
+        let result = crate::batch::guarded("analysing this file", || crate::analyze(&document))
             .map_err(|error| error.to_string());
         if stopped() {
             return;
@@ -163,8 +161,14 @@ fn open_all(queue: Vec<(usize, PathBuf)>, stopped: &impl Fn() -> bool, send: &im
     }
 }
 
-fn export_all(exports: Vec<Export>, send: &impl Fn(Message)) {
-    let total = exports.len();
+fn export_all(exports: Vec<Export>, refused: Vec<(usize, String)>, send: &impl Fn(Message)) {
+    let total = exports.len() + refused.len();
+    for (index, reason) in refused {
+        send(Message::Exported {
+            index,
+            verdict: Verdict::Failed(reason),
+        });
+    }
     let destination = exports
         .first()
         .and_then(|e| e.destination.parent())
@@ -186,20 +190,22 @@ fn export_all(exports: Vec<Export>, send: &impl Fn(Message)) {
     });
 }
 
+fn write_caption(caption: CaptionOut) -> Result<PathBuf, String> {
+    let destination = caption.destination?;
+    crate::batch::write_atomically(&destination, caption.text.as_bytes())
+        .map(|()| destination)
+        .map_err(|error| error.to_string())
+}
+
 /// Write one file, verified; the verdict says plainly what happened.
 fn write(export: &Export) -> Verdict {
     let report = match export.post {
         Some((frame, window)) => {
             let format = post_format(&export.destination).unwrap_or(Format::Png);
-            let written = std::panic::catch_unwind(|| {
+            let written = crate::batch::guarded("writing the post", || {
                 let document = export.source.load().map_err(crate::Error::Refused)?;
                 let output = crate::view::post(&document, &export.plan, frame, window, format)?;
                 crate::batch::write_verified(&export.destination, &output)
-            })
-            .unwrap_or_else(|_| {
-                Err(crate::Error::Refused(
-                    "internal error while writing the post".into(),
-                ))
             });
             match written {
                 Ok(remaining) if remaining.is_clean() => {
