@@ -48,7 +48,9 @@ fn main() -> ExitCode {
         _ => {
             eprintln!("usage: make_burned_in               rewrite fixtures/burned-in");
             eprintln!("       make_burned_in --out DIR     write the same fixtures into DIR");
-            eprintln!("       make_burned_in --bench DIR   write four full-size images into DIR");
+            eprintln!(
+                "       make_burned_in --bench DIR   write the full-size benchmark images into DIR"
+            );
             ExitCode::from(2)
         }
     }
@@ -84,6 +86,7 @@ fn bench_set() -> Vec<Fixture> {
         ),
         dx_bench(),
         photo_film(4000, 3000, "bench_photo_12mp.jpg"),
+        us_cine_bench(),
     ]
 }
 
@@ -1468,7 +1471,66 @@ fn ultrasound_fixture(study: &Study, w: u32, h: u32, encoding: Encoding, file: &
         },
         depth: "16cm",
     };
-    let mut canvas = Canvas::new(ultrasound(w, h, 31));
+    let canvas = us_canvas(study, &text, w, h, 31);
+    let layout = Layout {
+        rows: h,
+        columns: w,
+        frames: 1,
+        samples: 3,
+        photometric: "RGB",
+        bits_allocated: 8,
+        bits_stored: 8,
+        signed: false,
+    };
+    let mut extra = DataSet::default();
+    extra.text(0x0008_0008, b"CS", "ORIGINAL\\PRIMARY\\ABDOMINAL");
+    extra.text(0x0018_0015, b"CS", "ABDOMEN");
+    extra.text(0x0020_0020, b"CS", "");
+    let (transfer_syntax, layout, pixels) = match encoding {
+        Encoding::Native => (
+            EXPLICIT_LE,
+            layout,
+            PixelData::Native(b"OB", canvas.plane.bytes_u8()),
+        ),
+        Encoding::Jpeg => {
+            let jpeg = encode_jpeg(&canvas.plane.rgb_image(), 90);
+            extra.text(0x0028_2110, b"CS", "01");
+            extra.text(0x0028_2114, b"CS", "ISO_10918_1");
+            let layout = Layout {
+                photometric: "YBR_FULL_422",
+                ..layout
+            };
+            (JPEG_BASELINE, layout, PixelData::Encapsulated(vec![jpeg]))
+        }
+        Encoding::JpegLs { near } => {
+            let samples: Vec<u16> = canvas.plane.bytes_u8().into_iter().map(u16::from).collect();
+            let frame = jpeg_ls_frame::encode(&samples, (w, h), 3, 8, near);
+            if near > 0 {
+                extra.text(0x0028_2110, b"CS", "01");
+                extra.text(0x0028_2114, b"CS", "ISO_14495_1");
+            }
+            (
+                jpeg_ls_syntax(near),
+                layout,
+                PixelData::Encapsulated(vec![frame]),
+            )
+        }
+    };
+    DicomFile {
+        file,
+        study,
+        transfer_syntax,
+        burned_in: Some("YES"),
+        layout,
+        extra,
+        pixels,
+    }
+    .fixture(canvas.boxes())
+}
+
+/// An ultrasound screen: the live image drawn from `seed`, and the viewer's overlay over it.
+fn us_canvas(study: &Study, text: &UsText, w: u32, h: u32, seed: u64) -> Canvas {
+    let mut canvas = Canvas::new(ultrasound(w, h, seed));
     let s = h as f32 / 480.0;
     let px = |v: f32| (v * s).round() as i32;
     let size = |v: f32| (v * s).round() as u32;
@@ -1529,10 +1591,32 @@ fn ultrasound_fixture(study: &Study, w: u32, h: u32, encoding: Encoding, file: &
         px(300.0),
         Align::Left,
     );
+    canvas
+}
+
+/// A cine loop as a scanner stores it: every frame a new live image under the same overlay.
+/// For the benchmark of reading frames at the cost of what changes.
+fn us_cine_bench() -> Fixture {
+    let (w, h, frames) = (800, 600, 300);
+    let (family, given) = family_given(BENCH_US.patient_name);
+    let text = UsText {
+        name: format!("{family} {given}"),
+        probe: "C5-1",
+        preset: "Liver",
+        depth: "16cm",
+    };
+    let mut pixels = Vec::with_capacity((w * h * 3 * frames) as usize);
+    let mut boxes = Vec::new();
+    for frame in 0..frames {
+        let mut canvas = us_canvas(&BENCH_US, &text, w, h, 31 + u64::from(frame));
+        canvas.frame = frame;
+        pixels.extend(canvas.plane.bytes_u8());
+        boxes.extend(canvas.boxes());
+    }
     let layout = Layout {
         rows: h,
         columns: w,
-        frames: 1,
+        frames,
         samples: 3,
         photometric: "RGB",
         bits_allocated: 8,
@@ -1542,47 +1626,19 @@ fn ultrasound_fixture(study: &Study, w: u32, h: u32, encoding: Encoding, file: &
     let mut extra = DataSet::default();
     extra.text(0x0008_0008, b"CS", "ORIGINAL\\PRIMARY\\ABDOMINAL");
     extra.text(0x0018_0015, b"CS", "ABDOMEN");
+    extra.text(0x0018_1063, b"DS", "33.3");
+    extra.raw(0x0028_0009, b"AT", vec![0x18, 0x00, 0x63, 0x10]);
     extra.text(0x0020_0020, b"CS", "");
-    let (transfer_syntax, layout, pixels) = match encoding {
-        Encoding::Native => (
-            EXPLICIT_LE,
-            layout,
-            PixelData::Native(b"OB", canvas.plane.bytes_u8()),
-        ),
-        Encoding::Jpeg => {
-            let jpeg = encode_jpeg(&canvas.plane.rgb_image(), 90);
-            extra.text(0x0028_2110, b"CS", "01");
-            extra.text(0x0028_2114, b"CS", "ISO_10918_1");
-            let layout = Layout {
-                photometric: "YBR_FULL_422",
-                ..layout
-            };
-            (JPEG_BASELINE, layout, PixelData::Encapsulated(vec![jpeg]))
-        }
-        Encoding::JpegLs { near } => {
-            let samples: Vec<u16> = canvas.plane.bytes_u8().into_iter().map(u16::from).collect();
-            let frame = jpeg_ls_frame::encode(&samples, (w, h), 3, 8, near);
-            if near > 0 {
-                extra.text(0x0028_2110, b"CS", "01");
-                extra.text(0x0028_2114, b"CS", "ISO_14495_1");
-            }
-            (
-                jpeg_ls_syntax(near),
-                layout,
-                PixelData::Encapsulated(vec![frame]),
-            )
-        }
-    };
     DicomFile {
-        file,
-        study,
-        transfer_syntax,
+        file: "bench_us_cine_300.dcm",
+        study: &BENCH_US,
+        transfer_syntax: EXPLICIT_LE,
         burned_in: Some("YES"),
         layout,
         extra,
-        pixels,
+        pixels: PixelData::Native(b"OB", pixels),
     }
-    .fixture(canvas.boxes())
+    .fixture(boxes)
 }
 
 // ---------------------------------------------------------------------------------------------

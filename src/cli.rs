@@ -457,6 +457,16 @@ fn print_inspection(out: &mut impl Write, inspection: &Inspection) -> std::io::R
             known.join(", ")
         )?;
     }
+    if let Some(frames) = inspection.findings.frames
+        && frames.read + frames.carried + frames.screened > 1
+    {
+        writeln!(
+            out,
+            "  frames looked at for text: {} read in full, {} the same as one read, {} with only \
+             their changes read",
+            frames.read, frames.carried, frames.screened
+        )?;
+    }
     for finding in &inspection.findings.items {
         let label = finding.category.label();
         let verdict = match (finding.category.identifies(), finding.action) {

@@ -310,6 +310,19 @@ pub struct Findings {
     pub items: Vec<Finding>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub known: Vec<KnownIdentifier>,
+    /// How the frames of the picture were looked at for text; none when it has no pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub frames: Option<FrameCounts>,
+}
+
+/// How the frames of a picture were looked at for text. Every frame is one of the three: read
+/// in full; carried over, its pixels the same as a frame read; or screened, only its changed
+/// parts looked at (lines in them read again, no new line of text among them).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct FrameCounts {
+    pub read: u32,
+    pub carried: u32,
+    pub screened: u32,
 }
 
 impl Findings {
@@ -317,6 +330,7 @@ impl Findings {
         Findings {
             items,
             known: Vec::new(),
+            frames: None,
         }
     }
 

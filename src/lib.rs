@@ -21,7 +21,7 @@ use std::path::Path;
 
 pub use document::{
     Action, Category, DicomOptions, Document, Done, Error, FileReport, Finding, Findings, Format,
-    Key, KnownIdentifier, Location, Output, Plan, Profile, Redaction, Region, Window,
+    FrameCounts, Key, KnownIdentifier, Location, Output, Plan, Profile, Redaction, Region, Window,
 };
 
 /// Read a file and recognise its format from its content, whatever its name says.

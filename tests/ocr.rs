@@ -523,6 +523,120 @@ fn pictures_without_text_give_no_boxes() {
     assert!(ocr::read(&tiny).expect("OCR runs").is_empty());
 }
 
+/// An ultrasound cine's frame: a dark screen, a sector of speckle that differs from frame to
+/// frame, and a bright structure moving across it (a valve leaflet).
+fn cine_frame(number: u32) -> RgbImage {
+    let mut noise = Noise(7 + u64::from(number) * 7919);
+    let (cx, top) = (180.0f32, 40.0f32);
+    let leaflet = 150.0 + 6.0 * number as f32;
+    RgbImage::from_fn(360, 280, |x, y| {
+        let (dx, dy) = (x as f32 - cx, y as f32 - top);
+        let r = (dx * dx + dy * dy).sqrt();
+        let inside = dy > 0.0 && dx.abs() < dy * 0.7 && r < 220.0;
+        let level = if !inside {
+            0.0
+        } else if (x as f32 - leaflet).abs() < 4.0 && (150..170).contains(&y) {
+            230.0
+        } else {
+            (60.0 + noise.gauss(30.0)).max(0.0)
+        };
+        let v = level.clamp(0.0, 255.0) as u8;
+        Rgb([v, v, v])
+    })
+}
+
+/// What a viewer burns over every frame of a cine.
+fn overlay(image: &mut RgbImage) -> Vec<Planted> {
+    vec![
+        plant(image, SANS, 14.0, (6.0, 6.0), "DUPONT JEAN", WHITE),
+        plant(image, SANS, 12.0, (6.0, 26.0), "ID 1190342", WHITE),
+        plant(image, MONO_BOLD, 12.0, (290.0, 60.0), "FR 30Hz", WHITE),
+        plant(image, MONO_BOLD, 12.0, (290.0, 80.0), "C5-1", WHITE),
+    ]
+}
+
+#[test]
+fn a_cine_is_not_read_frame_after_frame_and_every_frame_keeps_its_overlay() {
+    let mut reader = ocr::FrameReader::new();
+    for number in 0..12 {
+        let mut frame = cine_frame(number);
+        let planted = overlay(&mut frame);
+        let boxes = reader.read(&frame).expect("OCR runs");
+        for line in &planted {
+            assert!(
+                coverage(&boxes, line.ink) >= 0.95,
+                "frame {number}: {:?} not covered: {boxes:#?}",
+                line.text
+            );
+            let read = reading(&boxes, line.ink);
+            assert!(
+                accuracy(line.text, &read) >= 0.9,
+                "frame {number}: {:?} read as {read:?}",
+                line.text
+            );
+        }
+    }
+    // The first frame is read in full; a later one may be, when the moving image passes for a
+    // new line of text, but not the loop frame after frame.
+    let counts = reader.counts();
+    assert!(counts.read <= 2, "{counts:?}");
+    assert_eq!(counts.read + counts.carried + counts.screened, 12);
+}
+
+#[test]
+fn text_that_changes_or_appears_mid_loop_is_read_in_its_frame() {
+    const CLOCK: [&str; 6] = [
+        "10:41:07", "10:41:07", "10:41:09", "10:41:10", "10:41:11", "10:41:12",
+    ];
+    let mut reader = ocr::FrameReader::new();
+    let frames = [cine_frame(0), cine_frame(0), cine_frame(1)];
+    for (number, clock) in CLOCK.iter().enumerate() {
+        // The same frame twice (carried over), then a new time on the same live image, then a
+        // moving live image (screened).
+        let mut frame = frames[number.min(2)].clone();
+        overlay(&mut frame);
+        let time = plant(&mut frame, MONO_BOLD, 12.0, (280.0, 250.0), clock, WHITE);
+        let boxes = reader.read(&frame).expect("OCR runs");
+        let read = reading(&boxes, time.ink);
+        assert!(
+            accuracy(clock, &read) >= 0.9,
+            "frame {number}: the clock {clock:?} read as {read:?}"
+        );
+        // A second patient's name shown from the fourth frame on, in the banner.
+        if number >= 3 {
+            let mut with_name = frame.clone();
+            let name = plant(
+                &mut with_name,
+                SANS,
+                14.0,
+                (150.0, 6.0),
+                "MARTIN Paul",
+                WHITE,
+            );
+            let boxes = reader.read(&with_name).expect("OCR runs");
+            assert!(
+                coverage(&boxes, name.ink) >= 0.95
+                    && accuracy("MARTIN Paul", &reading(&boxes, name.ink)) >= 0.9,
+                "frame {number}: the new name is missed: {boxes:#?}"
+            );
+        }
+    }
+    let counts = reader.counts();
+    assert!(counts.carried >= 1 && counts.screened >= 1, "{counts:?}");
+}
+
+/// Verification takes what was read of pixels seen before instead of reading them again; that
+/// is only sound if a second reading would find exactly the same.
+#[test]
+fn pixels_read_again_give_what_reading_them_afresh_gives() {
+    let mut frame = cine_frame(3);
+    overlay(&mut frame);
+    let first = ocr::read(&frame).expect("OCR runs");
+    assert!(!first.is_empty());
+    assert_eq!(ocr::read_afresh(&frame).expect("OCR runs"), first);
+    assert_eq!(ocr::read(&frame).expect("OCR runs"), first);
+}
+
 #[test]
 fn a_region_drawn_by_the_user_is_read() {
     let mut image = RgbImage::new(400, 100);

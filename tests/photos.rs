@@ -413,6 +413,34 @@ fn an_output_folder_inside_an_input_folder_is_refused() {
     assert_eq!(run.status.code(), Some(2));
 }
 
+/// Two files of one name given on their own, scrubbed into the folder of the first: the first's
+/// output would be itself, and the second's would be the first. Neither original is replaced.
+#[test]
+fn scrubbing_into_the_folder_of_an_input_never_replaces_it() {
+    let photos = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/photos");
+    let temp = tempfile::tempdir().unwrap();
+    let (a, b) = (temp.path().join("a"), temp.path().join("b"));
+    std::fs::create_dir(&a).unwrap();
+    std::fs::create_dir(&b).unwrap();
+    let (first, second) = (a.join("photo.jpg"), b.join("photo.jpg"));
+    std::fs::copy(photos.join("phone_everything.jpg"), &first).unwrap();
+    std::fs::copy(photos.join("clean.jpg"), &second).unwrap();
+    let before = (
+        std::fs::read(&first).unwrap(),
+        std::fs::read(&second).unwrap(),
+    );
+    let run = caviar(&[&"scrub", &first, &second, &"--out", &a]);
+    assert_eq!(run.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains("would overwrite"), "{stderr}");
+    assert_eq!(
+        std::fs::read(&first).unwrap(),
+        before.0,
+        "the first photo was replaced"
+    );
+    assert_eq!(std::fs::read(&second).unwrap(), before.1);
+}
+
 #[test]
 fn a_read_only_output_folder_is_one_clear_error() {
     let (fixtures, manifest) = fixtures();

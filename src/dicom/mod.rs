@@ -32,7 +32,7 @@ use dicom_transfer_syntax_registry::{TransferSyntaxIndex, TransferSyntaxRegistry
 pub use view::{Stack, stack};
 
 use crate::document::{
-    Action, Category, DicomOptions, Document, Done, Error, Finding, Findings, Format,
+    Action, Category, DicomOptions, Document, Done, Error, Finding, Findings, Format, FrameCounts,
     KnownIdentifier, Location, Output, Plan,
 };
 pub use key::Key;
@@ -800,26 +800,34 @@ pub fn analyze(document: &Document) -> Result<Findings, Error> {
             explain(Category::Unknown),
         ));
     }
-    items.extend(text_in_pixels(&document.bytes, &known, risk)?);
-    Ok(Findings { items, known })
+    let (text, frames) = text_in_pixels(&document.bytes, &known, risk)?;
+    items.extend(text);
+    Ok(Findings {
+        items,
+        known,
+        frames,
+    })
 }
 
-/// Text read in every frame, or, when the pixels cannot be decoded while text is likely, why
-/// the file cannot be called clean.
+/// Text read in every frame and how the frames were looked at, or, when the pixels cannot be
+/// decoded while text is likely, why the file cannot be called clean.
 fn text_in_pixels(
     bytes: &[u8],
     known: &[KnownIdentifier],
     risk: Option<String>,
-) -> Result<Vec<Finding>, Error> {
+) -> Result<(Vec<Finding>, Option<FrameCounts>), Error> {
     if !has_pixel_data(bytes) {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), None));
     }
     match decode(bytes) {
-        Ok(pixels) => crate::pixels::find_text(pixels.frames, |f| pixels.display(f), known),
-        Err(reason) => Ok(risk
-            .map(|risk| unreadable_pixels(&reason, &risk))
-            .into_iter()
-            .collect()),
+        Ok(pixels) => crate::pixels::find_text(pixels.frames, |f| pixels.display(f), known)
+            .map(|(text, frames)| (text, Some(frames))),
+        Err(reason) => Ok((
+            risk.map(|risk| unreadable_pixels(&reason, &risk))
+                .into_iter()
+                .collect(),
+            None,
+        )),
     }
 }
 

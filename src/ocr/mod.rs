@@ -7,6 +7,7 @@
 //! box either pass finds is kept even when nothing can be read in it.
 
 mod detect;
+mod frames;
 mod geometry;
 mod models;
 mod overlay;
@@ -15,6 +16,8 @@ mod recognize;
 use std::borrow::Cow;
 
 use image::RgbImage;
+
+pub use self::frames::FrameReader;
 
 use self::detect::Detection;
 use self::geometry::{Quad, find, union};
@@ -50,7 +53,61 @@ const LEVEL_DROP: f32 = 2.0;
 const TEXTURE: f32 = 0.01;
 
 /// Every piece of text in the picture.
+///
+/// Pixels read once are not read again in this process: an output whose pixels nothing changed
+/// is verified against what its input's analysis read, exactly as a second reading would have
+/// found, at the cost of hashing the picture.
 pub fn read(image: &RgbImage) -> Result<Vec<TextBox>, Error> {
+    let key = fingerprint(image);
+    if let Some(boxes) = already_read(&key) {
+        return Ok(boxes);
+    }
+    let boxes = read_afresh(image)?;
+    remember(key, &boxes);
+    Ok(boxes)
+}
+
+/// How many pictures' readings are remembered: more than the frames of the files a batch has in
+/// flight between their analysis and their verification, and a few kilobytes each.
+const REMEMBERED: usize = 1024;
+
+type Fingerprint = [u8; 32];
+
+/// Readings by the SHA-256 of the picture's size and pixels, oldest first.
+static READ: std::sync::Mutex<std::collections::VecDeque<(Fingerprint, Vec<TextBox>)>> =
+    std::sync::Mutex::new(std::collections::VecDeque::new());
+
+fn fingerprint(image: &RgbImage) -> Fingerprint {
+    use sha2::{Digest, Sha256};
+    let mut hash = Sha256::new();
+    hash.update(image.width().to_le_bytes());
+    hash.update(image.height().to_le_bytes());
+    hash.update(image.as_raw());
+    hash.finalize().into()
+}
+
+fn already_read(key: &Fingerprint) -> Option<Vec<TextBox>> {
+    let read = READ
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    read.iter()
+        .find(|(seen, _)| seen == key)
+        .map(|(_, boxes)| boxes.clone())
+}
+
+fn remember(key: Fingerprint, boxes: &[TextBox]) {
+    let mut read = READ
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if read.len() == REMEMBERED {
+        read.pop_front();
+    }
+    read.push_back((key, boxes.to_vec()));
+}
+
+/// Every piece of text in the picture, read whether or not the same pixels were read before:
+/// what [`read`] remembers is checked against it.
+pub fn read_afresh(image: &RgbImage) -> Result<Vec<TextBox>, Error> {
     let models = models::get()?;
     let (width, height) = image.dimensions();
     // Text can only be where the picture is not flat; both passes look there alone.
@@ -264,20 +321,8 @@ pub fn read(image: &RgbImage) -> Result<Vec<TextBox>, Error> {
         .iter()
         .enumerate()
         .map(|(i, b)| {
-            // Small flat text often reads with little confidence; a lone blob must read well,
-            // and a grain read as one letter (`o` at 0.19) is a grain.
-            let latin = b.text.chars().filter(|&c| is_latin_alphanumeric(c)).count();
-            // A lone ring where the model saw no text is a vessel or a loop of bowel seen end
-            // on, which the recogniser reads as `0` or `O`; a lone `0` names nobody either.
-            let ring = matches!(b.text.as_str(), "0" | "O" | "o")
-                && !maps.iter().any(|map| map.saw_text(b.region));
             !alone.contains(&i)
-                || (b.region.height < 10 && (latin >= 2 || (latin == 1 && b.confidence >= 0.3)))
-                || (!ring
-                    && reads_as_text(&recognize::Reading {
-                        text: b.text.clone(),
-                        confidence: b.confidence,
-                    }))
+                || lone_line_is_text(b, maps.iter().any(|map| map.saw_text(b.region)))
         })
         .collect();
     // Small text reads poorly piece by piece (`LAO 30 CRA 20` at 6 pixels); a piece that
@@ -303,6 +348,27 @@ pub fn read(image: &RgbImage) -> Result<Vec<TextBox>, Error> {
     });
     boxes.sort_by_key(|b| (b.region.y, b.region.x));
     Ok(boxes)
+}
+
+/// Whether a line only the overlay pass found, read as `line` says, is text rather than a
+/// bright speckle or a small sharp structure, which reads as no Latin letter or digit.
+fn lone_line_is_text(line: &TextBox, model_saw_text: bool) -> bool {
+    // Small flat text often reads with little confidence; a lone blob must read well, and a
+    // grain read as one letter (`o` at 0.19) is a grain.
+    let latin = line
+        .text
+        .chars()
+        .filter(|&c| is_latin_alphanumeric(c))
+        .count();
+    // A lone ring where the model saw no text is a vessel or a loop of bowel seen end on, which
+    // the recogniser reads as `0` or `O`; a lone `0` names nobody either.
+    let ring = matches!(line.text.as_str(), "0" | "O" | "o") && !model_saw_text;
+    (line.region.height < 10 && (latin >= 2 || (latin == 1 && line.confidence >= 0.3)))
+        || (!ring
+            && reads_as_text(&recognize::Reading {
+                text: line.text.clone(),
+                confidence: line.confidence,
+            }))
 }
 
 /// The read line that says what a find of the model says, if one does: a line mostly inside
@@ -576,6 +642,7 @@ mod tests {
                 height,
             },
             clutter: 0.0,
+            lone_mark: false,
         }
     }
 

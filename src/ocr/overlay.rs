@@ -27,6 +27,9 @@ pub struct Line {
     pub region: Region,
     /// How much stray ink lies right beside the line (see [`clutter`]), 0–1.
     pub clutter: f32,
+    /// The line is one mark, taken for a lone letter (a side marker) by its size alone: on a
+    /// moving image, a bright structure passes for one as easily.
+    pub lone_mark: bool,
 }
 
 /// Lines of flat text.
@@ -55,21 +58,23 @@ pub fn lines(image: &RgbImage) -> Vec<Line> {
     let dark = ink(&darkest, w, h, -1);
     let mut found: Vec<Line> = group(components(&bright, w))
         .into_iter()
-        .filter(|&region| !background(&brightest, &bright, width, height, region))
-        .map(|region| Line {
+        .filter(|&(region, _)| !background(&brightest, &bright, width, height, region))
+        .map(|(region, lone_mark)| Line {
             region,
             clutter: clutter(&bright, w, region),
+            lone_mark,
         })
         .collect();
     // The gaps between bright letters are dark letters of their own to the dark pass: where the
     // two passes find the same line, it is one line.
-    for region in group(components(&dark, w))
+    for (region, lone_mark) in group(components(&dark, w))
         .into_iter()
-        .filter(|&region| !background(&darkest, &dark, width, height, region))
+        .filter(|&(region, _)| !background(&darkest, &dark, width, height, region))
     {
         let line = Line {
             region,
             clutter: clutter(&dark, w, region),
+            lone_mark,
         };
         let same = found.iter_mut().find(|known| {
             known
@@ -81,6 +86,7 @@ pub fn lines(image: &RgbImage) -> Vec<Line> {
             Some(known) => {
                 known.region = known.region.union(region);
                 known.clutter = known.clutter.min(line.clutter);
+                known.lone_mark &= line.lone_mark;
             }
             None => found.push(line),
         }
@@ -218,7 +224,7 @@ fn stroke(plane: &[u8], w: usize, h: usize, x: usize, y: usize, sign: i32) -> bo
 }
 
 /// Letters joined into lines, and the lines that look like text.
-fn group(letters: Vec<Component>) -> Vec<Region> {
+fn group(letters: Vec<Component>) -> Vec<(Region, bool)> {
     let letters: Vec<(Region, u32, f32)> = letters
         .into_iter()
         .filter(|c| {
@@ -271,20 +277,20 @@ fn group(letters: Vec<Component>) -> Vec<Region> {
     }
     lines
         .into_iter()
-        .filter(|&(line, tall, ink, crossings)| {
+        .filter_map(|(line, tall, ink, crossings)| {
             let fill = ink as f32 / line.area() as f32;
-            (MIN_HEIGHT..=MAX_HEIGHT + MAX_HEIGHT / 3).contains(&line.height)
+            let shaped = (MIN_HEIGHT..=MAX_HEIGHT + MAX_HEIGHT / 3).contains(&line.height)
                 && line.width * 2 >= line.height
-                && fill <= 0.7
-                // A lone blob is a word only if it is wide, hollow and crossed by many strokes
-                // like merged letters; the rim of a bright organ is none of these.
-                && (tall >= 2
-                    || (line.width * 5 >= line.height * 4 && fill <= 0.5 && crossings >= 3.0)
-                    // A lone letter big enough to be a side marker (`L`, `R`); what it reads
-                    // as decides whether it is one.
-                    || (line.height >= 10 && line.width * 4 >= line.height && fill >= 0.1))
+                && fill <= 0.7;
+            // A lone blob is a word only if it is wide, hollow and crossed by many strokes like
+            // merged letters; the rim of a bright organ is none of these.
+            let word =
+                tall >= 2 || (line.width * 5 >= line.height * 4 && fill <= 0.5 && crossings >= 3.0);
+            // A lone letter big enough to be a side marker (`L`, `R`); what it reads as
+            // decides whether it is one.
+            let mark = line.height >= 10 && line.width * 4 >= line.height && fill >= 0.1;
+            (shaped && (word || mark)).then_some((line, !word))
         })
-        .map(|(line, _, _, _)| line)
         .collect()
 }
 

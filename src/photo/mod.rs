@@ -74,11 +74,11 @@ pub fn sniff(bytes: &[u8]) -> Result<Format, Error> {
 pub fn analyze(document: &Document) -> Result<Findings, Error> {
     let mut findings = inspect(document.format, &document.bytes)?;
     match picture(document) {
-        Ok(picture) => findings.items.extend(crate::pixels::find_text(
-            1,
-            |_| raster::displayed(&picture),
-            &[],
-        )?),
+        Ok(picture) => {
+            let (text, frames) = crate::pixels::find_text(1, |_| raster::displayed(&picture), &[])?;
+            findings.items.extend(text);
+            findings.frames = Some(frames);
+        }
         Err(error) => findings.items.push(Finding {
             category: Category::Text,
             location: Location::Metadata {

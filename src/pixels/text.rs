@@ -3,25 +3,26 @@
 use image::RgbImage;
 
 use super::classify::{Class, classify};
-use crate::document::{Action, Category, Error, Finding, KnownIdentifier, Location};
+use crate::document::{Action, Category, Error, Finding, FrameCounts, KnownIdentifier, Location};
 use crate::ocr;
 use crate::text::Known;
 
 /// Every piece of text in the `frames` frames, each shown by `frame(number)`, classified, with
-/// the proposed action: everything is removed but technical annotations. Frames are shown one at
-/// a time, so a long cine is never held as pictures all at once.
+/// the proposed action: everything is removed but technical annotations; and how the frames were
+/// looked at. Frames are shown one at a time, so a long cine is never held as pictures all at
+/// once.
 pub fn find_text(
     frames: u32,
     frame: impl Fn(u32) -> RgbImage,
     known: &[KnownIdentifier],
-) -> Result<Vec<Finding>, Error> {
+) -> Result<(Vec<Finding>, FrameCounts), Error> {
     let names: Vec<String> = known
         .iter()
         .filter(|k| k.category == Category::Person)
         .map(|k| k.value.clone())
         .collect();
     let known = crate::text::known_from(known);
-    let mut findings = read_frames(frames, frame, |number, read| {
+    let (mut findings, counts) = read_frames(frames, frame, |number, read| {
         let class = classify(&read.text, &known, &names);
         Some(finding(number, read, class))
     })?;
@@ -30,7 +31,7 @@ pub fn find_text(
         finding.action = Action::Remove;
         finding.explanation = CUT.to_string();
     }
-    Ok(findings)
+    Ok((findings, counts))
 }
 
 /// Why an annotation is removed by default all the same.
@@ -53,31 +54,35 @@ pub fn text_left(
             names.push(value.clone());
         }
     }
-    read_frames(frames, frame, |number, read| {
+    let (left, _) = read_frames(frames, frame, |number, read| {
         match classify(&read.text, &known, &names) {
             class @ Class::Identifier(_) => Some(finding(number, read, class)),
             _ => None,
         }
-    })
+    })?;
+    Ok(left)
 }
 
 fn read_frames(
     frames: u32,
     frame: impl Fn(u32) -> RgbImage,
     keep: impl Fn(u32, ocr::TextBox) -> Option<Finding>,
-) -> Result<Vec<Finding>, Error> {
-    // Frames one after the other: the recogniser already uses every core on each, and frames
-    // in parallel on rayon's workers would nest inside each other while they wait for it.
+) -> Result<(Vec<Finding>, FrameCounts), Error> {
+    // Frames one after the other, each compared with the last one read: the recogniser already
+    // uses every core on each, and frames in parallel on rayon's workers would nest inside each
+    // other while they wait for it.
+    let mut reader = ocr::FrameReader::new();
     let mut found = Vec::new();
     for number in 0..frames {
         let image = frame(number);
         found.extend(
-            ocr::read(&image)?
+            reader
+                .read(&image)?
                 .into_iter()
                 .filter_map(|read| keep(number, read)),
         );
     }
-    Ok(found)
+    Ok((found, reader.counts()))
 }
 
 fn finding(frame: u32, read: ocr::TextBox, class: Class) -> Finding {
