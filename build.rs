@@ -7,7 +7,7 @@ mod fold;
 
 use std::path::Path;
 
-const LISTS: [&str; 7] = [
+const LISTS: [&str; 9] = [
     "first-names",
     "surnames",
     "cities",
@@ -15,6 +15,8 @@ const LISTS: [&str; 7] = [
     "common-words-fr",
     "not-names",
     "institutions",
+    "technical-words",
+    "technical-dicom",
 ];
 
 fn main() {

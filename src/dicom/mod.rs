@@ -1003,8 +1003,8 @@ pub fn apply(document: &Document, plan: &Plan) -> Result<Output, Error> {
             let mut decoded = pixels::decode(&file).map_err(|reason| {
                 Error::Refused(format!("cannot redact the text in the pixels: {reason}"))
             })?;
-            for &(frame, region) in &regions {
-                decoded.redact(frame, region, plan.redaction);
+            for &(frame, patch) in &regions {
+                decoded.redact(frame, patch, plan.redaction);
             }
             redacted = Some(decoded);
             true

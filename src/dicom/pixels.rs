@@ -14,8 +14,8 @@ use image::RgbImage;
 use rayon::prelude::*;
 
 use super::jpeg_ls;
-use crate::document::{Redaction, Region, Window};
-use crate::pixels::{Plane, Sample};
+use crate::document::{Redaction, Window};
+use crate::pixels::{Patch, Plane, Sample};
 
 /// Stored sample values of every frame, one after the other, interleaved.
 enum Samples {
@@ -425,7 +425,7 @@ impl Pixels {
         RgbImage::from_raw(self.width, self.height, rgb).expect("sized to the frame")
     }
 
-    pub fn redact(&mut self, frame: u32, region: Region, how: Redaction) {
+    pub fn redact(&mut self, frame: u32, patch: Patch, how: Redaction) {
         let range = if self.bits_allocated == 1 {
             (0.0, 255.0)
         } else {
@@ -436,7 +436,7 @@ impl Pixels {
         let (width, height, channels) = (self.width, self.height, self.channels);
         each!(&mut self.samples, values => {
             if let Some(samples) = values.get_mut(start..start + length) {
-                Plane { samples, width, height, channels, range }.redact(region, how);
+                Plane { samples, width, height, channels, range }.redact(patch, how);
             }
         });
     }

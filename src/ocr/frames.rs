@@ -14,7 +14,7 @@
 use image::RgbImage;
 
 use super::geometry::Quad;
-use super::{TEXTURE, TextBox, lone_line_is_text, models, overlay, reading_quad, recognize};
+use super::{TEXTURE, TextBox, models, overlay, reading_quad, reads_as_text, recognize};
 use crate::document::{Error, FrameCounts, Region};
 
 /// Blocks compared between frames, in pixels on a side: the size of a JPEG macroblock, so that
@@ -134,10 +134,12 @@ impl ChangeMap {
 }
 
 /// Whether the changed part of `image` holds a line of flat text that none of `boxes` holds.
-/// Such a line is read, and judged as the full read judges a line only the overlay pass found:
-/// the bright structures of a moving image (a valve, a vessel wall) read as nothing. A lone
-/// mark is not looked at: one letter names nobody, and a moving structure often passes for
-/// one. Lines in a
+/// Such a line is read, and it is new text when it reads as three Latin letters or digits, or
+/// fewer with confidence: the bright structures and grains of a moving image (a valve, a vessel
+/// wall, speckle) read as nothing or as a stray letter or two at low confidence (`pl` at 0.19),
+/// which the full read would also keep as small text, on every frame. Only lines of three
+/// letters or more are looked at: fewer name nobody, and the grains of a moving image pass for
+/// one or two letters by the dozen on every frame. Lines in a
 /// texture (the speckle of a live ultrasound image) are not taken for new text: the full read
 /// answers to them only where the model sees text as well.
 fn new_line_in(image: &RgbImage, changed: &ChangeMap, boxes: &[TextBox]) -> Result<bool, Error> {
@@ -148,7 +150,7 @@ fn new_line_in(image: &RgbImage, changed: &ChangeMap, boxes: &[TextBox]) -> Resu
     let part = image::imageops::crop_imm(image, area.x, area.y, area.width, area.height).to_image();
     let new: Vec<Region> = overlay::lines(&part)
         .into_iter()
-        .filter(|line| line.clutter < TEXTURE && !line.lone_mark)
+        .filter(|line| line.clutter < TEXTURE && line.letters >= 3)
         .map(|line| Region {
             x: line.region.x + area.x,
             y: line.region.y + area.y,
@@ -166,16 +168,7 @@ fn new_line_in(image: &RgbImage, changed: &ChangeMap, boxes: &[TextBox]) -> Resu
         .map(|&region| reading_quad(region, width, height))
         .collect();
     let readings = recognize::read_quads(models::get()?, image, &quads)?;
-    Ok(new.into_iter().zip(readings).any(|(region, reading)| {
-        lone_line_is_text(
-            &TextBox {
-                region,
-                text: reading.text,
-                confidence: reading.confidence,
-            },
-            false,
-        )
-    }))
+    Ok(readings.iter().any(reads_as_text))
 }
 
 /// `boxes` for a frame whose changes brought no new line: each box whose pixels changed is read

@@ -642,7 +642,7 @@ mod tests {
                 height,
             },
             clutter: 0.0,
-            lone_mark: false,
+            letters: 2,
         }
     }
 

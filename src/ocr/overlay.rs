@@ -27,9 +27,8 @@ pub struct Line {
     pub region: Region,
     /// How much stray ink lies right beside the line (see [`clutter`]), 0–1.
     pub clutter: f32,
-    /// The line is one mark, taken for a lone letter (a side marker) by its size alone: on a
-    /// moving image, a bright structure passes for one as easily.
-    pub lone_mark: bool,
+    /// How many of its marks are about as tall as the line: its letters, unless they merged.
+    pub letters: u32,
 }
 
 /// Lines of flat text.
@@ -59,22 +58,22 @@ pub fn lines(image: &RgbImage) -> Vec<Line> {
     let mut found: Vec<Line> = group(components(&bright, w))
         .into_iter()
         .filter(|&(region, _)| !background(&brightest, &bright, width, height, region))
-        .map(|(region, lone_mark)| Line {
+        .map(|(region, letters)| Line {
             region,
             clutter: clutter(&bright, w, region),
-            lone_mark,
+            letters,
         })
         .collect();
     // The gaps between bright letters are dark letters of their own to the dark pass: where the
     // two passes find the same line, it is one line.
-    for (region, lone_mark) in group(components(&dark, w))
+    for (region, letters) in group(components(&dark, w))
         .into_iter()
         .filter(|&(region, _)| !background(&darkest, &dark, width, height, region))
     {
         let line = Line {
             region,
             clutter: clutter(&dark, w, region),
-            lone_mark,
+            letters,
         };
         let same = found.iter_mut().find(|known| {
             known
@@ -86,7 +85,7 @@ pub fn lines(image: &RgbImage) -> Vec<Line> {
             Some(known) => {
                 known.region = known.region.union(region);
                 known.clutter = known.clutter.min(line.clutter);
-                known.lone_mark &= line.lone_mark;
+                known.letters = known.letters.max(line.letters);
             }
             None => found.push(line),
         }
@@ -224,7 +223,7 @@ fn stroke(plane: &[u8], w: usize, h: usize, x: usize, y: usize, sign: i32) -> bo
 }
 
 /// Letters joined into lines, and the lines that look like text.
-fn group(letters: Vec<Component>) -> Vec<(Region, bool)> {
+fn group(letters: Vec<Component>) -> Vec<(Region, u32)> {
     let letters: Vec<(Region, u32, f32)> = letters
         .into_iter()
         .filter(|c| {
@@ -289,7 +288,7 @@ fn group(letters: Vec<Component>) -> Vec<(Region, bool)> {
             // A lone letter big enough to be a side marker (`L`, `R`); what it reads as
             // decides whether it is one.
             let mark = line.height >= 10 && line.width * 4 >= line.height && fill >= 0.1;
-            (shaped && (word || mark)).then_some((line, !word))
+            (shaped && (word || mark)).then_some((line, tall))
         })
         .collect()
 }

@@ -20,8 +20,8 @@ mod xmp;
 use crate::document::size;
 use crate::document::{
     Action, Category, Document, Done, Error, Finding, Findings, Format, Location, Output, Plan,
-    Region,
 };
+use crate::pixels::Patch;
 
 /// Recognise a photo container from its first bytes. HEIC and AVIF are recognised only to be
 /// refused with a reason: no well-kept Rust crate rewrites their boxes losslessly yet.
@@ -154,9 +154,9 @@ pub fn apply(document: &Document, plan: &Plan) -> Result<Output, Error> {
         orientation: plan.keeps(Category::Orientation),
         colour_profile: plan.keeps(Category::ColourProfile),
     };
-    let regions: Vec<Region> = crate::pixels::regions_to_redact(plan)
+    let regions: Vec<Patch> = crate::pixels::regions_to_redact(plan)
         .into_iter()
-        .map(|(_, region)| region)
+        .map(|(_, patch)| patch)
         .collect();
     if !regions.is_empty() {
         return redact(document, plan, &regions);
@@ -173,10 +173,10 @@ pub fn apply(document: &Document, plan: &Plan) -> Result<Output, Error> {
 
 /// Text in the picture: decoded, redacted and re-encoded in its own format, which leaves every
 /// metadata item behind (the encoders write none) but the colour profile the plan keeps.
-fn redact(document: &Document, plan: &Plan, regions: &[Region]) -> Result<Output, Error> {
+fn redact(document: &Document, plan: &Plan, regions: &[Patch]) -> Result<Output, Error> {
     let mut picture = picture(document)?;
-    for &region in regions {
-        picture.redact(region, plan.redaction);
+    for &patch in regions {
+        picture.redact(patch, plan.redaction);
     }
     let keep_profile = plan.keeps(Category::ColourProfile);
     let bytes = picture.encode(document.format, keep_profile)?;

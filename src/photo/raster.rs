@@ -13,8 +13,8 @@ use image::codecs::tiff::TiffEncoder;
 use image::codecs::webp::WebPEncoder;
 use image::{DynamicImage, ImageDecoder, ImageEncoder, ImageReader, RgbImage};
 
-use crate::document::{Error, Format, Redaction, Region};
-use crate::pixels::Plane;
+use crate::document::{Error, Format, Redaction};
+use crate::pixels::{Patch, Plane};
 
 /// 200 megapixels: more than any phone or film scanner writes, and a bound on the memory a file
 /// that lies about its size can make the decoder take.
@@ -61,7 +61,7 @@ pub fn displayed(picture: &Picture) -> RgbImage {
 }
 
 impl Picture {
-    pub fn redact(&mut self, region: Region, how: Redaction) {
+    pub fn redact(&mut self, patch: Patch, how: Redaction) {
         let (width, height) = (self.image.width(), self.image.height());
         let channels = usize::from(self.image.color().channel_count());
         // Each buffer type is its own arm; the redaction itself is one generic function.
@@ -74,7 +74,7 @@ impl Picture {
                     channels: $channels,
                     range: (0.0, $max),
                 }
-                .redact(region, how)
+                .redact(patch, how)
             };
         }
         match &mut self.image {

@@ -54,63 +54,116 @@ pub fn margin(region: Region) -> u32 {
     (region.height / 4).max(2)
 }
 
-/// The regions of pixels to redact, by frame: those the plan removes, and those it keeps that a
-/// removed one's margin cuts into (see [`cut_by_removed`]).
-pub fn regions_to_redact(plan: &Plan) -> Vec<(u32, Region)> {
+/// Pixels to make unreadable: the text's box and the area actually changed around it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Patch {
+    /// The box around the text's ink, whose height sets the blur's blocks.
+    pub text: Region,
+    /// The box padded by [`margin`], except towards a kept annotation: the margin stops at its
+    /// edge, so that a removal never damages a kept neighbour.
+    pub area: Region,
+}
+
+/// The patches of pixels to redact, by frame: the text the plan removes, and the annotations it
+/// keeps that it runs into (see [`cut_by_removed`]).
+pub fn regions_to_redact(plan: &Plan) -> Vec<(u32, Patch)> {
     let items = &plan.findings.items;
     let cut = cut_by_removed(items);
-    items
-        .iter()
-        .enumerate()
-        .filter(|(i, f)| f.action == Action::Remove || cut.contains(i))
-        .filter_map(|(_, f)| f.pixels())
+    let removed = |i: usize| items[i].action == Action::Remove || cut.contains(&i);
+    let kept: Vec<(u32, Region)> = (0..items.len())
+        .filter(|&i| !removed(i))
+        .filter_map(|i| items[i].pixels())
+        .collect();
+    (0..items.len())
+        .filter(|&i| removed(i))
+        .filter_map(|i| items[i].pixels())
+        .map(|(frame, text)| {
+            let spared = kept
+                .iter()
+                .filter(|(kept_frame, _)| *kept_frame == frame)
+                .map(|&(_, region)| region);
+            (frame, Patch::around(text, spared))
+        })
         .collect()
 }
 
-/// Which findings of text in the pixels that are kept the margin of a removed one cuts into, by
-/// index. What is left of an annotation half blurred can read as anything (`W 400 L 40` cut
-/// along its top reads `400L40`, a number), and the check of the output would then refuse the
-/// file; so it goes with its neighbour, and, padded in turn, may take another with it.
+impl Patch {
+    /// `text` padded by its margin, the margin cut back wherever it would enter one of `spared`
+    /// — but never into `text` itself: boxes found around lines stacked close together often
+    /// share a few rows of their own margins, and the ink of the text removed must all go.
+    fn around(text: Region, spared: impl Iterator<Item = Region>) -> Patch {
+        let pad = margin(text);
+        let (mut left, mut top) = (text.x.saturating_sub(pad), text.y.saturating_sub(pad));
+        let (mut right, mut bottom) = (text.right() + pad, text.bottom() + pad);
+        for kept in spared {
+            let (centre_x, centre_y) = (kept.x + kept.width / 2, kept.y + kept.height / 2);
+            if centre_y >= text.bottom() {
+                bottom = bottom.min(kept.y.max(text.bottom()));
+            } else if centre_y < text.y {
+                top = top.max(kept.bottom().min(text.y));
+            } else if centre_x >= text.right() {
+                right = right.min(kept.x.max(text.right()));
+            } else if centre_x < text.x {
+                left = left.max(kept.right().min(text.x));
+            }
+        }
+        Patch {
+            text,
+            area: Region {
+                x: left,
+                y: top,
+                width: right - left,
+                height: bottom - top,
+            },
+        }
+    }
+}
+
+/// Which findings of text in the pixels that are kept a removed one runs into, by index: its
+/// box, padded by its margin, reaches theirs. What would be left of such an annotation beside a
+/// blur can read as anything (`W 400 L 40` cut along its top reads `400L40`, a number), so it
+/// goes with its neighbour. Only the removed text's own neighbours go: the patch of one that
+/// goes stops at the kept boxes beyond it (see [`Patch`]), so that the removal of one line no
+/// longer runs down a whole settings column.
 pub fn cut_by_removed(findings: &[Finding]) -> Vec<usize> {
-    let mut blurred: Vec<(u32, Region)> = findings
+    let removed: Vec<(u32, Region)> = findings
         .iter()
         .filter(|f| f.action == Action::Remove)
         .filter_map(Finding::pixels)
         .collect();
-    let mut cut: Vec<usize> = Vec::new();
-    loop {
-        let newly: Vec<usize> = (0..findings.len())
-            .filter(|i| findings[*i].action == Action::Keep && !cut.contains(i))
-            .filter(|&i| {
-                findings[i].pixels().is_some_and(|(frame, region)| {
-                    blurred.iter().any(|&(other_frame, other)| {
-                        other_frame == frame
-                            && other
-                                .padded(margin(other), u32::MAX, u32::MAX)
-                                .intersection(region)
-                                .is_some()
-                    })
+    (0..findings.len())
+        .filter(|&i| findings[i].action == Action::Keep)
+        .filter(|&i| {
+            findings[i].pixels().is_some_and(|(frame, region)| {
+                removed.iter().any(|&(other_frame, other)| {
+                    other_frame == frame
+                        && other
+                            .padded(margin(other), u32::MAX, u32::MAX)
+                            .intersection(region)
+                            .is_some()
                 })
             })
-            .collect();
-        if newly.is_empty() {
-            return cut;
-        }
-        blurred.extend(newly.iter().filter_map(|&i| findings[i].pixels()));
-        cut.extend(newly);
-    }
+        })
+        .collect()
 }
 
 impl<T: Sample> Plane<'_, T> {
-    /// Redact `region` (padded by [`margin`]); what is outside the padded region is not touched.
-    pub fn redact(&mut self, region: Region, how: Redaction) {
-        let padded = region.padded(margin(region), self.width, self.height);
-        if padded.area() == 0 {
+    /// Redact the patch's area; what is outside it is not touched.
+    pub fn redact(&mut self, patch: Patch, how: Redaction) {
+        let Some(area) = patch.area.intersection(Region {
+            x: 0,
+            y: 0,
+            width: self.width,
+            height: self.height,
+        }) else {
+            return;
+        };
+        if area.area() == 0 {
             return;
         }
         match how {
-            Redaction::Fill => self.fill(padded),
-            Redaction::Blur => self.blur(padded, region.height),
+            Redaction::Fill => self.fill(area),
+            Redaction::Blur => self.blur(area, patch.text.height),
         }
     }
 
@@ -290,27 +343,64 @@ mod tests {
         }
     }
 
+    /// A patch with its whole margin.
+    fn patch(text: Region) -> Patch {
+        Patch::around(text, std::iter::empty())
+    }
+
     #[test]
-    fn an_annotation_a_removed_line_cuts_into_is_redacted_with_it() {
-        // The CT fixture's accession number, the window setting its margin of 3 reaches, and a
-        // line under that which only the window's own margin reaches.
+    fn a_removal_takes_its_kept_neighbours_but_runs_no_further() {
+        // The CT fixture's accession number, the window setting its margin of 3 reaches, a line
+        // under that which only the window's own margin would reach, and one apart.
         let accession = region(191, 224, 60, 14);
-        let cut = region(204, 238, 47, 14);
-        let under_cut = region(230, 253, 20, 14);
+        let window = region(204, 238, 47, 14);
+        let under_window = region(230, 253, 20, 14);
         let apart = region(4, 235, 38, 16);
         let elsewhere = region(204, 238, 47, 14);
         let findings = Findings::new(vec![
             text(0, accession, Category::Identifier, Action::Remove),
-            text(0, cut, Category::Annotation, Action::Keep),
-            text(0, under_cut, Category::Annotation, Action::Keep),
+            text(0, window, Category::Annotation, Action::Keep),
+            text(0, under_window, Category::Annotation, Action::Keep),
             text(0, apart, Category::Annotation, Action::Keep),
             text(1, elsewhere, Category::Annotation, Action::Keep),
         ]);
         let plan = Plan::default_for(&findings);
+        let patches = regions_to_redact(&plan);
+        let texts: Vec<(u32, Region)> = patches.iter().map(|&(f, p)| (f, p.text)).collect();
         assert_eq!(
-            regions_to_redact(&plan),
-            [(0, accession), (0, cut), (0, under_cut)],
-            "the line under the window is cut by the window's margin in turn"
+            texts,
+            [(0, accession), (0, window)],
+            "the line under the window stays: the cut does not run down the column"
+        );
+        // The window's margin stops where the line under it begins.
+        assert_eq!(patches[1].1.area.bottom(), under_window.y);
+        // Side by side on a line, a margin stops at the kept neighbour's edge.
+        let value = region(253, 224, 30, 14);
+        let patch = Patch::around(accession, std::iter::once(value));
+        assert_eq!(patch.area.right(), value.x);
+        assert_eq!(patch.area.y, accession.y - margin(accession));
+    }
+
+    #[test]
+    fn pixels_of_a_kept_neighbour_are_not_touched() {
+        let original = strokes();
+        let mut samples = original.clone();
+        // Two lines of strokes, rows 10–15 removed and rows 16–21 kept, with no gap.
+        let (removed, kept) = (region(8, 10, 48, 6), region(8, 16, 48, 6));
+        plane(&mut samples).redact(
+            Patch::around(removed, std::iter::once(kept)),
+            Redaction::Blur,
+        );
+        for y in kept.y..kept.bottom() {
+            for x in kept.x..kept.right() {
+                let i = (y * 64 + x) as usize;
+                assert_eq!(samples[i], original[i], "kept pixel changed at ({x}, {y})");
+            }
+        }
+        assert_ne!(
+            samples[12 * 64 + 8],
+            original[12 * 64 + 8],
+            "the removed line is blurred"
         );
     }
 
@@ -340,7 +430,7 @@ mod tests {
         let original = strokes();
         let mut samples = original.clone();
         let text = region(8, 10, 48, 12);
-        plane(&mut samples).redact(text, Redaction::Blur);
+        plane(&mut samples).redact(patch(text), Redaction::Blur);
         let padded = text.padded(margin(text), 64, 32);
         for y in 0..32u32 {
             for x in 0..64u32 {
@@ -365,8 +455,8 @@ mod tests {
     fn blur_is_deterministic_and_stays_in_range() {
         let mut first = strokes();
         let mut second = strokes();
-        plane(&mut first).redact(region(0, 0, 64, 32), Redaction::Blur);
-        plane(&mut second).redact(region(0, 0, 64, 32), Redaction::Blur);
+        plane(&mut first).redact(patch(region(0, 0, 64, 32)), Redaction::Blur);
+        plane(&mut second).redact(patch(region(0, 0, 64, 32)), Redaction::Blur);
         assert_eq!(first, second);
         assert!(first.iter().all(|&v| v <= 4095));
     }
@@ -375,7 +465,7 @@ mod tests {
     fn fill_paints_the_darkest_surrounding_colour() {
         let mut samples = strokes();
         let text = region(8, 10, 48, 12);
-        plane(&mut samples).redact(text, Redaction::Fill);
+        plane(&mut samples).redact(patch(text), Redaction::Fill);
         let padded = text.padded(margin(text), 64, 32);
         for y in padded.y..padded.bottom() {
             for x in padded.x..padded.right() {
@@ -394,7 +484,7 @@ mod tests {
             channels: 3,
             range: (0.0, 255.0),
         };
-        plane.redact(region(4, 4, 8, 8), Redaction::Fill);
+        plane.redact(patch(region(4, 4, 8, 8)), Redaction::Fill);
         assert_eq!(
             &samples[(8 * 16 + 8) * 3..(8 * 16 + 8) * 3 + 3],
             &[200, 10, 50]
@@ -411,7 +501,7 @@ mod tests {
             channels: 1,
             range: (-2048.0, 2047.0),
         };
-        plane.redact(region(8, 8, 16, 10), Redaction::Blur);
+        plane.redact(patch(region(8, 8, 16, 10)), Redaction::Blur);
         assert!(samples.iter().all(|&v| (-1041..=-959).contains(&v)));
     }
 }

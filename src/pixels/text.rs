@@ -35,8 +35,8 @@ pub fn find_text(
 }
 
 /// Why an annotation is removed by default all the same.
-const CUT: &str = "a technical annotation so close to text being removed that the blur would cut \
-                   it, leaving it unreadable or misread: removed with it";
+const CUT: &str = "a technical annotation right against text being removed: what the blur would \
+                   leave of it could be unreadable or misread, so it is removed with it";
 
 /// What verification must not find in an output's pixels: identifiers, by the recognisers or
 /// because they are values of the input (`forbidden`). Technical and unrecognised text is not a

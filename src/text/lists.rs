@@ -74,6 +74,12 @@ pub struct Lists {
     pub not_names: WordList,
     /// Hospitals known by a name without a word such as `Hôpital` (`Necker`, `Mayo Clinic`).
     pub institutions: WordList,
+    /// Words of the annotations viewers and scanners burn into pictures (settings, probes,
+    /// vendors, anatomy, views), English and French, written by hand.
+    pub technical_words: WordList,
+    /// Words of the DICOM code sets for anatomy, ultrasound and modalities (PS3.16), made by
+    /// `scripts/gen-technical-words.py`.
+    pub technical_dicom: WordList,
     /// The most words any entry of `cities`, `not_names` or `institutions` has.
     pub longest_phrase: usize,
     /// First words of the entries of several words: a phrase is only looked for from these.
@@ -132,6 +138,8 @@ pub static LISTS: LazyLock<Lists> = LazyLock::new(|| {
         },
         not_names,
         institutions,
+        technical_words: WordList::folded(folded_list!("technical-words")),
+        technical_dicom: WordList::folded(folded_list!("technical-dicom")),
         longest_phrase,
         phrase_starts,
     }

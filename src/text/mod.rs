@@ -48,6 +48,12 @@ impl std::str::FromStr for Lang {
     }
 }
 
+/// Whether a folded word is one of the annotations medical images carry (a setting, a probe, a
+/// vendor, an anatomy word, a view), from the lists of `assets/text/`.
+pub fn is_technical_word(folded: &str) -> bool {
+    lists::LISTS.technical_words.contains(folded) || lists::LISTS.technical_dicom.contains(folded)
+}
+
 /// What a stretch of caption is. Finer than [`Category`]: the command line labels spans with it
 /// and the measurements are made per kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
