@@ -11,7 +11,8 @@
 #      frames both ways and says whether the boxes are the same as reading every frame.
 #
 #   scripts/bench-frames.sh            (all three; the third takes minutes: it reads 300 frames
-#                                       from scratch to compare)
+#                                       from scratch to compare, listing the frames whose boxes
+#                                       differ in target/bench-frames-cine.txt)
 #
 # Caviar gets the best of three runs; dicognito and exiftool too. Needs dicognito (PyPI, in the
 # virtualenv bench-dicom.sh uses) and exiftool (Debian: libimage-exiftool-perl).
@@ -96,7 +97,9 @@ fresh_caviar_cine() { rm -rf "$work/out-cine"; }
 caviar_cine_s=$(best_of fresh_caviar_cine "$caviar" scrub "$cine" --out "$work/out-cine" \
   --key-file "$work/key")
 "$caviar" inspect "$cine" | grep 'frames looked' || true
-same=$(target/release/examples/every_frame "$cine" | tail -1)
+# Every frame read both ways; the frames that differ are listed in target/bench-frames-cine.txt.
+target/release/examples/every_frame "$cine" >target/bench-frames-cine.txt || true
+same=$(tail -1 target/bench-frames-cine.txt)
 
 echo
 echo "pydicom-data, $files files, teaching profile:"

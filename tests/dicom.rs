@@ -3,6 +3,8 @@
 //! relies on: no name, ID, institution, private text or original UID survives; pixel data is
 //! bit for bit the same; studies and series stay linked, and the same key gives the same UIDs.
 
+mod skip;
+
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -18,7 +20,7 @@ fn corpus() -> Option<PathBuf> {
     if folder.is_dir() {
         Some(folder)
     } else {
-        println!("skipped: {} is absent", folder.display());
+        skip::skipped(&format!("{} is absent", folder.display()));
         None
     }
 }

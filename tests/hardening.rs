@@ -2,6 +2,8 @@
 //! even by a full run over them, and a run stopped midway leaves only whole, verified outputs —
 //! no partial file.
 
+mod skip;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -67,7 +69,7 @@ fn a_full_run_leaves_read_only_inputs_exactly_as_they_were() {
     if dicom.is_dir() {
         copy_tree(&dicom, &inputs.join("dicom"));
     } else {
-        println!("note: {} is absent; photos only", dicom.display());
+        skip::skipped(&format!("{} is absent; photos only", dicom.display()));
     }
     let caption = inputs.join("caption.txt");
     std::fs::write(

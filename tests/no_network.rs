@@ -2,6 +2,8 @@
 //! crate in the build that could: no HTTP, TLS, socket or async-runtime crate anywhere in the
 //! dependency tree of the shipped binary.
 
+mod skip;
+
 use std::process::Command;
 
 /// Crates whose only purpose is to talk over a network, or the runtimes they sit on.
@@ -67,7 +69,7 @@ fn no_networking_crate_is_built_into_caviar() {
 #[test]
 fn the_binary_makes_no_network_call_while_working() {
     if Command::new("strace").arg("-V").output().is_err() {
-        println!("skipped: strace is not installed (.ci/run installs it)");
+        skip::skipped("strace is not installed (.ci/run installs it)");
         return;
     }
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -118,10 +120,10 @@ fn the_binary_makes_no_network_call_while_working() {
             && log.is_empty()
             && String::from_utf8_lossy(&run.stderr).contains("ptrace")
         {
-            println!(
-                "skipped: strace cannot trace here: {}",
+            skip::skipped(&format!(
+                "strace cannot trace here: {}",
                 String::from_utf8_lossy(&run.stderr)
-            );
+            ));
             return;
         }
         assert!(

@@ -2,6 +2,8 @@
 //! What a user relies on: nothing planted survives, the picture looks exactly the same, inputs are
 //! never touched, and a bad file is one clear line while the others go on.
 
+mod skip;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -24,7 +26,7 @@ fn corpus_photos() -> Option<PathBuf> {
     if folder.is_dir() {
         Some(folder)
     } else {
-        println!("skipped: {} is absent", folder.display());
+        skip::skipped(&format!("{} is absent", folder.display()));
         None
     }
 }
