@@ -112,6 +112,105 @@ const FUNCTION_WORDS: &[&str] = &[
     "yes", "oui", "non", "merci", "thanks", "bonjour", "hello", "salut",
 ];
 
+// Words of the person-name rules that other rules need too: here, so that names, places and
+// tokens do not reach into one another.
+
+/// Titles: what follows is a name, even in lower case (`dr lefebvre`).
+const TITLES: &[&str] = &[
+    "sr",
+    "dr",
+    "dre",
+    "drs",
+    "docteur",
+    "doctor",
+    "doc",
+    "pr",
+    "prof",
+    "professeur",
+    "professor",
+    "mme",
+    "mmes",
+    "mlle",
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "mister",
+    "monsieur",
+    "madame",
+    "mademoiselle",
+    "sir",
+    "dame",
+    "nurse",
+    "infirmiere",
+    "infirmier",
+    "maitre",
+    "m",
+];
+
+/// Titles that keep their meaning in capitals (`DR. PRICE`); `MR` and `MS` in capitals are
+/// mitral regurgitation and multiple sclerosis far more often than Mister and Miz.
+pub const SHOUTED_TITLES: &[&str] = &[
+    "dr", "drs", "mrs", "mme", "mlle", "pr", "prof", "docteur", "madame", "monsieur",
+];
+
+/// Months and days, which are capitalised in English and sometimes first names (`April`).
+const CALENDAR: &[&str] = &[
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "janvier",
+    "fevrier",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "aout",
+    "septembre",
+    "octobre",
+    "novembre",
+    "decembre",
+    "lundi",
+    "mardi",
+    "mercredi",
+    "jeudi",
+    "vendredi",
+    "samedi",
+    "dimanche",
+];
+
+/// Capitals that are almost never a person in a caption about a scan.
+const ACRONYMS: &[&str] = &[
+    "irm", "mri", "ct", "tdm", "pet", "tep", "chu", "usa", "uk", "nhs", "ap", "hp", "ok", "rdv",
+    "ecg", "eeg", "avc", "sep", "ivg", "fiv", "pma", "orl", "ia", "ai", "er", "icu", "or",
+];
+
+pub static TITLE_SET: LazyLock<StaticWords> = LazyLock::new(|| static_words(TITLES));
+pub static CALENDAR_SET: LazyLock<StaticWords> = LazyLock::new(|| static_words(CALENDAR));
+pub static ACRONYM_SET: LazyLock<StaticWords> = LazyLock::new(|| static_words(ACRONYMS));
+
+/// Months, days and titles: capitalised, and never a place or a person on their own.
+pub fn is_calendar_or_title(folded: &str) -> bool {
+    CALENDAR_SET.contains(folded) || TITLE_SET.contains(folded) || ACRONYM_SET.contains(folded)
+}
+
 pub static LISTS: LazyLock<Lists> = LazyLock::new(|| {
     let cities = WordList::folded(folded_list!("cities"));
     let not_names = WordList::folded(folded_list!("not-names"));

@@ -7,49 +7,11 @@
 
 use std::sync::LazyLock;
 
-use super::lists::{LISTS, StaticWords, static_words};
-use super::places::phrase;
-use super::tokens::{Shape, Token, same_phrase};
+use super::lists::{
+    ACRONYM_SET, CALENDAR_SET, LISTS, SHOUTED_TITLES, StaticWords, TITLE_SET, static_words,
+};
+use super::tokens::{Shape, Token, phrase, same_phrase};
 use super::{Kind, Span, rank};
-
-/// Titles: what follows is a name, even in lower case (`dr lefebvre`).
-const TITLES: &[&str] = &[
-    "sr",
-    "dr",
-    "dre",
-    "drs",
-    "docteur",
-    "doctor",
-    "doc",
-    "pr",
-    "prof",
-    "professeur",
-    "professor",
-    "mme",
-    "mmes",
-    "mlle",
-    "mr",
-    "mrs",
-    "ms",
-    "miss",
-    "mister",
-    "monsieur",
-    "madame",
-    "mademoiselle",
-    "sir",
-    "dame",
-    "nurse",
-    "infirmiere",
-    "infirmier",
-    "maitre",
-    "m",
-];
-
-/// Titles that keep their meaning in capitals (`DR. PRICE`); `MR` and `MS` in capitals are
-/// mitral regurgitation and multiple sclerosis far more often than Mister and Miz.
-pub const SHOUTED_TITLES: &[&str] = &[
-    "dr", "drs", "mrs", "mme", "mlle", "pr", "prof", "docteur", "madame", "monsieur",
-];
 
 /// Words and phrases after which a capitalised word, or a listed first name in lower case, is
 /// someone's name.
@@ -327,60 +289,9 @@ const AFTER_EPONYM: &[&str] = &[
     "rule",
 ];
 
-/// Months and days, which are capitalised in English and sometimes first names (`April`).
-const CALENDAR: &[&str] = &[
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "janvier",
-    "fevrier",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "aout",
-    "septembre",
-    "octobre",
-    "novembre",
-    "decembre",
-    "lundi",
-    "mardi",
-    "mercredi",
-    "jeudi",
-    "vendredi",
-    "samedi",
-    "dimanche",
-];
-
-/// Capitals that are almost never a person in a caption about a scan.
-const ACRONYMS: &[&str] = &[
-    "irm", "mri", "ct", "tdm", "pet", "tep", "chu", "usa", "uk", "nhs", "ap", "hp", "ok", "rdv",
-    "ecg", "eeg", "avc", "sep", "ivg", "fiv", "pma", "orl", "ia", "ai", "er", "icu", "or",
-];
-
-static TITLE_SET: LazyLock<StaticWords> = LazyLock::new(|| static_words(TITLES));
 static PARTICLE_SET: LazyLock<StaticWords> = LazyLock::new(|| static_words(PARTICLES));
 static BEFORE_EPONYM_SET: LazyLock<StaticWords> = LazyLock::new(|| static_words(BEFORE_EPONYM));
 static AFTER_EPONYM_SET: LazyLock<StaticWords> = LazyLock::new(|| static_words(AFTER_EPONYM));
-static CALENDAR_SET: LazyLock<StaticWords> = LazyLock::new(|| static_words(CALENDAR));
-static ACRONYM_SET: LazyLock<StaticWords> = LazyLock::new(|| static_words(ACRONYMS));
 /// The last word of each cue: only a word in here can end one.
 static CUE_ENDS: LazyLock<StaticWords> =
     LazyLock::new(|| CUES.iter().filter_map(|cue| cue.last().copied()).collect());
@@ -393,11 +304,6 @@ enum Class {
     Compatible,
     Particle,
     Other,
-}
-
-/// Months, days and titles: capitalised, and never a place or a person on their own.
-pub fn is_calendar_or_title(folded: &str) -> bool {
-    CALENDAR_SET.contains(folded) || TITLE_SET.contains(folded) || ACRONYM_SET.contains(folded)
 }
 
 /// A caption written mostly in capitals, where shape says nothing.

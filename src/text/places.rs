@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::lists::{LISTS, StaticWords, static_words};
-use super::tokens::{Shape, Token, same_phrase};
+use super::tokens::{Shape, Token, phrase, same_phrase};
 use super::{Kind, Span, rank};
 
 fn regex(pattern: &str) -> Regex {
@@ -322,7 +322,7 @@ fn after_place_word(text: &str, words: &[Token], index: usize, caps: bool) -> Op
             && !LISTS.common.contains(w.folded.as_str())
             && !LISTS.first_names.contains(w.folded.as_str())
             && !LISTS.not_names.contains(w.folded.as_str())
-            && !super::names::is_calendar_or_title(&w.folded)
+            && !super::lists::is_calendar_or_title(&w.folded)
     };
     // In a text in capitals, a capital says nothing.
     let shouted = word.shape == Shape::Upper
@@ -432,33 +432,6 @@ fn english_institution(text: &str, words: &[Token], index: usize) -> Option<usiz
         at += 1;
     }
     None
-}
-
-/// The longest run of words from `index` that is an entry of `list`.
-pub fn phrase(
-    text: &str,
-    words: &[Token],
-    index: usize,
-    list: &super::lists::WordList,
-) -> Option<usize> {
-    if !LISTS.phrase_starts.contains(words[index].folded.as_str()) {
-        return list.contains(words[index].folded.as_str()).then_some(index);
-    }
-    let mut joined = String::new();
-    let mut found = None;
-    for at in index..words.len().min(index + LISTS.longest_phrase) {
-        if at > index {
-            if !same_phrase(text, &words[at - 1], &words[at]) {
-                break;
-            }
-            joined.push(' ');
-        }
-        joined.push_str(&words[at].folded);
-        if list.contains(joined.as_str()) {
-            found = Some(at);
-        }
-    }
-    found
 }
 
 fn city(text: &str, words: &[Token], index: usize, caps: bool) -> Option<usize> {

@@ -3,6 +3,7 @@
 
 pub use super::fold::fold;
 use super::fold::is_apostrophe;
+use super::lists::{LISTS, WordList};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Shape {
@@ -216,7 +217,7 @@ fn mark_sentences(text: &str, tokens: &mut [Token]) {
                     || previous.shape == Shape::Capitalised
                         && ABBREVIATIONS.contains(&previous.folded.as_str())
                     || previous.shape == Shape::Upper
-                        && super::names::SHOUTED_TITLES.contains(&previous.folded.as_str()))
+                        && super::lists::SHOUTED_TITLES.contains(&previous.folded.as_str()))
                 && gap.trim_start_matches('.').chars().all(char::is_whitespace)
         };
         let breaks = gap.chars().any(|c| {
@@ -230,6 +231,28 @@ fn mark_sentences(text: &str, tokens: &mut [Token]) {
         tokens[index].sentence_start = index == 0 || breaks && !after_abbreviation || after_hashtag;
         previous_end = tokens[index].end;
     }
+}
+
+/// The longest run of words from `index` that is an entry of `list`.
+pub fn phrase(text: &str, words: &[Token], index: usize, list: &WordList) -> Option<usize> {
+    if !LISTS.phrase_starts.contains(words[index].folded.as_str()) {
+        return list.contains(words[index].folded.as_str()).then_some(index);
+    }
+    let mut joined = String::new();
+    let mut found = None;
+    for at in index..words.len().min(index + LISTS.longest_phrase) {
+        if at > index {
+            if !same_phrase(text, &words[at - 1], &words[at]) {
+                break;
+            }
+            joined.push(' ');
+        }
+        joined.push_str(&words[at].folded);
+        if list.contains(joined.as_str()) {
+            found = Some(at);
+        }
+    }
+    found
 }
 
 #[cfg(test)]
