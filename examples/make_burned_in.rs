@@ -1472,20 +1472,8 @@ fn ultrasound_fixture(study: &Study, w: u32, h: u32, encoding: Encoding, file: &
         depth: "16cm",
     };
     let canvas = us_canvas(study, &text, w, h, 31);
-    let layout = Layout {
-        rows: h,
-        columns: w,
-        frames: 1,
-        samples: 3,
-        photometric: "RGB",
-        bits_allocated: 8,
-        bits_stored: 8,
-        signed: false,
-    };
-    let mut extra = DataSet::default();
-    extra.text(0x0008_0008, b"CS", "ORIGINAL\\PRIMARY\\ABDOMINAL");
-    extra.text(0x0018_0015, b"CS", "ABDOMEN");
-    extra.text(0x0020_0020, b"CS", "");
+    let layout = us_layout(w, h, 1);
+    let mut extra = us_extra();
     let (transfer_syntax, layout, pixels) = match encoding {
         Encoding::Native => (
             EXPLICIT_LE,
@@ -1526,6 +1514,29 @@ fn ultrasound_fixture(study: &Study, w: u32, h: u32, encoding: Encoding, file: &
         pixels,
     }
     .fixture(canvas.boxes())
+}
+
+/// An ultrasound's pixels as scanners store them: 8-bit RGB, `frames` frames.
+fn us_layout(w: u32, h: u32, frames: u32) -> Layout {
+    Layout {
+        rows: h,
+        columns: w,
+        frames,
+        samples: 3,
+        photometric: "RGB",
+        bits_allocated: 8,
+        bits_stored: 8,
+        signed: false,
+    }
+}
+
+/// What an abdominal ultrasound's header says of the image.
+fn us_extra() -> DataSet {
+    let mut extra = DataSet::default();
+    extra.text(0x0008_0008, b"CS", "ORIGINAL\\PRIMARY\\ABDOMINAL");
+    extra.text(0x0018_0015, b"CS", "ABDOMEN");
+    extra.text(0x0020_0020, b"CS", "");
+    extra
 }
 
 /// An ultrasound screen: the live image drawn from `seed`, and the viewer's overlay over it.
@@ -1613,22 +1624,11 @@ fn us_cine_bench() -> Fixture {
         pixels.extend(canvas.plane.bytes_u8());
         boxes.extend(canvas.boxes());
     }
-    let layout = Layout {
-        rows: h,
-        columns: w,
-        frames,
-        samples: 3,
-        photometric: "RGB",
-        bits_allocated: 8,
-        bits_stored: 8,
-        signed: false,
-    };
-    let mut extra = DataSet::default();
-    extra.text(0x0008_0008, b"CS", "ORIGINAL\\PRIMARY\\ABDOMINAL");
-    extra.text(0x0018_0015, b"CS", "ABDOMEN");
+    let layout = us_layout(w, h, frames);
+    let mut extra = us_extra();
+    // A cine's frame time, and the pointer saying frames are timed by it.
     extra.text(0x0018_1063, b"DS", "33.3");
     extra.raw(0x0028_0009, b"AT", vec![0x18, 0x00, 0x63, 0x10]);
-    extra.text(0x0020_0020, b"CS", "");
     DicomFile {
         file: "bench_us_cine_300.dcm",
         study: &BENCH_US,

@@ -124,27 +124,8 @@ cp -r "$work/in" "$work/dicognito"
 find "$work/in" "$work/dicognito" -type f -exec cat {} + >/dev/null
 "$py" -c 'import pydicom, dicognito.anonymizer, deid.dicom, dicomanonymizer.anonymizer' >/dev/null 2>&1
 
-
 # --- timing ------------------------------------------------------------------------------------
-seconds() {
-  local start end
-  start=$(date +%s.%N)
-  "$@" >/dev/null 2>&1 || true
-  end=$(date +%s.%N)
-  awk -v a="$start" -v b="$end" 'BEGIN { print b - a }'
-}
-
-# best_of OUTPUT COMMAND...: run three times into a fresh OUTPUT, print the fastest time.
-best_of() {
-  local output=$1 best="" t
-  shift
-  for _ in 1 2 3; do
-    rm -rf "$output"
-    t=$(seconds "$@")
-    best=$(awk -v a="$best" -v b="$t" 'BEGIN { print (a == "" || b < a) ? b : a }')
-  done
-  echo "$best"
-}
+source scripts/timing.sh
 
 # Untimed caviar run with a report, for honest accounting of what it skipped (and to create the
 # key file, so the timed runs do not include that).

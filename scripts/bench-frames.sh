@@ -14,7 +14,7 @@
 #                                       from scratch to compare, listing the frames whose boxes
 #                                       differ in target/bench-frames-cine.txt)
 #
-# Caviar gets the best of three runs; dicognito and exiftool too. Needs dicognito (PyPI, in the
+# Caviar gets the best of three runs (scripts/timing.sh); dicognito and exiftool too. Needs dicognito (PyPI, in the
 # virtualenv bench-dicom.sh uses) and exiftool (Debian: libimage-exiftool-perl).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,25 +41,7 @@ caviar=$PWD/target/release/caviar
 work=$(mktemp -d "${TMPDIR:-/tmp}/caviar-bench-frames.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-seconds() {
-  local start end
-  start=$(date +%s.%N)
-  "$@" >/dev/null 2>&1 || true
-  end=$(date +%s.%N)
-  awk -v a="$start" -v b="$end" 'BEGIN { print b - a }'
-}
-
-# best_of PREPARE COMMAND...: three runs, each after PREPARE; the fastest time.
-best_of() {
-  local prepare=$1 best="" t
-  shift
-  for _ in 1 2 3; do
-    $prepare
-    t=$(seconds "$@")
-    best=$(awk -v a="$best" -v b="$t" 'BEGIN { print (a == "" || b < a) ? b : a }')
-  done
-  echo "$best"
-}
+source scripts/timing.sh
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / b }'; }
 
@@ -70,10 +52,9 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / b }'; }
 # --- 1. pydicom-data ------------------------------------------------------------------------
 dicom=$corpus/dicom/pydicom-data
 files=$(find "$dicom" -type f | wc -l)
-fresh_dicognito() { rm -rf "$work/dicognito" && cp -r "$dicom" "$work/dicognito"; }
-fresh_caviar_dicom() { rm -rf "$work/out-dicom"; }
-dicognito_s=$(best_of fresh_dicognito "$py" scripts/dicognito_driver.py "$work/dicognito" "$work/dicognito.written")
-caviar_dicom_s=$(best_of fresh_caviar_dicom "$caviar" scrub "$dicom" --out "$work/out-dicom" \
+dicognito_s=$(best_of "$work/dicognito" --from "$dicom" \
+  "$py" scripts/dicognito_driver.py "$work/dicognito" "$work/dicognito.written")
+caviar_dicom_s=$(best_of "$work/out-dicom" "$caviar" scrub "$dicom" --out "$work/out-dicom" \
   --profile teaching --key-file "$work/key")
 "$caviar" scrub "$dicom" --out "$work/out-dicom-report" --profile teaching --key-file "$work/key" \
   --report "$work/dicom.json" >/dev/null 2>&1 || true
@@ -84,17 +65,15 @@ mapfile -t jpegs < <(find "$corpus/photos/pillow" -maxdepth 1 -type f -iname '*.
 for i in $(seq 0 99); do
   cp "${jpegs[i % ${#jpegs[@]}]}" "$work/jpegs/$(printf %03d "$i")-$(basename "${jpegs[i % ${#jpegs[@]}]}")"
 done
-fresh_exiftool() { rm -rf "$work/exiftool" && cp -r "$work/jpegs" "$work/exiftool"; }
-fresh_caviar_jpegs() { rm -rf "$work/out-jpegs"; }
-exiftool_s=$(best_of fresh_exiftool exiftool -q -all= -overwrite_original "$work/exiftool")
-caviar_jpegs_s=$(best_of fresh_caviar_jpegs "$caviar" scrub "$work/jpegs" --out "$work/out-jpegs" \
+exiftool_s=$(best_of "$work/exiftool" --from "$work/jpegs" \
+  exiftool -q -all= -overwrite_original "$work/exiftool")
+caviar_jpegs_s=$(best_of "$work/out-jpegs" "$caviar" scrub "$work/jpegs" --out "$work/out-jpegs" \
   --key-file "$work/key")
 
 # --- 3. a 300-frame cine --------------------------------------------------------------------
 target/release/examples/make_burned_in --bench "$work/bench" >/dev/null
 cine=$work/bench/bench_us_cine_300.dcm
-fresh_caviar_cine() { rm -rf "$work/out-cine"; }
-caviar_cine_s=$(best_of fresh_caviar_cine "$caviar" scrub "$cine" --out "$work/out-cine" \
+caviar_cine_s=$(best_of "$work/out-cine" "$caviar" scrub "$cine" --out "$work/out-cine" \
   --key-file "$work/key")
 "$caviar" inspect "$cine" | grep 'frames looked' || true
 # Every frame read both ways; the frames that differ are listed in target/bench-frames-cine.txt.

@@ -37,25 +37,7 @@ cp -r "$work/in" "$work/mat2/in"
 cat "$work"/in/* "$work"/mat2/in/* >/dev/null
 megabytes=$(du -sm "$work/in" | cut -f1)
 
-seconds() {
-  local start end
-  start=$(date +%s.%N)
-  "$@" >/dev/null 2>&1 || true
-  end=$(date +%s.%N)
-  awk -v a="$start" -v b="$end" 'BEGIN { print b - a }'
-}
-
-# best_of OUTPUT COMMAND...: run three times into a fresh OUTPUT, print the fastest time.
-best_of() {
-  local output=$1 best="" t
-  shift
-  for _ in 1 2 3; do
-    rm -rf "$output"
-    t=$(seconds "$@")
-    best=$(awk -v a="$best" -v b="$t" 'BEGIN { print (a == "" || b < a) ? b : a }')
-  done
-  echo "$best"
-}
+source scripts/timing.sh
 
 cp_s=$(best_of "$work/cp" cp -r "$work/in" "$work/cp")
 caviar_s=$(best_of "$work/caviar" "$caviar" scrub "$work/in" --out "$work/caviar")

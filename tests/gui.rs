@@ -4,6 +4,8 @@
 
 #![cfg(feature = "gui")]
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -483,13 +485,8 @@ fn export_all_writes_every_file_verified_into_the_folder_with_the_caption() {
 #[test]
 fn export_all_never_replaces_an_opened_file_nor_one_export_by_another() {
     let folder = tempfile::tempdir().unwrap();
-    let photos = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/photos");
-    let (a, b) = (folder.path().join("a"), folder.path().join("b"));
-    std::fs::create_dir(&a).unwrap();
-    std::fs::create_dir(&b).unwrap();
-    let (first, second) = (a.join("photo.jpg"), b.join("photo.jpg"));
-    std::fs::copy(photos.join("phone_everything.jpg"), &first).unwrap();
-    std::fs::copy(photos.join("clean.jpg"), &second).unwrap();
+    let (first, second) = common::two_photos_of_one_name(folder.path());
+    let a = folder.path().join("a");
     // A text file opened by mistake: it fails to open, yet it is still an original.
     let note = a.join("caption.txt");
     std::fs::write(&note, "my own notes, not a caption").unwrap();

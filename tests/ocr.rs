@@ -625,6 +625,32 @@ fn text_that_changes_or_appears_mid_loop_is_read_in_its_frame() {
     assert!(counts.carried >= 1 && counts.screened >= 1, "{counts:?}");
 }
 
+/// An X-ray run's overlay drifts a few pixels from frame to frame: the boxes carried from the
+/// frame read in full must still cover the name wherever it now stands.
+#[test]
+fn a_drifting_overlay_stays_covered_in_every_frame() {
+    let mut reader = ocr::FrameReader::new();
+    for number in 0..8u32 {
+        let mut frame = cine_frame(number);
+        let (dx, dy) = ((number * 3 % 7) as f32, (number % 4) as f32);
+        let name = plant(
+            &mut frame,
+            SANS,
+            14.0,
+            (6.0 + dx, 6.0 + dy),
+            "DUPONT JEAN",
+            WHITE,
+        );
+        let boxes = reader.read(&frame).expect("OCR runs");
+        assert!(
+            coverage(&boxes, name.ink) >= 0.95,
+            "frame {number}: the name at {} is {:.0} % covered: {boxes:#?}",
+            name.ink,
+            coverage(&boxes, name.ink) * 100.0
+        );
+    }
+}
+
 /// Verification takes what was read of pixels seen before instead of reading them again; that
 /// is only sound if a second reading would find exactly the same.
 #[test]

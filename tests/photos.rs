@@ -2,6 +2,7 @@
 //! What a user relies on: nothing planted survives, the picture looks exactly the same, inputs are
 //! never touched, and a bad file is one clear line while the others go on.
 
+mod common;
 mod skip;
 
 use std::path::{Path, PathBuf};
@@ -419,14 +420,9 @@ fn an_output_folder_inside_an_input_folder_is_refused() {
 /// output would be itself, and the second's would be the first. Neither original is replaced.
 #[test]
 fn scrubbing_into_the_folder_of_an_input_never_replaces_it() {
-    let photos = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/photos");
     let temp = tempfile::tempdir().unwrap();
-    let (a, b) = (temp.path().join("a"), temp.path().join("b"));
-    std::fs::create_dir(&a).unwrap();
-    std::fs::create_dir(&b).unwrap();
-    let (first, second) = (a.join("photo.jpg"), b.join("photo.jpg"));
-    std::fs::copy(photos.join("phone_everything.jpg"), &first).unwrap();
-    std::fs::copy(photos.join("clean.jpg"), &second).unwrap();
+    let (first, second) = common::two_photos_of_one_name(temp.path());
+    let a = temp.path().join("a");
     let before = (
         std::fs::read(&first).unwrap(),
         std::fs::read(&second).unwrap(),

@@ -786,7 +786,11 @@ impl State {
             return Vec::new();
         }
         let planned = batch::assign_outputs(ready, &folder, &protected);
-        let index_of = |path: &Path| self.files.iter().position(|f| f.path == path);
+        // Looked up once per file: a case of thousands of files is planned on this thread.
+        let indices: std::collections::HashMap<&Path, usize> = (self.files.iter().enumerate())
+            .map(|(index, entry)| (entry.path.as_path(), index))
+            .collect();
+        let index_of = |path: &Path| indices.get(path).copied();
         let exports: Vec<Export> = planned
             .jobs
             .iter()

@@ -56,8 +56,9 @@ impl FrameReader {
                 self.counts.carried += 1;
                 return Ok(boxes.clone());
             }
-            if !new_line_in(image, &changed, boxes)? {
-                let boxes = reread_changed_boxes(image, &changed, boxes)?;
+            let mut boxes = boxes.clone();
+            if !new_line_in(image, &changed, &mut boxes)? {
+                let boxes = reread_changed_boxes(image, &changed, &boxes)?;
                 self.counts.screened += 1;
                 return Ok(boxes);
             }
@@ -134,32 +135,45 @@ impl ChangeMap {
 }
 
 /// Whether the changed part of `image` holds a line of flat text that none of `boxes` holds.
-/// Such a line is read, and it is new text when it reads as three Latin letters or digits, or
-/// fewer with confidence: the bright structures and grains of a moving image (a valve, a vessel
-/// wall, speckle) read as nothing or as a stray letter or two at low confidence (`pl` at 0.19),
-/// which the full read would also keep as small text, on every frame. Only lines of three
-/// letters or more are looked at: fewer name nobody, and the grains of a moving image pass for
-/// one or two letters by the dozen on every frame. Lines in a
-/// texture (the speckle of a live ultrasound image) are not taken for new text: the full read
-/// answers to them only where the model sees text as well.
-fn new_line_in(image: &RgbImage, changed: &ChangeMap, boxes: &[TextBox]) -> Result<bool, Error> {
+/// A line that lies mostly on a box but reaches past it (text that moved a few pixels, as
+/// overlays drift with an X-ray run) grows that box to hold it, so that its ink is still
+/// covered; the box is then read again where it now stands. A line on no box is read, and it
+/// is new text when it reads as three Latin letters or digits, or fewer with confidence: the
+/// bright structures and grains of a moving image (a valve, a vessel wall, speckle) read as
+/// nothing or as a stray letter or two at low confidence (`pl` at 0.19), which the full read
+/// would also keep as small text, on every frame. Only such lines of three letters or more are
+/// read: fewer name nobody, and the grains of a moving image pass for one or two letters by
+/// the dozen on every frame. Lines in a texture (the speckle of a live ultrasound image) are
+/// not taken for text: the full read answers to them only where the model sees text as well.
+fn new_line_in(
+    image: &RgbImage,
+    changed: &ChangeMap,
+    boxes: &mut [TextBox],
+) -> Result<bool, Error> {
     let (width, height) = image.dimensions();
     let Some(area) = changed.bounds(width, height) else {
         return Ok(false);
     };
     let part = image::imageops::crop_imm(image, area.x, area.y, area.width, area.height).to_image();
-    let new: Vec<Region> = overlay::lines(&part)
-        .into_iter()
-        .filter(|line| line.clutter < TEXTURE && line.letters >= 3)
-        .map(|line| Region {
+    let mut new: Vec<Region> = Vec::new();
+    for line in overlay::lines(&part) {
+        let region = Region {
             x: line.region.x + area.x,
             y: line.region.y + area.y,
             ..line.region
-        })
-        .filter(|&region| {
-            changed.touches(region) && !boxes.iter().any(|held| region.half_within(held.region))
-        })
-        .collect();
+        };
+        if line.clutter >= TEXTURE || !changed.touches(region) {
+            continue;
+        }
+        match boxes
+            .iter_mut()
+            .find(|held| region.half_within(held.region))
+        {
+            Some(held) => held.region = held.region.union(region),
+            None if line.letters >= 3 => new.push(region),
+            None => {}
+        }
+    }
     if new.is_empty() {
         return Ok(false);
     }

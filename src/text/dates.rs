@@ -6,6 +6,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::lists::WEEKDAYS;
 use super::{Kind, Span, rank};
 
 fn regex(pattern: &str) -> Regex {
@@ -67,7 +68,8 @@ static ABBREVIATED: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
-/// Words after which `15/09` or `9/15` is a date rather than a score.
+/// Words after which `15/09` or `9/15` is a date rather than a score; days of the week too
+/// ([`WEEKDAYS`]).
 const DATE_CUES: &[&str] = &[
     "le",
     "du",
@@ -101,18 +103,6 @@ const DATE_CUES: &[&str] = &[
     "rdv",
     "appointment",
     "appt",
-    "lundi",
-    "mardi",
-    "mercredi",
-    "jeudi",
-    "vendredi",
-    "samedi",
-    "dimanche",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
     "ce",
 ];
 
@@ -223,7 +213,7 @@ fn announced(text: &str, start: usize) -> bool {
             at + before[at..].chars().next().map_or(1, char::len_utf8)
         });
     let word = super::tokens::fold(&before[word_start..]);
-    DATE_CUES.contains(&word.as_str())
+    DATE_CUES.contains(&word.as_str()) || WEEKDAYS.contains(&word.as_str())
 }
 
 /// `janv.` keeps its dot; a sentence's full stop after a year does not belong to the date.
@@ -257,6 +247,9 @@ mod tests {
         );
         assert_eq!(dates("né le 12.03.85"), ["12.03.85"]);
         assert_eq!(dates("RDV le 15/09 à 14h"), ["15/09"]);
+        // Every day of the week announces one, Saturday and Sunday included.
+        assert_eq!(dates("scan Saturday 9/14"), ["9/14"]);
+        assert_eq!(dates("contrôle samedi 14/09"), ["14/09"]);
         assert!(dates("EVA 7/10, TA 12/8, 120/80, L4/L5, 3/4 des cas").is_empty());
         assert!(dates("en 2019, depuis 2015").is_empty());
     }

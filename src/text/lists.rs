@@ -154,8 +154,8 @@ pub const SHOUTED_TITLES: &[&str] = &[
     "dr", "drs", "mrs", "mme", "mlle", "pr", "prof", "docteur", "madame", "monsieur",
 ];
 
-/// Months and days, which are capitalised in English and sometimes first names (`April`).
-const CALENDAR: &[&str] = &[
+/// Months, which are capitalised in English and sometimes first names (`April`).
+const MONTHS: &[&str] = &[
     "january",
     "february",
     "march",
@@ -168,13 +168,6 @@ const CALENDAR: &[&str] = &[
     "october",
     "november",
     "december",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
     "janvier",
     "fevrier",
     "mars",
@@ -187,6 +180,17 @@ const CALENDAR: &[&str] = &[
     "octobre",
     "novembre",
     "decembre",
+];
+
+/// Days of the week, capitalised in English; before `15/09` they make it a date.
+pub const WEEKDAYS: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
     "lundi",
     "mardi",
     "mercredi",
@@ -203,7 +207,8 @@ const ACRONYMS: &[&str] = &[
 ];
 
 pub static TITLE_SET: LazyLock<StaticWords> = LazyLock::new(|| static_words(TITLES));
-pub static CALENDAR_SET: LazyLock<StaticWords> = LazyLock::new(|| static_words(CALENDAR));
+pub static CALENDAR_SET: LazyLock<StaticWords> =
+    LazyLock::new(|| MONTHS.iter().chain(WEEKDAYS).copied().collect());
 pub static ACRONYM_SET: LazyLock<StaticWords> = LazyLock::new(|| static_words(ACRONYMS));
 
 /// Months, days and titles: capitalised, and never a place or a person on their own.

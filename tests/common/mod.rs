@@ -1,10 +1,24 @@
 //! Files built byte by byte for the hostile and fail-closed tests: a DICOM element, a DICOM file
-//! around a data set, a PNG chunk with its checksum.
+//! around a data set, a PNG chunk with its checksum; and inputs laid out for the output guards.
 
 #![allow(dead_code)] // Each test file uses only some of these.
 
 pub mod jpeg_ls_frame;
 pub mod jpeg_ls_interleaved;
+
+use std::path::{Path, PathBuf};
+
+/// Two different photos of one name, `ROOT/a/photo.jpg` (full of metadata) and
+/// `ROOT/b/photo.jpg` (clean): the inputs whose outputs collide.
+pub fn two_photos_of_one_name(root: &Path) -> (PathBuf, PathBuf) {
+    let photos = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/photos");
+    let (first, second) = (root.join("a/photo.jpg"), root.join("b/photo.jpg"));
+    for (path, source) in [(&first, "phone_everything.jpg"), (&second, "clean.jpg")] {
+        std::fs::create_dir_all(path.parent().expect("in a folder")).expect("folder made");
+        std::fs::copy(photos.join(source), path).expect("photo copied");
+    }
+    (first, second)
+}
 
 /// One explicit VR little endian element.
 pub fn element(group: u16, number: u16, vr: &[u8; 2], value: &[u8]) -> Vec<u8> {
