@@ -614,6 +614,10 @@ pub struct Output {
     /// Values of the input that must not survive anywhere in the output (its identifiers, its
     /// original UIDs); verification looks for each of them.
     pub must_not_contain: Vec<String>,
+    /// The first frame as the analysis saw it, when text in the pixels was made unreadable:
+    /// verification reads again only what the redaction changed, and carries over what the
+    /// analysis read everywhere else once it has seen those pixels are the same.
+    pub before_redaction: Option<image::RgbImage>,
 }
 
 /// Everything a run did with one input, as `--report` writes it.

@@ -93,5 +93,8 @@ pub fn post(
         bytes,
         done,
         must_not_contain,
+        // A post is a rendering in its own window, not the frame the analysis read: it is read
+        // whole.
+        before_redaction: None,
     })
 }

@@ -5,8 +5,8 @@
 use std::path::{Path, PathBuf};
 
 use caviar::{
-    Action, DicomOptions, Document, Findings, Format, Key, Location, Output, Plan, Profile, Region,
-    analyze, apply, load, verify,
+    Action, Category, DicomOptions, Document, Findings, Format, Key, Location, Output, Plan,
+    Profile, Region, analyze, apply, load, verify,
 };
 use dicom_pixeldata::PixelDecoder;
 use serde_json::Value;
@@ -471,6 +471,39 @@ fn a_picture_without_text_is_copied_bit_for_bit_and_says_so() {
             .unwrap()
             .trim(),
         "NO"
+    );
+}
+
+#[test]
+fn a_name_the_user_keeps_beside_redacted_text_is_still_found_when_the_output_is_checked() {
+    // Checking reads again only what the redaction changed; the name it left alone (in the
+    // middle of the picture, away from the other text) must be carried over from the analysis
+    // and reported, as reading the output from scratch would.
+    let scrubbed = scrub("mr_rle.dcm", Profile::Patient);
+    let mut plan = scrubbed.plan.clone();
+    let name = plan
+        .findings
+        .items
+        .iter()
+        .position(|f| {
+            matches!(f.location, Location::Pixels { .. }) && f.category == Category::Person
+        })
+        .expect("the fixture's name is read in the pixels");
+    plan.findings.items[name].action = Action::Keep;
+    let output = apply(&scrubbed.document, &plan).expect("the rest is redacted");
+    assert!(
+        output.before_redaction.is_some(),
+        "the output is checked against its frame"
+    );
+    let remaining = verify(&output).expect("the output is read again");
+    let left: Vec<String> = remaining
+        .identifying()
+        .filter(|f| matches!(f.location, Location::Pixels { .. }))
+        .map(|f| fold(&f.value))
+        .collect();
+    assert!(
+        left.iter().any(|value| value.contains("rousseau")),
+        "the kept name is not reported: {left:?}"
     );
 }
 

@@ -990,6 +990,7 @@ pub fn apply(document: &Document, plan: &Plan) -> Result<Output, Error> {
     // was read: bit for bit by construction, and without decoding the bulk of the file.
     let regions = crate::pixels::regions_to_redact(plan);
     let mut redacted = None;
+    let mut before_redaction = None;
     let pixels = pixel_data_span(&document.bytes).filter(|_| regions.is_empty());
     let mut file = match pixels {
         Some(_) => parse_header(&document.bytes)?,
@@ -1003,6 +1004,7 @@ pub fn apply(document: &Document, plan: &Plan) -> Result<Output, Error> {
             let mut decoded = pixels::decode(&file).map_err(|reason| {
                 Error::Refused(format!("cannot redact the text in the pixels: {reason}"))
             })?;
+            before_redaction = Some(decoded.display(0));
             for &(frame, patch) in &regions {
                 decoded.redact(frame, patch, plan.redaction);
             }
@@ -1102,6 +1104,7 @@ pub fn apply(document: &Document, plan: &Plan) -> Result<Output, Error> {
         bytes,
         done,
         must_not_contain,
+        before_redaction,
     })
 }
 
@@ -1149,6 +1152,7 @@ pub fn verify(output: &Output) -> Result<Findings, Error> {
             Ok(pixels) => items.extend(crate::pixels::text_left(
                 pixels.frames,
                 |f| pixels.display(f),
+                output.before_redaction.as_ref(),
                 &output.must_not_contain,
             )?),
             Err(reason) => {

@@ -22,7 +22,8 @@ use crate::document::{Error, FrameCounts, Region};
 const BLOCK: u32 = 16;
 /// How far a channel may move between two frames and the pixel still count as the same: above
 /// the noise a lossy codec adds to unchanged pixels, below the contrast of the dimmest overlay
-/// text (40 levels).
+/// text (40 levels). Checking an output against the frame it was made from, any change counts:
+/// a patch over faint text (grey on grey) moves its pixels by less than this.
 const NOISE: u8 = 24;
 /// Around a changed area, this much of the picture is looked at too, so that a line crossing its
 /// edge is seen whole.
@@ -33,12 +34,27 @@ const MARGIN: u32 = 24;
 pub struct FrameReader {
     /// The last frame read in full, and what was found in it.
     reference: Option<(RgbImage, Vec<TextBox>)>,
+    /// Whether a box read again as nothing says nothing (see [`FrameReader::checking`]).
+    checking: bool,
     counts: FrameCounts,
 }
 
 impl FrameReader {
     pub fn new() -> FrameReader {
         FrameReader::default()
+    }
+
+    /// A reader for an output whose first frame was `before` until text in it was made
+    /// unreadable. What redaction left alone carries `before`'s text over, and what it changed
+    /// is read again: checking an output costs the patches, not another run of the model over
+    /// every pixel. Where reading the frames in order would read a frame in full, it still does.
+    /// A box read again as nothing is taken at its word: that is what redaction is for.
+    pub fn checking(before: &RgbImage) -> Result<FrameReader, Error> {
+        Ok(FrameReader {
+            reference: Some((before.clone(), super::read(before)?)),
+            checking: true,
+            counts: FrameCounts::default(),
+        })
     }
 
     /// How many frames were read in full, carried over unchanged, and screened.
@@ -51,14 +67,15 @@ impl FrameReader {
         if let Some((seen, boxes)) = &self.reference
             && seen.dimensions() == image.dimensions()
         {
-            let changed = ChangeMap::between(seen, image);
+            let noise = if self.checking { 0 } else { NOISE };
+            let changed = ChangeMap::between(seen, image, noise);
             if changed.is_empty() {
                 self.counts.carried += 1;
                 return Ok(boxes.clone());
             }
             let mut boxes = boxes.clone();
             if !new_line_in(image, &changed, &mut boxes)? {
-                let boxes = reread_changed_boxes(image, &changed, &boxes)?;
+                let boxes = reread_changed_boxes(image, &changed, &boxes, self.checking)?;
                 self.counts.screened += 1;
                 return Ok(boxes);
             }
@@ -78,7 +95,7 @@ struct ChangeMap {
 }
 
 impl ChangeMap {
-    fn between(before: &RgbImage, after: &RgbImage) -> ChangeMap {
+    fn between(before: &RgbImage, after: &RgbImage, noise: u8) -> ChangeMap {
         let (width, height) = after.dimensions();
         let columns = width.div_ceil(BLOCK);
         let rows = height.div_ceil(BLOCK);
@@ -93,7 +110,7 @@ impl ChangeMap {
                 .zip(new[line].chunks_exact(3))
                 .enumerate()
             {
-                if a.iter().zip(b).any(|(a, b)| a.abs_diff(*b) > NOISE) {
+                if a.iter().zip(b).any(|(a, b)| a.abs_diff(*b) > noise) {
                     changed[row + x / BLOCK as usize] = true;
                 }
             }
@@ -186,12 +203,14 @@ fn new_line_in(
 }
 
 /// `boxes` for a frame whose changes brought no new line: each box whose pixels changed is read
-/// again where it stands; a box that now reads as nothing is kept all the same, since it was
-/// text in the frame it came from and removing it costs little.
+/// again where it stands. Reading frames, a box that now reads as nothing keeps what it said,
+/// since it was text in the frame it came from and removing it costs little; checking an
+/// output (`checking`), it says what it now reads.
 fn reread_changed_boxes(
     image: &RgbImage,
     changed: &ChangeMap,
     boxes: &[TextBox],
+    checking: bool,
 ) -> Result<Vec<TextBox>, Error> {
     let (width, height) = image.dimensions();
     let moved: Vec<usize> = (0..boxes.len())
@@ -210,7 +229,7 @@ fn reread_changed_boxes(
         .collect();
     let readings = recognize::read_quads(models::get()?, image, &quads)?;
     for (&i, reading) in moved.iter().zip(readings) {
-        if !reading.text.is_empty() {
+        if checking || !reading.text.is_empty() {
             boxes[i].text = reading.text;
             boxes[i].confidence = reading.confidence;
         }

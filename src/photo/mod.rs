@@ -168,6 +168,7 @@ pub fn apply(document: &Document, plan: &Plan) -> Result<Output, Error> {
         bytes,
         done,
         must_not_contain: Vec::new(),
+        before_redaction: None,
     })
 }
 
@@ -175,6 +176,7 @@ pub fn apply(document: &Document, plan: &Plan) -> Result<Output, Error> {
 /// metadata item behind (the encoders write none) but the colour profile the plan keeps.
 fn redact(document: &Document, plan: &Plan, regions: &[Patch]) -> Result<Output, Error> {
     let mut picture = picture(document)?;
+    let before_redaction = raster::displayed(&picture);
     for &patch in regions {
         picture.redact(patch, plan.redaction);
     }
@@ -193,6 +195,7 @@ fn redact(document: &Document, plan: &Plan, regions: &[Patch]) -> Result<Output,
         bytes,
         done,
         must_not_contain: plan.identifiers_in_pixels(),
+        before_redaction: Some(before_redaction),
     })
 }
 
@@ -212,6 +215,7 @@ pub fn verify(output: &Output) -> Result<Findings, Error> {
     findings.items.extend(crate::pixels::text_left(
         1,
         |_| raster::displayed(&picture),
+        output.before_redaction.as_ref(),
         &output.must_not_contain,
     )?);
     Ok(findings)

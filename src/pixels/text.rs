@@ -22,7 +22,8 @@ pub fn find_text(
         .map(|k| k.value.clone())
         .collect();
     let known = crate::text::known_from(known);
-    let (mut findings, counts) = read_frames(frames, frame, |number, read| {
+    let reader = ocr::FrameReader::new();
+    let (mut findings, counts) = read_frames(reader, frames, frame, |number, read| {
         let class = classify(&read.text, &known, &names);
         Some(finding(number, read, class))
     })?;
@@ -40,10 +41,16 @@ const CUT: &str = "a technical annotation right against text being removed: what
 
 /// What verification must not find in an output's pixels: identifiers, by the recognisers or
 /// because they are values of the input (`forbidden`). Technical and unrecognised text is not a
-/// leak by itself, and the blurred patches themselves sometimes read as noise.
+/// leak by itself, and the blurred patches themselves sometimes read as noise. `before` is the
+/// first frame as it was analysed, when redaction changed the pixels: then only what changed
+/// is read again (see [`ocr::FrameReader::checking`]). A box read again where it stands can
+/// take in part of a neighbour that the whole frame's reading keeps apart (`22G22` over
+/// `78DR78` read `780R78`), so whatever that check finds is settled by reading every frame
+/// from scratch, and only that reading's finds are reported.
 pub fn text_left(
     frames: u32,
     frame: impl Fn(u32) -> RgbImage,
+    before: Option<&RgbImage>,
     forbidden: &[String],
 ) -> Result<Vec<Finding>, Error> {
     let mut known = Known::default();
@@ -54,16 +61,23 @@ pub fn text_left(
             names.push(value.clone());
         }
     }
-    let (left, _) = read_frames(frames, frame, |number, read| {
-        match classify(&read.text, &known, &names) {
-            class @ Class::Identifier(_) => Some(finding(number, read, class)),
-            _ => None,
+    let identifying = |number, read: ocr::TextBox| match classify(&read.text, &known, &names) {
+        class @ Class::Identifier(_) => Some(finding(number, read, class)),
+        _ => None,
+    };
+    if let Some(before) = before {
+        let reader = ocr::FrameReader::checking(before)?;
+        let (left, _) = read_frames(reader, frames, &frame, identifying)?;
+        if left.is_empty() {
+            return Ok(left);
         }
-    })?;
+    }
+    let (left, _) = read_frames(ocr::FrameReader::new(), frames, frame, identifying)?;
     Ok(left)
 }
 
 fn read_frames(
+    mut reader: ocr::FrameReader,
     frames: u32,
     frame: impl Fn(u32) -> RgbImage,
     keep: impl Fn(u32, ocr::TextBox) -> Option<Finding>,
@@ -71,7 +85,6 @@ fn read_frames(
     // Frames one after the other, each compared with the last one read: the recogniser already
     // uses every core on each, and frames in parallel on rayon's workers would nest inside each
     // other while they wait for it.
-    let mut reader = ocr::FrameReader::new();
     let mut found = Vec::new();
     for number in 0..frames {
         let image = frame(number);
