@@ -429,3 +429,31 @@ fn a_private_sequence_stored_as_un_of_undefined_length_is_cut_not_refused() {
     assert!(problems.is_empty(), "{problems:?}");
     assert!(after.iter().all(|e| e.tag().group() != 0x4453));
 }
+
+#[test]
+fn a_palette_colour_picture_is_shown_in_its_colours() {
+    // Shown as grey, a palette's indices put the ultrasound's white text a shade from its
+    // navy banner, where neither the eye nor the text search sees it well. The colours are
+    // pydicom 3.0.2's `apply_color_lut` on OBXXXX1A.dcm (the high byte of its 16-bit entries):
+    // the banner, the image's black, the corner, and the brightest pixel of "Philips".
+    let Some(corpus) = corpus() else { return };
+    let shown = |name: &str| {
+        let document = caviar::load(&corpus.join("pydicom-data").join(name)).expect("loads");
+        caviar::view::picture(&document)
+            .expect("decodes")
+            .render(0, None)
+            .into_owned()
+    };
+    let little_endian = shown("OBXXXX1A.dcm");
+    for (x, y, colour) in [
+        (0, 0, [37, 62, 94]),
+        (400, 300, [1, 1, 1]),
+        (799, 599, [0, 0, 0]),
+        (341, 36, [255, 255, 255]),
+    ] {
+        assert_eq!(little_endian.get_pixel(x, y).0, colour, "at ({x}, {y})");
+    }
+    // The same picture in big endian and in RLE.
+    assert!(shown("OBXXXX1A_expb.dcm") == little_endian);
+    assert!(shown("OBXXXX1A_rle.dcm") == little_endian);
+}

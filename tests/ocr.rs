@@ -715,7 +715,14 @@ fn checking_an_output_reads_again_a_patch_over_faint_text() {
     // replaces it moves its pixels by less than a codec's noise, yet it is what changed.
     let panel = [236, 236, 236];
     let mut before = RgbImage::from_pixel(360, 120, Rgb(panel));
-    let name = plant(&mut before, SANS, 16.0, (20.0, 40.0), "MARTIN Louise", [214, 214, 214]);
+    let name = plant(
+        &mut before,
+        SANS,
+        16.0,
+        (20.0, 40.0),
+        "MARTIN Louise",
+        [214, 214, 214],
+    );
     let read = ocr::read(&before).expect("OCR runs");
     assert!(
         accuracy("MARTIN Louise", &reading(&read, name.ink)) >= 0.8,

@@ -39,6 +39,80 @@ pub struct Pixels {
     photometric: String,
     /// The source syntax lost information; a copy must say so forever after (PS3.3 C.7.6.1.1.5).
     lossy_source: bool,
+    /// The colours of a PALETTE COLOR picture's stored values: shown as grey, those values are
+    /// indices, and text drawn in them can come out a shade or two from its background.
+    palette: Option<Palette>,
+}
+
+/// A palette's three tables (PS3.3 C.7.6.3.1.5), turned to 8 bits.
+#[derive(Debug, Clone)]
+struct Palette {
+    /// The stored value the first entry is for; values below it take the first entry, and
+    /// values past the last entry the last (C.7.6.3.1.5).
+    first: i64,
+    red: Vec<u8>,
+    green: Vec<u8>,
+    blue: Vec<u8>,
+}
+
+impl Palette {
+    /// The palette of a PALETTE COLOR picture, from its descriptors and data. A palette given
+    /// only in segments (C.7.9) is not read: such pictures are shown as grey indices, as before
+    /// a palette was read at all.
+    fn of(file: &InMemDicomObject) -> Option<Palette> {
+        let table = |descriptor: u16, data: u16| -> Option<(i64, Vec<u8>)> {
+            let described = file
+                .get(Tag(0x0028, descriptor))?
+                .to_multi_int::<i64>()
+                .ok()?;
+            let [entries, first, bits] = described[..] else {
+                return None;
+            };
+            // 0 entries means 65536 (C.7.6.3.1.5).
+            let entries = if entries == 0 {
+                65536
+            } else {
+                entries as usize
+            };
+            // The data is OW, words in the data set's byte order; 8-bit entries are packed two
+            // to a word, the first in the low byte.
+            let words = file.get(Tag(0x0028, data))?.to_multi_int::<u16>().ok()?;
+            let values: Vec<u8> = match bits {
+                8 => words
+                    .iter()
+                    .flat_map(|word| word.to_le_bytes())
+                    .take(entries)
+                    .collect(),
+                16 => words
+                    .iter()
+                    .take(entries)
+                    .map(|word| (word >> 8) as u8)
+                    .collect(),
+                _ => return None,
+            };
+            if values.len() < entries {
+                return None;
+            }
+            Some((first, values))
+        };
+        let (first, red) = table(0x1101, 0x1201)?;
+        let (_, green) = table(0x1102, 0x1202)?;
+        let (_, blue) = table(0x1103, 0x1203)?;
+        Some(Palette {
+            first,
+            red,
+            green,
+            blue,
+        })
+    }
+
+    fn colour(&self, value: f32) -> [u8; 3] {
+        let at = |table: &[u8]| {
+            let index = (value as i64 - self.first).clamp(0, table.len() as i64 - 1);
+            table[index as usize]
+        };
+        [at(&self.red), at(&self.green), at(&self.blue)]
+    }
 }
 
 /// Transfer syntaxes whose compression discards information.
@@ -137,6 +211,9 @@ pub fn decode(file: &FileDicomObject<InMemDicomObject>) -> Result<Pixels, String
         bits_allocated,
         bits_stored: decoded.bits_stored(),
         signed,
+        palette: (photometric == "PALETTE COLOR")
+            .then(|| Palette::of(file))
+            .flatten(),
         photometric,
         lossy_source,
     };
@@ -211,6 +288,9 @@ fn decode_jpeg_ls(
         bits_allocated: bits_allocated as u16,
         bits_stored: bits_stored as u16,
         signed,
+        palette: (photometric == "PALETTE COLOR")
+            .then(|| Palette::of(file))
+            .flatten(),
         photometric,
         lossy_source,
     })
@@ -380,12 +460,16 @@ impl Pixels {
         }
     }
 
-    /// Grey values between `low` (black) and `high` (white), MONOCHROME1 inverted; colour
-    /// samples scaled to 8 bits, YBR turned into RGB.
+    /// Grey values between `low` (black) and `high` (white), MONOCHROME1 inverted; palette
+    /// indices through their palette; colour samples scaled to 8 bits, YBR turned into RGB.
     fn shade(&self, values: &[f32], low: f32, high: f32) -> RgbImage {
         let pixels = self.width as usize * self.height as usize;
         let mut rgb = Vec::with_capacity(pixels * 3);
-        if self.channels == 1 {
+        if let Some(palette) = &self.palette {
+            for &value in values {
+                rgb.extend_from_slice(&palette.colour(value));
+            }
+        } else if self.channels == 1 {
             let scale = if high > low {
                 255.0 / (high - low)
             } else {
