@@ -434,7 +434,7 @@ fn a_private_sequence_stored_as_un_of_undefined_length_is_cut_not_refused() {
 fn a_palette_colour_picture_is_shown_in_its_colours() {
     // Shown as grey, a palette's indices put the ultrasound's white text a shade from its
     // navy banner, where neither the eye nor the text search sees it well. The colours are
-    // pydicom 3.0.2's `apply_color_lut` on OBXXXX1A.dcm (the high byte of its 16-bit entries):
+    // pydicom 3.0.2's `apply_color_lut` (the high byte of its 16-bit entries): on OBXXXX1A.dcm,
     // the banner, the image's black, the corner, and the brightest pixel of "Philips".
     let Some(corpus) = corpus() else { return };
     let shown = |name: &str| {
@@ -456,4 +456,17 @@ fn a_palette_colour_picture_is_shown_in_its_colours() {
     // The same picture in big endian and in RLE.
     assert!(shown("OBXXXX1A_expb.dcm") == little_endian);
     assert!(shown("OBXXXX1A_rle.dcm") == little_endian);
+    // An ALOKA screen's palette comes in segments: its banner, the image's black, the
+    // brightest pixel of "*WESTWAY MEDICAL*" and the green of a marker, in either byte order.
+    for name in ["gdcm-US-ALOKA-16.dcm", "gdcm-US-ALOKA-16_big.dcm"] {
+        let segmented = shown(name);
+        for (x, y, colour) in [
+            (0, 0, [40, 45, 65]),
+            (320, 240, [1, 1, 1]),
+            (91, 1, [190, 190, 190]),
+            (70, 30, [0, 250, 0]),
+        ] {
+            assert_eq!(segmented.get_pixel(x, y).0, colour, "{name} at ({x}, {y})");
+        }
+    }
 }

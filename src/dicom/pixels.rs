@@ -56,9 +56,9 @@ struct Palette {
 }
 
 impl Palette {
-    /// The palette of a PALETTE COLOR picture, from its descriptors and data. A palette given
-    /// only in segments (C.7.9) is not read: such pictures are shown as grey indices, as before
-    /// a palette was read at all.
+    /// The palette of a PALETTE COLOR picture, from its descriptors and its data, whole or in
+    /// segments (C.7.9.2, as ultrasound machines write them). A palette that cannot be read
+    /// leaves the picture shown as grey indices.
     fn of(file: &InMemDicomObject) -> Option<Palette> {
         let table = |descriptor: u16, data: u16| -> Option<(i64, Vec<u8>)> {
             let described = file
@@ -75,7 +75,25 @@ impl Palette {
                 entries as usize
             };
             // The data is OW, words in the data set's byte order; 8-bit entries are packed two
-            // to a word, the first in the low byte.
+            // to a word, the first in the low byte. Segmented data is in (0028,122x).
+            let segmented = file
+                .get(Tag(0x0028, data + 0x20))
+                .and_then(|element| element.to_multi_int::<u16>().ok());
+            if let Some(words) = segmented {
+                // 8-bit segmented data is a run of bytes, two to a word.
+                let data: Vec<u16> = if bits == 8 {
+                    words
+                        .iter()
+                        .flat_map(|word| word.to_le_bytes())
+                        .map(u16::from)
+                        .collect()
+                } else {
+                    words
+                };
+                let shift = if bits == 16 { 8 } else { 0 };
+                let values = unsegmented(&data, entries)?;
+                return Some((first, values.iter().map(|v| (v >> shift) as u8).collect()));
+            }
             let words = file.get(Tag(0x0028, data))?.to_multi_int::<u16>().ok()?;
             let values: Vec<u8> = match bits {
                 8 => words
@@ -112,6 +130,53 @@ impl Palette {
             table[index as usize]
         };
         [at(&self.red), at(&self.green), at(&self.blue)]
+    }
+}
+
+/// The entries of a segmented palette table (PS3.3 C.7.9.2): discrete runs, linear ramps from
+/// the last entry, and indirect copies of earlier segments, whose offset counts entries of the
+/// segmented data as pydicom reads it. Copies do not nest (the standard forbids it). A table a
+/// little short or long is padded with its last entry or cut to `entries`.
+fn unsegmented(data: &[u16], entries: usize) -> Option<Vec<u16>> {
+    let mut values: Vec<u16> = Vec::with_capacity(entries);
+    let mut at = 0;
+    // A trailing null may pad the data to an even length.
+    while at + 1 < data.len() && values.len() <= entries {
+        at = segment(data, at, &mut values, true)?;
+    }
+    let last = *values.last()?;
+    values.resize(entries, last);
+    Some(values)
+}
+
+/// Append the entries of the segment at `at` to `values`; where the next segment starts.
+/// `indirect` allows a copy, which holds only direct segments.
+fn segment(data: &[u16], at: usize, values: &mut Vec<u16>, indirect: bool) -> Option<usize> {
+    let (&opcode, &length) = (data.get(at)?, data.get(at + 1)?);
+    let length = usize::from(length);
+    match opcode {
+        0 => {
+            values.extend_from_slice(data.get(at + 2..at + 2 + length)?);
+            Some(at + 2 + length)
+        }
+        1 => {
+            let (&from, &to) = (values.last()?, data.get(at + 2)?);
+            let (from, to) = (f64::from(from), f64::from(to));
+            values.extend(
+                (1..=length)
+                    .map(|step| (from + (to - from) * step as f64 / length as f64).round() as u16),
+            );
+            Some(at + 3)
+        }
+        2 if indirect => {
+            let (&low, &high) = (data.get(at + 2)?, data.get(at + 3)?);
+            let mut from = usize::from(high) << 16 | usize::from(low);
+            for _ in 0..length {
+                from = segment(data, from, values, false)?;
+            }
+            Some(at + 4)
+        }
+        _ => None,
     }
 }
 
@@ -603,6 +668,19 @@ fn percentiles(values: &[f32]) -> (f32, f32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_segmented_palette_expands_runs_ramps_and_copies() {
+        // Three entries, a ramp to 50 in two steps, then a copy of the first segment.
+        let data = [0, 3, 10, 20, 30, 1, 2, 50, 2, 1, 0, 0];
+        assert_eq!(
+            unsegmented(&data, 8),
+            Some(vec![10, 20, 30, 40, 50, 10, 20, 30])
+        );
+        // Short tables end on their last entry; a copy of a copy is refused.
+        assert_eq!(unsegmented(&[0, 2, 7, 9], 4), Some(vec![7, 9, 9, 9]));
+        assert_eq!(unsegmented(&[0, 1, 5, 2, 1, 3, 0, 2, 1, 0, 0], 4), None);
+    }
 
     #[test]
     fn bits_pack_back_as_they_were_read() {
