@@ -2,7 +2,7 @@
 
 use image::RgbImage;
 
-use super::classify::{Class, classify};
+use super::classify::{Class, classify, reads_as_texture};
 use crate::document::{Action, Category, Error, Finding, FrameCounts, KnownIdentifier, Location};
 use crate::ocr;
 use crate::text::Known;
@@ -23,9 +23,19 @@ pub fn find_text(
         .collect();
     let known = crate::text::known_from(known);
     let reader = ocr::FrameReader::new();
-    let (mut findings, counts) = read_frames(reader, frames, frame, |number, read| {
-        let class = classify(&read.text, &known, &names);
-        Some(finding(number, read, class))
+    let (mut findings, counts) = read_frames(reader, frames, frame, |number, boxes| {
+        let doubtful: Vec<bool> = boxes.iter().map(doubtful).collect();
+        boxes
+            .iter()
+            .enumerate()
+            .filter_map(|(i, read)| {
+                let class = classify(&read.text, &known, &names);
+                let texture = doubtful[i]
+                    && !matches!(class, Class::Identifier(_))
+                    && among_doubts(i, &boxes, &doubtful);
+                (!texture).then(|| finding(number, read.clone(), class))
+            })
+            .collect()
     })?;
     for cut in super::cut_by_removed(&findings) {
         let finding = &mut findings[cut];
@@ -61,9 +71,14 @@ pub fn text_left(
             names.push(value.clone());
         }
     }
-    let identifying = |number, read: ocr::TextBox| match classify(&read.text, &known, &names) {
-        class @ Class::Identifier(_) => Some(finding(number, read, class)),
-        _ => None,
+    let identifying = |number, boxes: Vec<ocr::TextBox>| {
+        boxes
+            .into_iter()
+            .filter_map(|read| match classify(&read.text, &known, &names) {
+                class @ Class::Identifier(_) => Some(finding(number, read, class)),
+                _ => None,
+            })
+            .collect()
     };
     if let Some(before) = before {
         let reader = ocr::FrameReader::checking(before)?;
@@ -80,7 +95,7 @@ fn read_frames(
     mut reader: ocr::FrameReader,
     frames: u32,
     frame: impl Fn(u32) -> RgbImage,
-    keep: impl Fn(u32, ocr::TextBox) -> Option<Finding>,
+    keep: impl Fn(u32, Vec<ocr::TextBox>) -> Vec<Finding>,
 ) -> Result<(Vec<Finding>, FrameCounts), Error> {
     // Frames one after the other, each compared with the last one read: the recogniser already
     // uses every core on each, and frames in parallel on rayon's workers would nest inside each
@@ -88,14 +103,29 @@ fn read_frames(
     let mut found = Vec::new();
     for number in 0..frames {
         let image = frame(number);
-        found.extend(
-            reader
-                .read(&image)?
-                .into_iter()
-                .filter_map(|read| keep(number, read)),
-        );
+        found.extend(keep(number, reader.read(&image)?));
     }
     Ok((found, reader.counts()))
+}
+
+/// Whether a box may be a texture's rather than text: it reads as a guess (see
+/// [`reads_as_texture`]), or as nothing in a box no wider than one character.
+fn doubtful(read: &ocr::TextBox) -> bool {
+    let unreadable = !read.text.chars().any(char::is_alphanumeric);
+    reads_as_texture(&read.text, read.confidence)
+        || (unreadable && read.region.width <= read.region.height)
+}
+
+/// Whether everything read within the height of `boxes[i]` of it is doubtful too: a texture's
+/// guesses stand alone or among other guesses (a grain of stone read `K` beside a grain read as
+/// nothing), where a piece of real text has the rest of its line, or other lines, beside it.
+fn among_doubts(i: usize, boxes: &[ocr::TextBox], doubtful: &[bool]) -> bool {
+    let region = boxes[i].region;
+    let near = region.padded(region.height, u32::MAX, u32::MAX);
+    boxes
+        .iter()
+        .enumerate()
+        .all(|(j, other)| j == i || doubtful[j] || near.intersection(other.region).is_none())
 }
 
 fn finding(frame: u32, read: ocr::TextBox, class: Class) -> Finding {
