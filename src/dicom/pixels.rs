@@ -585,7 +585,15 @@ impl Pixels {
         let (width, height, channels) = (self.width, self.height, self.channels);
         each!(&mut self.samples, values => {
             if let Some(samples) = values.get_mut(start..start + length) {
-                Plane { samples, width, height, channels, range }.redact(patch, how);
+                Plane {
+                    samples,
+                    width,
+                    height,
+                    channels,
+                    range,
+                    alpha: false,
+                }
+                .redact(patch, how);
             }
         });
     }

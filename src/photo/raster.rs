@@ -64,31 +64,33 @@ impl Picture {
     pub fn redact(&mut self, patch: Patch, how: Redaction) {
         let (width, height) = (self.image.width(), self.image.height());
         let channels = usize::from(self.image.color().channel_count());
+        let alpha = self.image.color().has_alpha();
         // Each buffer type is its own arm; the redaction itself is one generic function.
         macro_rules! redact_in {
-            ($samples:expr, $channels:expr, $max:expr) => {
+            ($samples:expr, $channels:expr, $max:expr, $alpha:expr) => {
                 Plane {
                     samples: $samples,
                     width,
                     height,
                     channels: $channels,
                     range: (0.0, $max),
+                    alpha: $alpha,
                 }
                 .redact(patch, how)
             };
         }
         match &mut self.image {
-            DynamicImage::ImageLuma8(i) => redact_in!(i, channels, 255.0),
-            DynamicImage::ImageLumaA8(i) => redact_in!(i, channels, 255.0),
-            DynamicImage::ImageRgb8(i) => redact_in!(i, channels, 255.0),
-            DynamicImage::ImageRgba8(i) => redact_in!(i, channels, 255.0),
-            DynamicImage::ImageLuma16(i) => redact_in!(i, channels, 65535.0),
-            DynamicImage::ImageLumaA16(i) => redact_in!(i, channels, 65535.0),
-            DynamicImage::ImageRgb16(i) => redact_in!(i, channels, 65535.0),
-            DynamicImage::ImageRgba16(i) => redact_in!(i, channels, 65535.0),
+            DynamicImage::ImageLuma8(i) => redact_in!(i, channels, 255.0, alpha),
+            DynamicImage::ImageLumaA8(i) => redact_in!(i, channels, 255.0, alpha),
+            DynamicImage::ImageRgb8(i) => redact_in!(i, channels, 255.0, alpha),
+            DynamicImage::ImageRgba8(i) => redact_in!(i, channels, 255.0, alpha),
+            DynamicImage::ImageLuma16(i) => redact_in!(i, channels, 65535.0, alpha),
+            DynamicImage::ImageLumaA16(i) => redact_in!(i, channels, 65535.0, alpha),
+            DynamicImage::ImageRgb16(i) => redact_in!(i, channels, 65535.0, alpha),
+            DynamicImage::ImageRgba16(i) => redact_in!(i, channels, 65535.0, alpha),
             other => {
                 let mut rgba = other.to_rgba16();
-                redact_in!(&mut rgba, 4, 65535.0);
+                redact_in!(&mut rgba, 4, 65535.0, true);
                 *other = DynamicImage::ImageRgba16(rgba);
             }
         }

@@ -46,6 +46,10 @@ pub struct Plane<'a, T> {
     /// The values the stored bits can take (e.g. 0..=4095 for 12 bits stored): noise and fill
     /// stay inside it, so a viewer never sees a value the file says cannot occur.
     pub range: (f32, f32),
+    /// Whether the last channel is opacity. Colours are then blurred weighted by it, so that
+    /// the hidden colour of transparent pixels does not bleed into what shows, and a transparent
+    /// area stays transparent.
+    pub alpha: bool,
 }
 
 /// Margin added around every region before redaction: a box drawn around the ink of a letter
@@ -217,6 +221,18 @@ impl<T: Sample> Plane<'_, T> {
     fn blur(&mut self, region: Region, text_height: u32) {
         let block = text_height.max(8).min(region.height.max(1));
         let (width, height) = (region.width as usize, region.height as usize);
+        let opacity = self.alpha.then(|| self.channels - 1);
+        let full = self.range.1.max(f32::MIN_POSITIVE);
+        // A sample as it counts in the average: colours premultiplied by their pixel's opacity.
+        let weighted = |plane: &Self, x: u32, y: u32, channel: usize| {
+            let value = plane.samples[plane.index(x, y, channel)].to_f32();
+            match opacity {
+                Some(alpha) if channel != alpha => {
+                    value * plane.samples[plane.index(x, y, alpha)].to_f32() / full
+                }
+                _ => value,
+            }
+        };
         let mut values = vec![0f32; width * height * self.channels];
         // Block averages: a block is at least as tall as the text, so none holds a readable
         // stroke; every sample in it takes the block's mean.
@@ -229,8 +245,7 @@ impl<T: Sample> Plane<'_, T> {
                     let mut sum = 0f32;
                     for y in block_y..bottom {
                         for x in block_x..right {
-                            sum += self.samples[self.index(region.x + x, region.y + y, channel)]
-                                .to_f32();
+                            sum += weighted(self, region.x + x, region.y + y, channel);
                         }
                     }
                     let mean = sum / count;
@@ -248,9 +263,17 @@ impl<T: Sample> Plane<'_, T> {
         let amplitude = (self.range.1 - self.range.0) * 0.01;
         for y in 0..height {
             for x in 0..width {
+                let pixel = (y * width + x) * self.channels;
+                let shown = opacity.map(|alpha| smoothed[pixel + alpha] / full);
                 for channel in 0..self.channels {
-                    let value = smoothed[(y * width + x) * self.channels + channel]
-                        + noise.next() * amplitude;
+                    let smooth = smoothed[pixel + channel];
+                    // Opacity takes no noise: what was transparent all around stays so.
+                    let value = match (opacity, shown) {
+                        (Some(alpha), _) if channel == alpha => smooth,
+                        (_, Some(shown)) if shown <= 0.0 => self.range.0,
+                        (_, Some(shown)) => smooth / shown + noise.next() * amplitude,
+                        _ => smooth + noise.next() * amplitude,
+                    };
                     let at = self.index(region.x + x as u32, region.y + y as u32, channel);
                     self.samples[at] = T::from_f32(value.clamp(self.range.0, self.range.1));
                 }
@@ -422,6 +445,7 @@ mod tests {
             height: 32,
             channels: 1,
             range: (0.0, 4095.0),
+            alpha: false,
         }
     }
 
@@ -447,6 +471,51 @@ mod tests {
             for x in 10..54usize {
                 let step = samples[y * 64 + x].abs_diff(samples[y * 64 + x + 1]);
                 assert!(step < 400, "a stroke edge survives at ({x}, {y}): {step}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_transparent_area_stays_transparent_and_its_hidden_colour_does_not_show() {
+        // Left half transparent, its hidden colour red; right half opaque grey with black
+        // strokes. The patch covers both.
+        let (w, h) = (64usize, 32usize);
+        let mut samples: Vec<u8> = (0..w * h)
+            .flat_map(|i| {
+                let (x, y) = (i % w, i / w);
+                if x < 32 {
+                    [255, 0, 0, 0]
+                } else if (10..22).contains(&y) && x % 3 == 0 {
+                    [0, 0, 0, 255]
+                } else {
+                    [128, 128, 128, 255]
+                }
+            })
+            .collect();
+        Plane {
+            samples: &mut samples,
+            width: w as u32,
+            height: h as u32,
+            channels: 4,
+            range: (0.0, 255.0),
+            alpha: true,
+        }
+        .redact(patch(region(0, 8, 64, 16)), Redaction::Blur);
+        for y in 0..h {
+            for x in 0..w {
+                let [r, g, b, a] = samples[(y * w + x) * 4..][..4] else {
+                    unreachable!()
+                };
+                if x < 16 {
+                    assert_eq!(a, 0, "({x}, {y}) became visible");
+                }
+                if a > 0 {
+                    assert!(
+                        r.abs_diff(g) <= 8 && r.abs_diff(b) <= 8,
+                        "({x}, {y}) shows the hidden red: {:?}",
+                        [r, g, b, a]
+                    );
+                }
             }
         }
     }
@@ -483,6 +552,7 @@ mod tests {
             height: 16,
             channels: 3,
             range: (0.0, 255.0),
+            alpha: false,
         };
         plane.redact(patch(region(4, 4, 8, 8)), Redaction::Fill);
         assert_eq!(
@@ -500,6 +570,7 @@ mod tests {
             height: 32,
             channels: 1,
             range: (-2048.0, 2047.0),
+            alpha: false,
         };
         plane.redact(patch(region(8, 8, 16, 10)), Redaction::Blur);
         assert!(samples.iter().all(|&v| (-1041..=-959).contains(&v)));
