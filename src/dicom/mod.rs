@@ -536,44 +536,6 @@ fn over_89(object: &InMemDicomObject) -> bool {
     from_age || from_dates
 }
 
-/// Every spelling of a person name a caption or a burned-in label might use:
-/// `DUPONT^JEAN` → `DUPONT^JEAN`, `JEAN DUPONT`, `DUPONT JEAN`, `J. DUPONT`, and each part.
-fn name_spellings(name: &str) -> Vec<String> {
-    let parts: Vec<&str> = name.split('^').map(str::trim).collect();
-    let family = parts.first().copied().unwrap_or_default();
-    let given = parts.get(1).copied().unwrap_or_default();
-    let mut spellings = vec![name.trim_end_matches('^').to_string()];
-    if !given.is_empty() && !family.is_empty() {
-        spellings.push(format!("{given} {family}"));
-        spellings.push(format!("{family} {given}"));
-        if let Some(initial) = given.chars().next() {
-            spellings.push(format!("{initial}. {family}"));
-        }
-    }
-    spellings.extend(
-        [family, given]
-            .iter()
-            .filter(|part| part.chars().count() >= 3)
-            .map(|part| part.to_string()),
-    );
-    spellings.retain(|s| !s.is_empty());
-    spellings.dedup();
-    spellings
-}
-
-/// Birth dates are written many ways in captions and on films.
-fn date_spellings(date: &str) -> Vec<String> {
-    let mut spellings = vec![date.to_string()];
-    if date.len() == 8 && date.bytes().all(|b| b.is_ascii_digit()) {
-        let (year, month, day) = (&date[..4], &date[4..6], &date[6..]);
-        spellings.push(format!("{day}/{month}/{year}"));
-        spellings.push(format!("{day}.{month}.{year}"));
-        spellings.push(format!("{year}-{month}-{day}"));
-        spellings.push(format!("{month}/{day}/{year}"));
-    }
-    spellings
-}
-
 /// What this header says about who the patient is and where they were seen: searched for in the
 /// caption and in the pixels, and taken out of any text the profile keeps.
 fn known_identifiers(object: &InMemDicomObject) -> Vec<KnownIdentifier> {
@@ -587,7 +549,7 @@ fn known_identifiers(object: &InMemDicomObject) -> Vec<KnownIdentifier> {
         }
     };
     for name in person_names(object) {
-        add(Category::Person, name_spellings(&name));
+        add(Category::Person, crate::text::name_spellings(&name));
     }
     const IDENTIFIERS: [Tag; 4] = [
         Tag(0x0010, 0x0020),
@@ -604,7 +566,7 @@ fn known_identifiers(object: &InMemDicomObject) -> Vec<KnownIdentifier> {
         }
     }
     if let Some(birth) = text_of(object, Tag(0x0010, 0x0030)) {
-        add(Category::Date, date_spellings(&birth));
+        add(Category::Date, crate::text::date_spellings(&birth));
     }
     const PLACES: [Tag; 5] = [
         Tag(0x0008, 0x0080),
@@ -1236,11 +1198,14 @@ fn leftovers(
                         .any(|v| v.trim_end_matches(['\0', ' ']) == uid.as_str())
             })
         } else {
-            let tokens: Vec<String> = value.iter().flat_map(|v| words(v)).collect();
+            let words: Vec<String> = value
+                .iter()
+                .flat_map(|v| crate::text::plain_words(v))
+                .collect();
             forbidden
                 .iter()
                 .filter(|known| !is_uid(known))
-                .find(|known| contains_words(&tokens, &words(known)))
+                .find(|known| crate::text::in_a_row(&words, known))
         };
         if let Some(found) = found {
             items.push(finding(
@@ -1255,20 +1220,4 @@ fn leftovers(
 
 fn is_uid(value: &str) -> bool {
     value.contains('.') && value.bytes().all(|b| b.is_ascii_digit() || b == b'.')
-}
-
-/// Lowercase words of a value, so `DUPONT^JEAN` is found in `Jean Dupont's knee`.
-fn words(value: &str) -> Vec<String> {
-    value
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect()
-}
-
-fn contains_words(haystack: &[String], needle: &[String]) -> bool {
-    !needle.is_empty()
-        && haystack
-            .windows(needle.len())
-            .any(|window| window == needle)
 }

@@ -26,7 +26,8 @@ use serde::Serialize;
 
 use crate::document::{Action, Category, Finding, Findings, KnownIdentifier, Location};
 
-pub use known::Known;
+pub use fold::fold;
+pub use known::{Known, close_to_a_name, date_spellings, in_a_row, name_spellings, plain_words};
 use lists::{StaticWords, static_words};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
