@@ -583,6 +583,7 @@ impl Pixels {
         let length = self.frame_len();
         let start = frame as usize * length;
         let (width, height, channels) = (self.width, self.height, self.channels);
+        let indexed = self.palette.is_some();
         each!(&mut self.samples, values => {
             if let Some(samples) = values.get_mut(start..start + length) {
                 Plane {
@@ -592,6 +593,7 @@ impl Pixels {
                     channels,
                     range,
                     alpha: false,
+                    indexed,
                 }
                 .redact(patch, how);
             }

@@ -22,8 +22,8 @@ use crate::document::{Error, FrameCounts, Region};
 const BLOCK: u32 = 16;
 /// How far a channel may move between two frames and the pixel still count as the same: above
 /// the noise a lossy codec adds to unchanged pixels, below the contrast of the dimmest overlay
-/// text (40 levels). Checking an output against the frame it was made from, any change counts:
-/// a patch over faint text (grey on grey) moves its pixels by less than this.
+/// text (40 levels). Checking an output's first frame against what it was before redaction, any
+/// change counts (see `FrameReader::exact_next`).
 const NOISE: u8 = 24;
 /// Around a changed area, this much of the picture is looked at too, so that a line crossing its
 /// edge is seen whole.
@@ -36,6 +36,10 @@ pub struct FrameReader {
     reference: Option<(RgbImage, Vec<TextBox>)>,
     /// Whether a box read again as nothing says nothing (see [`FrameReader::checking`]).
     checking: bool,
+    /// Whether the next frame is the very frame the reference was before redaction, compared
+    /// to the last level: a patch over faint text (grey on grey) moves its pixels by less than
+    /// `NOISE`. Later frames differ from it by their moving image too, as they did when read.
+    exact_next: bool,
     counts: FrameCounts,
 }
 
@@ -53,6 +57,7 @@ impl FrameReader {
         Ok(FrameReader {
             reference: Some((before.clone(), super::read(before)?)),
             checking: true,
+            exact_next: true,
             counts: FrameCounts::default(),
         })
     }
@@ -67,7 +72,11 @@ impl FrameReader {
         if let Some((seen, boxes)) = &self.reference
             && seen.dimensions() == image.dimensions()
         {
-            let noise = if self.checking { 0 } else { NOISE };
+            let noise = if std::mem::take(&mut self.exact_next) {
+                0
+            } else {
+                NOISE
+            };
             let changed = ChangeMap::between(seen, image, noise);
             if changed.is_empty() {
                 self.counts.carried += 1;

@@ -75,6 +75,7 @@ impl Picture {
                     channels: $channels,
                     range: (0.0, $max),
                     alpha: $alpha,
+                    indexed: false,
                 }
                 .redact(patch, how)
             };

@@ -50,6 +50,10 @@ pub struct Plane<'a, T> {
     /// the hidden colour of transparent pixels does not bleed into what shows, and a transparent
     /// area stays transparent.
     pub alpha: bool,
+    /// Whether samples are indices into a palette. Averaging them makes colours the picture
+    /// never had (bright noise that the recogniser reads as digits), so a patch then takes the
+    /// index most of its surroundings have, whatever the redaction asked for.
+    pub indexed: bool,
 }
 
 /// Margin added around every region before redaction: a box drawn around the ink of a letter
@@ -166,6 +170,7 @@ impl<T: Sample> Plane<'_, T> {
             return;
         }
         match how {
+            _ if self.indexed => self.fill_with_commonest(area),
             Redaction::Fill => self.fill(area),
             Redaction::Blur => self.blur(area, patch.text.height),
         }
@@ -197,6 +202,29 @@ impl<T: Sample> Plane<'_, T> {
                 for (channel, value) in colour.iter().enumerate() {
                     let at = self.index(x, y, channel);
                     self.samples[at] = T::from_f32(*value);
+                }
+            }
+        }
+    }
+
+    /// The value most of the ring around the region has, in every sample of the region.
+    fn fill_with_commonest(&mut self, region: Region) {
+        let mut counts: Vec<(f32, usize)> = Vec::new();
+        for value in self.border(region, 0) {
+            match counts.iter_mut().find(|(seen, _)| *seen == value) {
+                Some((_, count)) => *count += 1,
+                None => counts.push((value, 1)),
+            }
+        }
+        let commonest = counts
+            .iter()
+            .max_by_key(|(_, count)| *count)
+            .map_or(self.range.0, |(value, _)| *value);
+        for y in region.y..region.bottom() {
+            for x in region.x..region.right() {
+                for channel in 0..self.channels {
+                    let at = self.index(x, y, channel);
+                    self.samples[at] = T::from_f32(commonest);
                 }
             }
         }
@@ -446,6 +474,7 @@ mod tests {
             channels: 1,
             range: (0.0, 4095.0),
             alpha: false,
+            indexed: false,
         }
     }
 
@@ -499,6 +528,7 @@ mod tests {
             channels: 4,
             range: (0.0, 255.0),
             alpha: true,
+            indexed: false,
         }
         .redact(patch(region(0, 8, 64, 16)), Redaction::Blur);
         for y in 0..h {
@@ -553,6 +583,7 @@ mod tests {
             channels: 3,
             range: (0.0, 255.0),
             alpha: false,
+            indexed: false,
         };
         plane.redact(patch(region(4, 4, 8, 8)), Redaction::Fill);
         assert_eq!(
@@ -571,6 +602,7 @@ mod tests {
             channels: 1,
             range: (-2048.0, 2047.0),
             alpha: false,
+            indexed: false,
         };
         plane.redact(patch(region(8, 8, 16, 10)), Redaction::Blur);
         assert!(samples.iter().all(|&v| (-1041..=-959).contains(&v)));
