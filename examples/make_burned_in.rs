@@ -72,6 +72,9 @@ fn fixture_set() -> Vec<Fixture> {
         screenshot(),
         post_french(),
     ]
+    .into_iter()
+    .chain(VENDORS.iter().map(vendor_screen))
+    .collect()
 }
 
 fn bench_set() -> Vec<Fixture> {
@@ -1603,6 +1606,287 @@ fn us_canvas(study: &Study, text: &UsText, w: u32, h: u32, seed: u64) -> Canvas 
         Align::Left,
     );
     canvas
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ultrasound screens laid out as makers lay them out
+// ---------------------------------------------------------------------------------------------
+
+/// How one maker's screen is laid out: a patient banner across the top, a column of settings at
+/// one side, the anatomy label and the depth scale's marks under and beside the image. Sizes,
+/// fonts and the settings' wording follow the makers' habits (GE LOGIQ, Siemens ACUSON, Philips
+/// EPIQ, Terason uSmart, ALOKA ProSound); the words are written here, not copied from a screen.
+struct Vendor {
+    file: &'static str,
+    study: Study,
+    width: u32,
+    height: u32,
+    /// Heights of the banner's and the settings' text, in pixels.
+    banner: u32,
+    settings: u32,
+    font: Font,
+    colour: Colour,
+    /// The settings column, top to bottom, and whether it stands at the right edge.
+    column: &'static [&'static str],
+    right: bool,
+    anatomy: &'static str,
+    scale: &'static [&'static str],
+}
+
+const VENDORS: [Vendor; 5] = [
+    Vendor {
+        file: "us_screen_ge.dcm",
+        study: Study {
+            key: "us_screen_ge",
+            patient_name: "GARNIER^LUCIE",
+            patient_id: "3318406",
+            birth_date: "19910907",
+            accession: "24111802",
+            institution: "Clinique Pasteur",
+            study_date: "20241118",
+            study_time: "091544",
+            ..US_STUDY
+        },
+        width: 1024,
+        height: 768,
+        banner: 15,
+        settings: 13,
+        font: Font::Sans,
+        colour: WHITE,
+        column: &[
+            "C1-6-D",
+            "Abdomen",
+            "Frq 4.0 MHz",
+            "Gn 48",
+            "E/A 2/3",
+            "Map G/0",
+            "D 16.0 cm",
+            "DR 66",
+            "FR 26 Hz",
+            "AO 100%",
+        ],
+        right: true,
+        anatomy: "LIVER",
+        scale: &["5", "10", "15"],
+    },
+    Vendor {
+        file: "us_screen_siemens.dcm",
+        study: Study {
+            key: "us_screen_siemens",
+            patient_name: "FAURE^ANTOINE",
+            patient_id: "8824519",
+            birth_date: "19670214",
+            accession: "24092611",
+            institution: "Hopital Saint-Joseph",
+            study_date: "20240926",
+            study_time: "134210",
+            sex: "M",
+            ..US_STUDY
+        },
+        width: 800,
+        height: 600,
+        banner: 13,
+        settings: 11,
+        font: Font::Sans,
+        colour: LIGHT_GREY,
+        column: &[
+            "4C1",
+            "Abdomen",
+            "4.0 MHz",
+            "DR 60 dB",
+            "G 0 dB",
+            "Depth 16 cm",
+            "FPS 21",
+            "MI 1.2",
+            "TIS 0.5",
+        ],
+        right: false,
+        anatomy: "RT KIDNEY",
+        scale: &["4", "8", "12"],
+    },
+    Vendor {
+        file: "us_screen_philips.dcm",
+        study: Study {
+            key: "us_screen_philips",
+            patient_name: "LEMAIRE^CLAIRE",
+            patient_id: "5107733",
+            birth_date: "19800128",
+            accession: "24071509",
+            institution: "CH de Cholet",
+            study_date: "20240715",
+            study_time: "102203",
+            ..US_STUDY
+        },
+        width: 1024,
+        height: 768,
+        banner: 14,
+        settings: 12,
+        font: Font::Sans,
+        colour: WHITE,
+        column: &[
+            "C5-1", "Abd Gen", "2D", "Gn 60", "C 50", "P Med", "HGen", "15 Hz", "16 cm", "MI 1.1",
+            "TIS 0.7",
+        ],
+        right: false,
+        anatomy: "GB",
+        scale: &["5", "10", "15"],
+    },
+    Vendor {
+        file: "us_screen_terason.dcm",
+        study: Study {
+            key: "us_screen_terason",
+            patient_name: "MOREL^HUGO",
+            patient_id: "6640291",
+            birth_date: "20020611",
+            accession: "24050314",
+            institution: "Centre Hospitalier de Dax",
+            study_date: "20240503",
+            study_time: "165930",
+            sex: "M",
+            ..US_STUDY
+        },
+        width: 640,
+        height: 480,
+        banner: 13,
+        settings: 12,
+        font: Font::NotoMono,
+        colour: WHITE,
+        column: &[
+            "5C2A",
+            "Abdomen",
+            "Freq 3.5 MHz",
+            "Gain 62",
+            "DR 70",
+            "Depth 15 cm",
+            "FPS 18",
+            "MI 0.9",
+        ],
+        right: true,
+        anatomy: "PANCREAS",
+        scale: &["5", "10"],
+    },
+    Vendor {
+        file: "us_screen_aloka.dcm",
+        study: Study {
+            key: "us_screen_aloka",
+            patient_name: "ROCHE^MANON",
+            patient_id: "4471860",
+            birth_date: "19951003",
+            accession: "24030117",
+            institution: "Polyclinique du Parc",
+            study_date: "20240301",
+            study_time: "081206",
+            ..US_STUDY
+        },
+        width: 640,
+        height: 480,
+        banner: 12,
+        settings: 12,
+        font: Font::MonoBold,
+        colour: WHITE,
+        column: &[
+            "UST-9130",
+            "ABDOMEN",
+            "5.0 MHz",
+            "R15 G66 C6 A2",
+            "DR 65",
+            "FR 22",
+            "AO 100%",
+            "MI 1.0",
+        ],
+        right: false,
+        anatomy: "LT KIDNEY",
+        scale: &["5", "10"],
+    },
+];
+
+/// One maker's screen over a live image, with its patient banner, settings column, anatomy
+/// label and depth marks.
+fn vendor_screen(vendor: &Vendor) -> Fixture {
+    let (w, h) = (vendor.width, vendor.height);
+    let study = &vendor.study;
+    let mut canvas = Canvas::new(ultrasound(w, h, 53));
+    // The settings stand on the screen's black margin beside the image, and the depth marks on
+    // the other margin.
+    let margin = w / 8;
+    canvas.plane.fill(0, 0, margin, h, BLACK);
+    canvas.plane.fill(w - margin, 0, w, h, BLACK);
+    let (family, given) = family_given(study.patient_name);
+    let (banner, settings) = (vendor.banner, vendor.settings);
+    let line = |size: u32| (size as f32 * 1.7).round() as i32;
+    let first = banner as i32 + 4;
+    let second = first + line(banner);
+    let (left, right) = (8, w as i32 - 8);
+    let text = |words: &str| ident(words, vendor.font, banner, vendor.colour);
+    canvas.put(
+        text(&format!("{family}, {given}")),
+        left,
+        first,
+        Align::Left,
+    );
+    canvas.put(
+        text(&format!("ID: {}", study.patient_id)),
+        left,
+        second,
+        Align::Left,
+    );
+    canvas.put(text(study.institution), w as i32 / 2, first, Align::Centre);
+    canvas.put(
+        text(&format!("DOB {}", dmy(study.birth_date))),
+        w as i32 / 2,
+        second,
+        Align::Centre,
+    );
+    canvas.put(text(&dmy(study.study_date)), right, first, Align::Right);
+    canvas.put(text(&hms(study.study_time)), right, second, Align::Right);
+    let (x, align) = if vendor.right {
+        (right, Align::Right)
+    } else {
+        (left, Align::Left)
+    };
+    // Settings lines stand a little apart, as on the screens, so that each is told from the next.
+    let row = (settings as f32 * 2.0).round() as i32;
+    for (i, setting) in vendor.column.iter().enumerate() {
+        let baseline = second + line(banner) + row * (i as i32 + 1);
+        canvas.put(
+            tech(setting, vendor.font, settings, vendor.colour),
+            x,
+            baseline,
+            align,
+        );
+    }
+    // The depth marks stand on the other side from the settings, down the image.
+    let (mark_x, mark_align) = if vendor.right {
+        (left, Align::Left)
+    } else {
+        (right, Align::Right)
+    };
+    let image_top = second + line(banner);
+    let step = (h as i32 - image_top - line(settings) * 2) / vendor.scale.len() as i32;
+    for (i, mark) in vendor.scale.iter().enumerate() {
+        canvas.put(
+            tech(mark, vendor.font, settings, CYAN),
+            mark_x,
+            image_top + step * (i as i32 + 1),
+            mark_align,
+        );
+    }
+    canvas.put(
+        tech(vendor.anatomy, vendor.font, banner, vendor.colour),
+        w as i32 / 2,
+        h as i32 - 10,
+        Align::Centre,
+    );
+    DicomFile {
+        file: vendor.file,
+        study,
+        transfer_syntax: EXPLICIT_LE,
+        burned_in: Some("YES"),
+        layout: us_layout(w, h, 1),
+        extra: us_extra(),
+        pixels: PixelData::Native(b"OB", canvas.plane.bytes_u8()),
+    }
+    .fixture(canvas.boxes())
 }
 
 /// A cine loop as a scanner stores it: every frame a new live image under the same overlay.

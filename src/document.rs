@@ -614,6 +614,11 @@ pub struct Output {
     /// Values of the input that must not survive anywhere in the output (its identifiers, its
     /// original UIDs); verification looks for each of them.
     pub must_not_contain: Vec<String>,
+    /// Those of them that were read in the input's pixels. Verification looks for them as they
+    /// were read, and not also one letter away as for the header's names: a word misread beside
+    /// them (`Iver` for `Liver` in one frame of a cine, taken for a first name) would otherwise
+    /// make every right reading of that word a leak.
+    pub read_in_pixels: Vec<String>,
     /// The first frame as the analysis saw it, when text in the pixels was made unreadable:
     /// verification reads again only what the redaction changed, and carries over what the
     /// analysis read everywhere else once it has seen those pixels are the same.

@@ -87,12 +87,15 @@ pub fn post(
         "saved as a {format} picture as shown, with no metadata at all"
     )));
     let mut must_not_contain = applied.must_not_contain;
-    must_not_contain.extend(plan.identifiers_in_pixels());
+    let mut read_in_pixels = applied.read_in_pixels;
+    read_in_pixels.extend(plan.identifiers_in_pixels());
+    must_not_contain.extend(read_in_pixels.iter().cloned());
     Ok(Output {
         format,
         bytes,
         done,
         must_not_contain,
+        read_in_pixels,
         // A post is a rendering in its own window, not the frame the analysis read: it is read
         // whole.
         before_redaction: None,

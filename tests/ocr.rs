@@ -1,12 +1,14 @@
 //! Burned-in text: text is planted into pictures with real fonts, and every planted line must be
 //! found (a box covers its ink) and, from 12 pixels up, read.
 
+mod common;
+
 use ab_glyph::{Font, FontRef, PxScale, ScaleFont, point};
 use caviar::Region;
 use caviar::ocr::{self, TextBox};
+use common::{accuracy, fold};
 use image::{Rgb, RgbImage};
 use sha2::{Digest, Sha256};
-use unicode_normalization::UnicodeNormalization;
 
 const SANS: &[u8] = include_bytes!("../fixtures/fonts/DejaVuSans.ttf");
 const MONO_BOLD: &[u8] = include_bytes!("../fixtures/fonts/DejaVuSansMono-Bold.ttf");
@@ -191,35 +193,6 @@ fn ct_slice(width: u32, height: u32, seed: u64) -> RgbImage {
         let v = level.clamp(0.0, 255.0) as u8;
         Rgb([v, v, v])
     })
-}
-
-/// Lower case, no accents, no spaces: how Caviar compares names.
-fn fold(text: &str) -> String {
-    text.nfkd()
-        .filter(|c| !unicode_normalization::char::is_combining_mark(*c) && !c.is_whitespace())
-        .flat_map(char::to_lowercase)
-        .collect()
-}
-
-/// How much of `expected` the best-matching stretch of `read` gets right: 1 − edit distance over
-/// length, with the stretch free to start and end anywhere in `read`.
-fn accuracy(expected: &str, read: &str) -> f32 {
-    let (expected, read): (Vec<char>, Vec<char>) = (
-        fold(expected).chars().collect(),
-        fold(read).chars().collect(),
-    );
-    let mut row: Vec<usize> = vec![0; read.len() + 1];
-    for (i, &e) in expected.iter().enumerate() {
-        let mut next = vec![i + 1; read.len() + 1];
-        for (j, &r) in read.iter().enumerate() {
-            next[j + 1] = (row[j] + usize::from(e != r))
-                .min(row[j + 1] + 1)
-                .min(next[j] + 1);
-        }
-        row = next;
-    }
-    let distance = row.into_iter().min().unwrap_or(expected.len());
-    1.0 - distance as f32 / expected.len().max(1) as f32
 }
 
 /// The share of a planted line's ink box that the found boxes cover.

@@ -988,7 +988,8 @@ pub fn apply(document: &Document, plan: &Plan) -> Result<Output, Error> {
     if !plan.dicom.retain_uids {
         instance_uids(&file, &mut must_not_contain);
     }
-    must_not_contain.extend(plan.identifiers_in_pixels());
+    let read_in_pixels = plan.identifiers_in_pixels();
+    must_not_contain.extend(read_in_pixels.iter().cloned());
     let transfer_syntax = file
         .meta()
         .transfer_syntax()
@@ -1066,6 +1067,7 @@ pub fn apply(document: &Document, plan: &Plan) -> Result<Output, Error> {
         bytes,
         done,
         must_not_contain,
+        read_in_pixels,
         before_redaction,
     })
 }
@@ -1116,6 +1118,7 @@ pub fn verify(output: &Output) -> Result<Findings, Error> {
                 |f| pixels.display(f),
                 output.before_redaction.as_ref(),
                 &output.must_not_contain,
+                &output.read_in_pixels,
             )?),
             Err(reason) => {
                 if let Some(risk) = burned_in_risk(&file, &output.bytes) {

@@ -168,6 +168,7 @@ pub fn apply(document: &Document, plan: &Plan) -> Result<Output, Error> {
         bytes,
         done,
         must_not_contain: Vec::new(),
+        read_in_pixels: Vec::new(),
         before_redaction: None,
     })
 }
@@ -195,6 +196,7 @@ fn redact(document: &Document, plan: &Plan, regions: &[Patch]) -> Result<Output,
         bytes,
         done,
         must_not_contain: plan.identifiers_in_pixels(),
+        read_in_pixels: plan.identifiers_in_pixels(),
         before_redaction: Some(before_redaction),
     })
 }
@@ -217,6 +219,7 @@ pub fn verify(output: &Output) -> Result<Findings, Error> {
         |_| raster::displayed(&picture),
         output.before_redaction.as_ref(),
         &output.must_not_contain,
+        &output.read_in_pixels,
     )?);
     Ok(findings)
 }

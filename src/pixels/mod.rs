@@ -127,12 +127,12 @@ impl Patch {
     }
 }
 
-/// Which findings of text in the pixels that are kept a removed one runs into, by index: its
-/// box, padded by its margin, reaches theirs. What would be left of such an annotation beside a
-/// blur can read as anything (`W 400 L 40` cut along its top reads `400L40`, a number), so it
-/// goes with its neighbour. Only the removed text's own neighbours go: the patch of one that
-/// goes stops at the kept boxes beyond it (see [`Patch`]), so that the removal of one line no
-/// longer runs down a whole settings column.
+/// Which findings of text in the pixels that are kept a removed one runs into, by index: their
+/// boxes overlap, or touch within a pixel. The removed box is blurred whole, so what would be
+/// left of such an annotation can read as anything (`W 400 L 40` cut along its top reads
+/// `400L40`, a number), and it goes with its neighbour. A kept line a pixel or more apart stays:
+/// the patch's margin stops at its box (see [`Patch`]), so that the removal of one line does not
+/// run down a whole settings column.
 pub fn cut_by_removed(findings: &[Finding]) -> Vec<usize> {
     let removed: Vec<(u32, Region)> = findings
         .iter()
@@ -146,8 +146,7 @@ pub fn cut_by_removed(findings: &[Finding]) -> Vec<usize> {
                 removed.iter().any(|&(other_frame, other)| {
                     other_frame == frame
                         && other
-                            .padded(margin(other), u32::MAX, u32::MAX)
-                            .intersection(region)
+                            .intersection(region.padded(1, u32::MAX, u32::MAX))
                             .is_some()
                 })
             })
@@ -401,8 +400,8 @@ mod tests {
 
     #[test]
     fn a_removal_takes_its_kept_neighbours_but_runs_no_further() {
-        // The CT fixture's accession number, the window setting its margin of 3 reaches, a line
-        // under that which only the window's own margin would reach, and one apart.
+        // The CT fixture's accession number, the window setting right under it, a line under
+        // that a pixel apart, and one apart.
         let accession = region(191, 224, 60, 14);
         let window = region(204, 238, 47, 14);
         let under_window = region(230, 253, 20, 14);

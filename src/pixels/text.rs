@@ -50,7 +50,8 @@ const CUT: &str = "a technical annotation right against text being removed: what
                    leave of it could be unreadable or misread, so it is removed with it";
 
 /// What verification must not find in an output's pixels: identifiers, by the recognisers or
-/// because they are values of the input (`forbidden`). Technical and unrecognised text is not a
+/// because they are values of the input (`forbidden`; those `read_in_pixels` are looked for as
+/// they were read, the others also one letter away). Technical and unrecognised text is not a
 /// leak by itself, and the blurred patches themselves sometimes read as noise. `before` is the
 /// first frame as it was analysed, when redaction changed the pixels: then only what changed
 /// is read again (see [`ocr::FrameReader::checking`]). A box read again where it stands can
@@ -62,12 +63,13 @@ pub fn text_left(
     frame: impl Fn(u32) -> RgbImage,
     before: Option<&RgbImage>,
     forbidden: &[String],
+    read_in_pixels: &[String],
 ) -> Result<Vec<Finding>, Error> {
     let mut known = Known::default();
     let mut names = Vec::new();
     for value in forbidden {
         known.add_typed(value);
-        if !value.chars().any(|c| c.is_ascii_digit()) {
+        if !value.chars().any(|c| c.is_ascii_digit()) && !read_in_pixels.contains(value) {
             names.push(value.clone());
         }
     }

@@ -8,6 +8,8 @@ pub mod jpeg_ls_interleaved;
 
 use std::path::{Path, PathBuf};
 
+use unicode_normalization::UnicodeNormalization;
+
 /// Two different photos of one name, `ROOT/a/photo.jpg` (full of metadata) and
 /// `ROOT/b/photo.jpg` (clean): the inputs whose outputs collide.
 pub fn two_photos_of_one_name(root: &Path) -> (PathBuf, PathBuf) {
@@ -59,4 +61,33 @@ pub fn png_chunk(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
     chunk.extend_from_slice(data);
     chunk.extend_from_slice(&crc.sum().to_be_bytes());
     chunk
+}
+
+/// Lower case, no accents, no spaces: how Caviar compares names.
+pub fn fold(text: &str) -> String {
+    text.nfkd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c) && !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// How much of `expected` the best-matching stretch of `read` gets right: 1 − edit distance over
+/// length, with the stretch free to start and end anywhere in `read`.
+pub fn accuracy(expected: &str, read: &str) -> f32 {
+    let (expected, read): (Vec<char>, Vec<char>) = (
+        fold(expected).chars().collect(),
+        fold(read).chars().collect(),
+    );
+    let mut row: Vec<usize> = vec![0; read.len() + 1];
+    for (i, &e) in expected.iter().enumerate() {
+        let mut next = vec![i + 1; read.len() + 1];
+        for (j, &r) in read.iter().enumerate() {
+            next[j + 1] = (row[j] + usize::from(e != r))
+                .min(row[j + 1] + 1)
+                .min(next[j] + 1);
+        }
+        row = next;
+    }
+    let distance = row.into_iter().min().unwrap_or(expected.len());
+    1.0 - distance as f32 / expected.len().max(1) as f32
 }
