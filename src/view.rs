@@ -86,16 +86,13 @@ pub fn post(
     done.push(Done::removed(format!(
         "saved as a {format} picture as shown, with no metadata at all"
     )));
-    let mut must_not_contain = applied.must_not_contain;
-    let mut read_in_pixels = applied.read_in_pixels;
-    read_in_pixels.extend(plan.identifiers_in_pixels());
-    must_not_contain.extend(read_in_pixels.iter().cloned());
+    // The plan's output already carries what this post must not contain, pixels' text included.
     Ok(Output {
         format,
         bytes,
         done,
-        must_not_contain,
-        read_in_pixels,
+        must_not_contain: applied.must_not_contain,
+        read_in_pixels: applied.read_in_pixels,
         // A post is a rendering in its own window, not the frame the analysis read: it is read
         // whole.
         before_redaction: None,

@@ -444,29 +444,37 @@ fn a_palette_colour_picture_is_shown_in_its_colours() {
             .render(0, None)
             .into_owned()
     };
+    let has_colours = |name: &str, picture: &image::RgbImage, points: &[(u32, u32, [u8; 3])]| {
+        for &(x, y, colour) in points {
+            assert_eq!(picture.get_pixel(x, y).0, colour, "{name} at ({x}, {y})");
+        }
+    };
     let little_endian = shown("OBXXXX1A.dcm");
-    for (x, y, colour) in [
-        (0, 0, [37, 62, 94]),
-        (400, 300, [1, 1, 1]),
-        (799, 599, [0, 0, 0]),
-        (341, 36, [255, 255, 255]),
-    ] {
-        assert_eq!(little_endian.get_pixel(x, y).0, colour, "at ({x}, {y})");
-    }
+    has_colours(
+        "OBXXXX1A.dcm",
+        &little_endian,
+        &[
+            (0, 0, [37, 62, 94]),
+            (400, 300, [1, 1, 1]),
+            (799, 599, [0, 0, 0]),
+            (341, 36, [255, 255, 255]),
+        ],
+    );
     // The same picture in big endian and in RLE.
     assert!(shown("OBXXXX1A_expb.dcm") == little_endian);
     assert!(shown("OBXXXX1A_rle.dcm") == little_endian);
     // An ALOKA screen's palette comes in segments: its banner, the image's black, the
     // brightest pixel of "*WESTWAY MEDICAL*" and the green of a marker, in either byte order.
     for name in ["gdcm-US-ALOKA-16.dcm", "gdcm-US-ALOKA-16_big.dcm"] {
-        let segmented = shown(name);
-        for (x, y, colour) in [
-            (0, 0, [40, 45, 65]),
-            (320, 240, [1, 1, 1]),
-            (91, 1, [190, 190, 190]),
-            (70, 30, [0, 250, 0]),
-        ] {
-            assert_eq!(segmented.get_pixel(x, y).0, colour, "{name} at ({x}, {y})");
-        }
+        has_colours(
+            name,
+            &shown(name),
+            &[
+                (0, 0, [40, 45, 65]),
+                (320, 240, [1, 1, 1]),
+                (91, 1, [190, 190, 190]),
+                (70, 30, [0, 250, 0]),
+            ],
+        );
     }
 }

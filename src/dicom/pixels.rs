@@ -57,9 +57,12 @@ struct Palette {
 
 impl Palette {
     /// The palette of a PALETTE COLOR picture, from its descriptors and its data, whole or in
-    /// segments (C.7.9.2, as ultrasound machines write them). A palette that cannot be read
-    /// leaves the picture shown as grey indices.
-    fn of(file: &InMemDicomObject) -> Option<Palette> {
+    /// segments (C.7.9.2, as ultrasound machines write them); nothing for other pictures. A
+    /// palette that cannot be read leaves the picture shown as grey indices.
+    fn of(file: &InMemDicomObject, photometric: &str) -> Option<Palette> {
+        if photometric != "PALETTE COLOR" {
+            return None;
+        }
         let table = |descriptor: u16, data: u16| -> Option<(i64, Vec<u8>)> {
             let described = file
                 .get(Tag(0x0028, descriptor))?
@@ -136,22 +139,28 @@ impl Palette {
 /// The entries of a segmented palette table (PS3.3 C.7.9.2): discrete runs, linear ramps from
 /// the last entry, and indirect copies of earlier segments, whose offset counts entries of the
 /// segmented data as pydicom reads it. Copies do not nest (the standard forbids it). A table a
-/// little short or long is padded with its last entry or cut to `entries`.
+/// little short or long is padded with its last entry or cut to `entries`; expanding stops once
+/// the table is full, so a few kilobytes of copies of long ramps cannot ask for gigabytes.
 fn unsegmented(data: &[u16], entries: usize) -> Option<Vec<u16>> {
     let mut values: Vec<u16> = Vec::with_capacity(entries);
     let mut at = 0;
     // A trailing null may pad the data to an even length.
-    while at + 1 < data.len() && values.len() <= entries {
-        at = segment(data, at, &mut values, true)?;
+    while at + 1 < data.len() && values.len() < entries {
+        at = segment(data, at, &mut values, Some(entries))?;
     }
     let last = *values.last()?;
     values.resize(entries, last);
     Some(values)
 }
 
-/// Append the entries of the segment at `at` to `values`; where the next segment starts.
-/// `indirect` allows a copy, which holds only direct segments.
-fn segment(data: &[u16], at: usize, values: &mut Vec<u16>, indirect: bool) -> Option<usize> {
+/// Append the entries of the segment at `at` to `values`; where the next segment starts. A copy
+/// is allowed when `copies_up_to` gives the entries it may fill; it holds only direct segments.
+fn segment(
+    data: &[u16],
+    at: usize,
+    values: &mut Vec<u16>,
+    copies_up_to: Option<usize>,
+) -> Option<usize> {
     let (&opcode, &length) = (data.get(at)?, data.get(at + 1)?);
     let length = usize::from(length);
     match opcode {
@@ -168,11 +177,15 @@ fn segment(data: &[u16], at: usize, values: &mut Vec<u16>, indirect: bool) -> Op
             );
             Some(at + 3)
         }
-        2 if indirect => {
+        2 => {
+            let entries = copies_up_to?;
             let (&low, &high) = (data.get(at + 2)?, data.get(at + 3)?);
             let mut from = usize::from(high) << 16 | usize::from(low);
             for _ in 0..length {
-                from = segment(data, from, values, false)?;
+                if values.len() >= entries {
+                    break;
+                }
+                from = segment(data, from, values, None)?;
             }
             Some(at + 4)
         }
@@ -276,9 +289,7 @@ pub fn decode(file: &FileDicomObject<InMemDicomObject>) -> Result<Pixels, String
         bits_allocated,
         bits_stored: decoded.bits_stored(),
         signed,
-        palette: (photometric == "PALETTE COLOR")
-            .then(|| Palette::of(file))
-            .flatten(),
+        palette: Palette::of(file, &photometric),
         photometric,
         lossy_source,
     };
@@ -353,9 +364,7 @@ fn decode_jpeg_ls(
         bits_allocated: bits_allocated as u16,
         bits_stored: bits_stored as u16,
         signed,
-        palette: (photometric == "PALETTE COLOR")
-            .then(|| Palette::of(file))
-            .flatten(),
+        palette: Palette::of(file, &photometric),
         photometric,
         lossy_source,
     })
@@ -491,7 +500,7 @@ impl Pixels {
     /// white whatever the window), MONOCHROME1 inverted, YBR turned into RGB.
     pub fn display(&self, frame: u32) -> RgbImage {
         let values = self.values(frame);
-        let (low, high) = if self.channels == 1 {
+        let (low, high) = if self.channels == 1 && self.palette.is_none() {
             percentiles(&values)
         } else {
             (0.0, 0.0)
@@ -690,6 +699,12 @@ mod tests {
         // Short tables end on their last entry; a copy of a copy is refused.
         assert_eq!(unsegmented(&[0, 2, 7, 9], 4), Some(vec![7, 9, 9, 9]));
         assert_eq!(unsegmented(&[0, 1, 5, 2, 1, 3, 0, 2, 1, 0, 0], 4), None);
+        // One copy of 65535 ramps of 65535 entries each stops once the table is full.
+        let mut hostile = vec![0, 1, 0, 2, 65535, 7, 0];
+        for _ in 0..65535 {
+            hostile.extend([1, 65535, 9]);
+        }
+        assert_eq!(unsegmented(&hostile, 256).map(|t| t.len()), Some(256));
     }
 
     #[test]

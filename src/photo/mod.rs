@@ -183,6 +183,7 @@ fn redact(document: &Document, plan: &Plan, regions: &[Patch]) -> Result<Output,
     }
     let keep_profile = plan.keeps(Category::ColourProfile);
     let bytes = picture.encode(document.format, keep_profile)?;
+    let read_in_pixels = plan.identifiers_in_pixels();
     let mut done = vec![Done::removed(format!(
         "made {} region(s) of text in the picture unreadable and saved it again, turned upright, \
          with no metadata",
@@ -195,8 +196,8 @@ fn redact(document: &Document, plan: &Plan, regions: &[Patch]) -> Result<Output,
         format: document.format,
         bytes,
         done,
-        must_not_contain: plan.identifiers_in_pixels(),
-        read_in_pixels: plan.identifiers_in_pixels(),
+        must_not_contain: read_in_pixels.clone(),
+        read_in_pixels,
         before_redaction: Some(before_redaction),
     })
 }
