@@ -534,7 +534,7 @@ fn a_cine_is_not_read_frame_after_frame_and_every_frame_keeps_its_overlay() {
     for number in 0..12 {
         let mut frame = cine_frame(number);
         let planted = overlay(&mut frame);
-        let boxes = reader.read(&frame).expect("OCR runs");
+        let boxes = reader.read(&frame, None).expect("OCR runs");
         for line in &planted {
             assert!(
                 coverage(&boxes, line.ink) >= 0.95,
@@ -569,7 +569,7 @@ fn text_that_changes_or_appears_mid_loop_is_read_in_its_frame() {
         let mut frame = frames[number.min(2)].clone();
         overlay(&mut frame);
         let time = plant(&mut frame, MONO_BOLD, 12.0, (280.0, 250.0), clock, WHITE);
-        let boxes = reader.read(&frame).expect("OCR runs");
+        let boxes = reader.read(&frame, None).expect("OCR runs");
         let read = reading(&boxes, time.ink);
         assert!(
             accuracy(clock, &read) >= 0.9,
@@ -586,7 +586,7 @@ fn text_that_changes_or_appears_mid_loop_is_read_in_its_frame() {
                 "MARTIN Paul",
                 WHITE,
             );
-            let boxes = reader.read(&with_name).expect("OCR runs");
+            let boxes = reader.read(&with_name, None).expect("OCR runs");
             assert!(
                 coverage(&boxes, name.ink) >= 0.95
                     && accuracy("MARTIN Paul", &reading(&boxes, name.ink)) >= 0.9,
@@ -614,7 +614,7 @@ fn a_drifting_overlay_stays_covered_in_every_frame() {
             "DUPONT JEAN",
             WHITE,
         );
-        let boxes = reader.read(&frame).expect("OCR runs");
+        let boxes = reader.read(&frame, None).expect("OCR runs");
         assert!(
             coverage(&boxes, name.ink) >= 0.95,
             "frame {number}: the name at {} is {:.0} % covered: {boxes:#?}",
@@ -709,7 +709,7 @@ fn checking_an_output_reads_again_a_patch_over_faint_text() {
     }
     let boxes = ocr::FrameReader::checking(&before)
         .expect("OCR runs")
-        .read(&after)
+        .read(&after, None)
         .expect("OCR runs");
     let left = fold(&reading(&boxes, name.ink));
     assert!(

@@ -4,12 +4,15 @@
 //!
 //! Every frame is still looked at. A frame is compared with the last frame read in full, block
 //! by block: where nothing changed, that frame's text is carried over as it is. A box of text
-//! whose pixels changed is read again where it stands, so a clock or a frame counter is read on
-//! every frame. What changed elsewhere goes through the overlay pass, which finds flat viewer
-//! text in milliseconds: a line it finds there that no box already holds sends the whole frame
-//! to be read from scratch, and that frame becomes the one the next are compared with. What the
+//! on which pixels that had stood still move is read again where it stands, so a clock or a
+//! frame counter is read when it ticks; a label typed over the live image keeps its reading
+//! once the image behind it has been seen moving. What changed elsewhere goes through the
+//! overlay pass, which finds flat viewer text in milliseconds: a line it finds there that no
+//! box already holds, and that stands still while the image moves, sends the whole frame to be
+//! read from scratch, and that frame becomes the one the next are compared with. What the
 //! overlay pass cannot see in a changing area (text over a moving texture that appears in the
-//! middle of a loop) is the price of not running the model on every frame of a cine.
+//! middle of a loop, or a word shown on one frame alone over the moving image) is the price of
+//! not running the model on every frame of a cine.
 
 use image::RgbImage;
 
@@ -29,11 +32,26 @@ const NOISE: u8 = 24;
 /// edge is seen whole.
 const MARGIN: u32 = 24;
 
+/// How far a channel may move between neighbouring frames and a pixel of a letter still count as
+/// standing still: letters burnt over a cine are the same pixels frame after frame (a lossy
+/// codec moves them by a few levels), the grains of a moving image are not.
+const SAME: u8 = 8;
+/// A line is the moving image's own when less than this share of its ink stood still since
+/// the frame before and until the frame after (letters stand still whole, the grains of a
+/// moving image by chance, and in dark tissue about half of them)...
+const STILL_SHARE: f32 = 0.8;
+/// ... and less than this share of the pixels around it: something moves there.
+const STILL_AROUND: f32 = 0.9;
+/// The fewest pixels of ink a pass must find on a line to speak for it.
+const LETTER_INK: usize = 8;
+
 /// Reads the frames of one object in order.
 #[derive(Default)]
 pub struct FrameReader {
-    /// The last frame read in full, and what was found in it.
-    reference: Option<(RgbImage, Vec<TextBox>)>,
+    reference: Option<Reference>,
+    /// The frame read before this one: a line whose ink moved since it, and moves again by the
+    /// next frame, belongs to the moving image.
+    previous: Option<RgbImage>,
     /// Whether a box read again as nothing says nothing (see [`FrameReader::checking`]).
     checking: bool,
     /// Whether the next frame is the very frame the reference was before redaction, compared
@@ -41,6 +59,17 @@ pub struct FrameReader {
     /// `NOISE`. Later frames differ from it by their moving image too, as they did when read.
     exact_next: bool,
     counts: FrameCounts,
+}
+
+/// The last frame read in full, and what its boxes read now.
+struct Reference {
+    image: RgbImage,
+    boxes: Vec<TextBox>,
+    /// Pixels that have not moved from `image` in any frame since. Where such a pixel moves,
+    /// text standing on it may have changed, and a box there is read again; where only pixels
+    /// that moved before move again (the live image behind a label typed over it), the box
+    /// keeps what it read.
+    still: Vec<bool>,
 }
 
 impl FrameReader {
@@ -55,10 +84,10 @@ impl FrameReader {
     /// A box read again as nothing is taken at its word: that is what redaction is for.
     pub fn checking(before: &RgbImage) -> Result<FrameReader, Error> {
         Ok(FrameReader {
-            reference: Some((before.clone(), super::read(before)?)),
+            reference: Some(Reference::new(before.clone(), super::read(before)?)),
             checking: true,
             exact_next: true,
-            counts: FrameCounts::default(),
+            ..FrameReader::default()
         })
     }
 
@@ -67,32 +96,92 @@ impl FrameReader {
         self.counts
     }
 
-    /// Every piece of text in `image`, the next frame of the object.
-    pub fn read(&mut self, image: &RgbImage) -> Result<Vec<TextBox>, Error> {
-        if let Some((seen, boxes)) = &self.reference
-            && seen.dimensions() == image.dimensions()
+    /// Every piece of text in `image`, the next frame of the object; `next` is the frame after
+    /// it, when there is one.
+    pub fn read(
+        &mut self,
+        image: &RgbImage,
+        next: Option<&RgbImage>,
+    ) -> Result<Vec<TextBox>, Error> {
+        let boxes = self.read_between(image, next);
+        self.previous = Some(image.clone());
+        boxes
+    }
+
+    fn read_between(
+        &mut self,
+        image: &RgbImage,
+        next: Option<&RgbImage>,
+    ) -> Result<Vec<TextBox>, Error> {
+        if let Some(reference) = &mut self.reference
+            && reference.image.dimensions() == image.dimensions()
         {
             let noise = if std::mem::take(&mut self.exact_next) {
                 0
             } else {
                 NOISE
             };
-            let changed = ChangeMap::between(seen, image, noise);
+            let (changed, moved) = reference.compare(image, noise);
             if changed.is_empty() {
                 self.counts.carried += 1;
-                return Ok(boxes.clone());
+                return Ok(reference.boxes.clone());
             }
-            let mut boxes = boxes.clone();
-            if !new_line_in(image, &changed, &mut boxes)? {
-                let boxes = reread_changed_boxes(image, &changed, &boxes, self.checking)?;
+            let neighbours: Vec<&RgbImage> = [self.previous.as_ref(), next]
+                .into_iter()
+                .flatten()
+                .filter(|frame| frame.dimensions() == image.dimensions())
+                .collect();
+            if !new_line_in(image, &changed, &neighbours, &mut reference.boxes)? {
+                reread_moved_boxes(image, &moved, &mut reference.boxes, self.checking)?;
                 self.counts.screened += 1;
-                return Ok(boxes);
+                return Ok(reference.boxes.clone());
             }
         }
         let boxes = super::read(image)?;
         self.counts.read += 1;
-        self.reference = Some((image.clone(), boxes.clone()));
+        self.reference = Some(Reference::new(image.clone(), boxes.clone()));
         Ok(boxes)
+    }
+}
+
+impl Reference {
+    fn new(image: RgbImage, boxes: Vec<TextBox>) -> Reference {
+        let still = vec![true; image.width() as usize * image.height() as usize];
+        Reference {
+            image,
+            boxes,
+            still,
+        }
+    }
+
+    /// The blocks of `image` that differ from the reference by more than `noise`, and those
+    /// among them where a pixel that had stood still until now moved.
+    fn compare(&mut self, image: &RgbImage, noise: u8) -> (ChangeMap, ChangeMap) {
+        let (width, height) = image.dimensions();
+        let mut changed = ChangeMap::new(width, height);
+        let mut moved = ChangeMap::new(width, height);
+        let row_bytes = width as usize * 3;
+        let (old, new) = (self.image.as_raw(), image.as_raw());
+        for y in 0..height as usize {
+            let row = y / BLOCK as usize * changed.columns as usize;
+            let line = y * row_bytes..(y + 1) * row_bytes;
+            let still = &mut self.still[y * width as usize..(y + 1) * width as usize];
+            for (x, ((a, b), still)) in old[line.clone()]
+                .chunks_exact(3)
+                .zip(new[line].chunks_exact(3))
+                .zip(still)
+                .enumerate()
+            {
+                if a.iter().zip(b).any(|(a, b)| a.abs_diff(*b) > noise) {
+                    let block = row + x / BLOCK as usize;
+                    changed.changed[block] = true;
+                    if std::mem::take(still) {
+                        moved.changed[block] = true;
+                    }
+                }
+            }
+        }
+        (changed, moved)
     }
 }
 
@@ -104,30 +193,13 @@ struct ChangeMap {
 }
 
 impl ChangeMap {
-    fn between(before: &RgbImage, after: &RgbImage, noise: u8) -> ChangeMap {
-        let (width, height) = after.dimensions();
+    fn new(width: u32, height: u32) -> ChangeMap {
         let columns = width.div_ceil(BLOCK);
         let rows = height.div_ceil(BLOCK);
-        let mut changed = vec![false; (columns * rows) as usize];
-        let row_bytes = width as usize * 3;
-        let (old, new) = (before.as_raw(), after.as_raw());
-        for y in 0..height as usize {
-            let row = y / BLOCK as usize * columns as usize;
-            let line = y * row_bytes..(y + 1) * row_bytes;
-            for (x, (a, b)) in old[line.clone()]
-                .chunks_exact(3)
-                .zip(new[line].chunks_exact(3))
-                .enumerate()
-            {
-                if a.iter().zip(b).any(|(a, b)| a.abs_diff(*b) > noise) {
-                    changed[row + x / BLOCK as usize] = true;
-                }
-            }
-        }
         ChangeMap {
             columns,
             rows,
-            changed,
+            changed: vec![false; (columns * rows) as usize],
         }
     }
 
@@ -163,17 +235,20 @@ impl ChangeMap {
 /// Whether the changed part of `image` holds a line of flat text that none of `boxes` holds.
 /// A line that lies mostly on a box but reaches past it (text that moved a few pixels, as
 /// overlays drift with an X-ray run) grows that box to hold it, so that its ink is still
-/// covered; the box is then read again where it now stands. A line on no box is read, and it
-/// is new text when it reads as three Latin letters or digits, or fewer with confidence: the
-/// bright structures and grains of a moving image (a valve, a vessel wall, speckle) read as
-/// nothing or as a stray letter or two at low confidence (`pl` at 0.19), which the full read
-/// would also keep as small text, on every frame. Only such lines of three letters or more are
-/// read: fewer name nobody, and the grains of a moving image pass for one or two letters by
-/// the dozen on every frame. Lines in a texture (the speckle of a live ultrasound image) are
-/// not taken for text: the full read answers to them only where the model sees text as well.
+/// covered. A line on no box is read, and it is new text when it reads as three Latin letters
+/// or digits, or fewer with confidence. Only lines of three letters or more are read: fewer
+/// name nobody, and the grains of a moving image pass for one or two letters by the dozen on
+/// every frame. Lines in a texture (the speckle of a live ultrasound image) are not taken for
+/// text: the full read answers to them only where the model sees text as well. Nor are lines
+/// whose ink moved since the frame before and moves again by the frame after, over a
+/// background that moves too (see [`moves_with_the_image`]): the bright structures and grains
+/// of a moving image (a valve, a vessel wall, speckle) line up into what passes for a word on
+/// nearly every frame of a cine, and reading each would cost the model's time frame after
+/// frame.
 fn new_line_in(
     image: &RgbImage,
     changed: &ChangeMap,
+    neighbours: &[&RgbImage],
     boxes: &mut [TextBox],
 ) -> Result<bool, Error> {
     let (width, height) = image.dimensions();
@@ -188,7 +263,10 @@ fn new_line_in(
             y: line.region.y + area.y,
             ..line.region
         };
-        if line.clutter >= TEXTURE || !changed.touches(region) {
+        if line.clutter >= TEXTURE
+            || !changed.touches(region)
+            || moves_with_the_image(image, region, neighbours)
+        {
             continue;
         }
         match boxes
@@ -211,25 +289,82 @@ fn new_line_in(
     Ok(readings.iter().any(reads_as_text))
 }
 
-/// `boxes` for a frame whose changes brought no new line: each box whose pixels changed is read
-/// again where it stands. Reading frames, a box that now reads as nothing keeps what it said,
-/// since it was text in the frame it came from and removing it costs little; checking an
-/// output (`checking`), it says what it now reads.
-fn reread_changed_boxes(
-    image: &RgbImage,
-    changed: &ChangeMap,
-    boxes: &[TextBox],
-    checking: bool,
-) -> Result<Vec<TextBox>, Error> {
-    let (width, height) = image.dimensions();
-    let moved: Vec<usize> = (0..boxes.len())
-        .filter(|&i| changed.touches(boxes[i].region))
-        .collect();
-    let mut boxes = boxes.to_vec();
-    if moved.is_empty() {
-        return Ok(boxes);
+/// Whether the line at `region` is part of the moving image: against each neighbouring frame,
+/// less than `STILL_SHARE` of its ink stood still, and something moved around it (less than
+/// `STILL_AROUND` of the pixels within `MARGIN` of it stood still). Letters burnt over a cine
+/// stand still even where the image behind them moves, and a name that appears mid-loop
+/// stands still from the frame after; a word shown on a single frame keeps the still
+/// background around it, unless it is shown over the moving image itself. Without neighbours
+/// nothing is ruled out.
+fn moves_with_the_image(image: &RgbImage, region: Region, neighbours: &[&RgbImage]) -> bool {
+    if neighbours.is_empty() {
+        return false;
     }
-    let quads: Vec<_> = moved
+    let (width, height) = image.dimensions();
+    let ink = overlay::ink_in(image, region);
+    let around = region.padded(MARGIN, width, height);
+    neighbours.iter().all(|neighbour| {
+        let same = |x: u32, y: u32| {
+            let (a, b) = (image.get_pixel(x, y).0, neighbour.get_pixel(x, y).0);
+            a.iter().zip(b).all(|(a, b)| a.abs_diff(b) <= SAME)
+        };
+        let (mut ink_count, mut ink_still) = ([0usize; 2], [0usize; 2]);
+        let (mut ring_count, mut ring_still) = (0usize, 0usize);
+        for y in around.y..around.bottom() {
+            for x in around.x..around.right() {
+                let still = same(x, y);
+                let inside =
+                    x >= region.x && x < region.right() && y >= region.y && y < region.bottom();
+                if !inside {
+                    ring_count += 1;
+                    ring_still += usize::from(still);
+                    continue;
+                }
+                let i = ((y - region.y) * region.width + (x - region.x)) as usize;
+                for pass in 0..2 {
+                    if ink[pass][i] {
+                        ink_count[pass] += 1;
+                        ink_still[pass] += usize::from(still);
+                    }
+                }
+            }
+        }
+        let share = |still: usize, count: usize| {
+            if count == 0 {
+                0.0
+            } else {
+                still as f32 / count as f32
+            }
+        };
+        // The pass that found the letters holds them whole; a handful of pixels is a grain.
+        let ink_share = (0..2)
+            .filter(|&pass| ink_count[pass] >= LETTER_INK)
+            .map(|pass| share(ink_still[pass], ink_count[pass]))
+            .reduce(f32::max)
+            .unwrap_or_else(|| share(ink_still[0] + ink_still[1], ink_count[0] + ink_count[1]));
+        ink_share < STILL_SHARE && share(ring_still, ring_count) < STILL_AROUND
+    })
+}
+
+/// Reads again, where it stands, each box on which a pixel that had stood still since the
+/// frame read in full moved: its text may have changed (a clock, a frame counter). Reading
+/// frames, a box that now reads as nothing keeps what it said, since it was text in the frame
+/// it came from and removing it costs little; checking an output (`checking`), it says what it
+/// now reads.
+fn reread_moved_boxes(
+    image: &RgbImage,
+    moved: &ChangeMap,
+    boxes: &mut [TextBox],
+    checking: bool,
+) -> Result<(), Error> {
+    let (width, height) = image.dimensions();
+    let again: Vec<usize> = (0..boxes.len())
+        .filter(|&i| moved.touches(boxes[i].region))
+        .collect();
+    if again.is_empty() {
+        return Ok(());
+    }
+    let quads: Vec<_> = again
         .iter()
         .map(|&i| {
             let region = boxes[i].region;
@@ -237,13 +372,13 @@ fn reread_changed_boxes(
         })
         .collect();
     let readings = recognize::read_quads(models::get()?, image, &quads)?;
-    for (&i, reading) in moved.iter().zip(readings) {
+    for (&i, reading) in again.iter().zip(readings) {
         if checking || !reading.text.is_empty() {
             boxes[i].text = reading.text;
             boxes[i].confidence = reading.confidence;
         }
     }
-    Ok(boxes)
+    Ok(())
 }
 
 /// The margin a box is read again with: a third of its height, about what the model's finds
@@ -251,4 +386,93 @@ fn reread_changed_boxes(
 /// `reading_margin`) cost a digit on a box already found: `10:41:10` read `10:41:16`.
 fn reread_margin(region: Region) -> u32 {
     (region.height / 3).max(3)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ocr::overlay::tests::letters;
+    use image::Rgb;
+
+    /// A live image of independent grains, dark tissue with brighter speckle, different on
+    /// every frame.
+    fn speckle(frame: u64) -> RgbImage {
+        let mut state = 0x9e37_79b9_7f4a_7c15u64 ^ frame.wrapping_mul(0x2545_f491_4f6c_dd1d);
+        RgbImage::from_fn(240, 160, |_, _| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let v = if state % 5 == 0 {
+                90 + (state >> 40) % 120
+            } else {
+                (state >> 40) % 40
+            };
+            Rgb([v as u8; 3])
+        })
+    }
+
+    fn lines_at(image: &RgbImage, area: Region) -> Vec<Region> {
+        let part =
+            image::imageops::crop_imm(image, area.x, area.y, area.width, area.height).to_image();
+        overlay::lines(&part)
+            .into_iter()
+            .map(|line| Region {
+                x: line.region.x + area.x,
+                y: line.region.y + area.y,
+                ..line.region
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_grains_of_a_moving_image_move_with_it_and_letters_burnt_over_it_do_not() {
+        let frames: Vec<RgbImage> = (0..3).map(speckle).collect();
+        let whole = Region {
+            x: 0,
+            y: 0,
+            width: 240,
+            height: 160,
+        };
+        let grains = lines_at(&frames[1], whole);
+        assert!(!grains.is_empty(), "the speckle passes for lines of text");
+        for grain in &grains {
+            assert!(
+                moves_with_the_image(&frames[1], *grain, &[&frames[0], &frames[2]]),
+                "{grain:?}"
+            );
+        }
+        // A label typed over the live image, the same pixels on every frame.
+        let mut labelled = frames.clone();
+        for frame in &mut labelled {
+            letters(frame, 60, 70, 5, 2, [0, 255, 255]);
+        }
+        let label = Region {
+            x: 60,
+            y: 70,
+            width: 58,
+            height: 14,
+        };
+        assert!(!moves_with_the_image(
+            &labelled[1],
+            label,
+            &[&labelled[0], &labelled[2]]
+        ));
+        // Nothing is ruled out without a neighbouring frame.
+        assert!(!moves_with_the_image(&frames[1], grains[0], &[]));
+    }
+
+    #[test]
+    fn a_word_shown_on_one_frame_over_a_still_background_is_not_the_moving_image() {
+        let black = RgbImage::new(240, 160);
+        let mut shown = black.clone();
+        letters(&mut shown, 20, 20, 6, 2, [255, 255, 255]);
+        let word = Region {
+            x: 20,
+            y: 20,
+            width: 70,
+            height: 14,
+        };
+        assert_eq!(lines_at(&shown, word.padded(8, 240, 160)), [word]);
+        assert!(!moves_with_the_image(&shown, word, &[&black, &black]));
+    }
 }

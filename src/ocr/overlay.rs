@@ -93,6 +93,38 @@ pub fn lines(image: &RgbImage) -> Vec<Line> {
     found
 }
 
+/// The ink of `region` of `image`, row after row, once for bright letters and once for dark
+/// ones: what the passes of [`lines`] take for letters there, judged against the same
+/// neighbourhood they look at.
+pub fn ink_in(image: &RgbImage, region: Region) -> [Vec<bool>; 2] {
+    let (width, height) = image.dimensions();
+    let around = region.padded((RADIUS + STROKE) as u32, width, height);
+    let (w, h) = (around.width as usize, around.height as usize);
+    let mut brightest = Vec::with_capacity(w * h);
+    let mut darkest = Vec::with_capacity(w * h);
+    for y in around.y..around.bottom() {
+        for x in around.x..around.right() {
+            let [r, g, b] = image.get_pixel(x, y).0;
+            brightest.push(r.max(g).max(b));
+            darkest.push(r.min(g).min(b));
+        }
+    }
+    let (dx, dy) = (
+        (region.x - around.x) as usize,
+        (region.y - around.y) as usize,
+    );
+    [ink(&brightest, w, h, 1), ink(&darkest, w, h, -1)].map(|mask| {
+        (0..region.height as usize)
+            .flat_map(|y| {
+                let row = (dy + y) * w + dx;
+                mask[row..row + region.width as usize]
+                    .iter()
+                    .map(|&v| v != 0)
+            })
+            .collect()
+    })
+}
+
 /// Whether what a pass took for a line is the background its letters stand on. Between lines
 /// of white text, black is darker than a neighbourhood the letters brighten, so the dark pass
 /// takes the gaps for ink; they join into a tall blob that swallows a line, or a block between
@@ -314,12 +346,19 @@ fn same_line(a: Region, b: Region) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use image::Rgb;
 
     /// Blocky letters, three strokes each, like a 5×7 bitmap font scaled up.
-    fn letters(image: &mut RgbImage, x0: u32, y0: u32, count: u32, scale: u32, colour: [u8; 3]) {
+    pub(in crate::ocr) fn letters(
+        image: &mut RgbImage,
+        x0: u32,
+        y0: u32,
+        count: u32,
+        scale: u32,
+        colour: [u8; 3],
+    ) {
         for letter in 0..count {
             let left = x0 + letter * 6 * scale;
             for y in 0..7 * scale {

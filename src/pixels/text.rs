@@ -56,8 +56,8 @@ const CUT: &str = "a technical annotation right against text being removed: what
 /// first frame as it was analysed, when redaction changed the pixels: then only what changed
 /// is read again (see [`ocr::FrameReader::checking`]). A box read again where it stands can
 /// take in part of a neighbour that the whole frame's reading keeps apart (`22G22` over
-/// `78DR78` read `780R78`), so whatever that check finds is settled by reading every frame
-/// from scratch, and only that reading's finds are reported.
+/// `78DR78` read `780R78`), so a frame where that check finds something is read again from
+/// scratch, and only that reading's finds are reported.
 pub fn text_left(
     frames: u32,
     frame: impl Fn(u32) -> RgbImage,
@@ -82,15 +82,21 @@ pub fn text_left(
             })
             .collect()
     };
-    if let Some(before) = before {
-        let reader = ocr::FrameReader::checking(before)?;
-        let (left, _) = read_frames(reader, frames, &frame, identifying)?;
-        if left.is_empty() {
-            return Ok(left);
-        }
+    let Some(before) = before else {
+        let (left, _) = read_frames(ocr::FrameReader::new(), frames, frame, identifying)?;
+        return Ok(left);
+    };
+    let reader = ocr::FrameReader::checking(before)?;
+    let (left, _) = read_frames(reader, frames, &frame, identifying)?;
+    let flagged: std::collections::BTreeSet<u32> = left
+        .iter()
+        .filter_map(|finding| finding.pixels().map(|(number, _)| number))
+        .collect();
+    let mut settled = Vec::new();
+    for number in flagged {
+        settled.extend(identifying(number, ocr::read(&frame(number))?));
     }
-    let (left, _) = read_frames(ocr::FrameReader::new(), frames, frame, identifying)?;
-    Ok(left)
+    Ok(settled)
 }
 
 fn read_frames(
@@ -102,10 +108,14 @@ fn read_frames(
     // Frames one after the other, each compared with the last one read: the recogniser already
     // uses every core on each, and frames in parallel on rayon's workers would nest inside each
     // other while they wait for it.
+    // Each frame is shown with the one after it, which tells a line burnt over the loop from
+    // the moving image (see `ocr::FrameReader::read`).
     let mut found = Vec::new();
+    let mut next = (frames > 0).then(|| frame(0));
     for number in 0..frames {
-        let image = frame(number);
-        found.extend(keep(number, reader.read(&image)?));
+        let Some(image) = next.take() else { break };
+        next = (number + 1 < frames).then(|| frame(number + 1));
+        found.extend(keep(number, reader.read(&image, next.as_ref())?));
     }
     Ok((found, reader.counts()))
 }
