@@ -619,10 +619,22 @@ pub struct Output {
     /// them (`Iver` for `Liver` in one frame of a cine, taken for a first name) would otherwise
     /// make every right reading of that word a leak.
     pub read_in_pixels: Vec<String>,
-    /// The first frame as the analysis saw it, when text in the pixels was made unreadable:
-    /// verification reads again only what the redaction changed, and carries over what the
-    /// analysis read everywhere else once it has seen those pixels are the same.
-    pub before_redaction: Option<image::RgbImage>,
+    /// The pixels as the analysis saw them, when text in them was made unreadable.
+    pub before_redaction: Option<BeforeRedaction>,
+}
+
+/// The pixels of an input as its analysis saw them, kept beside an output whose text in the
+/// pixels was made unreadable: verification reads again only what the redaction changed, and
+/// carries over what the analysis read everywhere else once it has seen those pixels are the
+/// same. A cine's frames are kept as prints, not pictures, so that checking one costs kilobytes
+/// per frame rather than a second copy of the loop.
+#[derive(Debug, Clone)]
+pub struct BeforeRedaction {
+    /// The first frame, whole: what the output's reading starts from.
+    pub first: image::RgbImage,
+    /// Every frame's prints, one per block of pixels (see `ocr::block_prints`): where a block
+    /// of an output frame has its input frame's print, the analysis saw those very pixels.
+    pub prints: Vec<Vec<u64>>,
 }
 
 /// Everything a run did with one input, as `--report` writes it.

@@ -966,7 +966,9 @@ pub fn apply(document: &Document, plan: &Plan) -> Result<Output, Error> {
             let mut decoded = pixels::decode(&file).map_err(|reason| {
                 Error::Refused(format!("cannot redact the text in the pixels: {reason}"))
             })?;
-            before_redaction = Some(decoded.display(0));
+            before_redaction = Some(crate::pixels::before_redaction(decoded.frames, |f| {
+                decoded.display(f)
+            }));
             for &(frame, patch) in &regions {
                 decoded.redact(frame, patch, plan.redaction);
             }

@@ -18,7 +18,7 @@ use image::RgbImage;
 
 use super::geometry::Quad;
 use super::{TEXTURE, TextBox, models, overlay, reading_quad, reads_as_text, recognize};
-use crate::document::{Error, FrameCounts, Region};
+use crate::document::{BeforeRedaction, Error, FrameCounts, Region};
 
 /// Blocks compared between frames, in pixels on a side: the size of a JPEG macroblock, so that
 /// a change in one coded block marks one compared block.
@@ -42,6 +42,9 @@ const SAME: u8 = 8;
 const STILL_SHARE: f32 = 0.8;
 /// ... and less than this share of the pixels around it: something moves there.
 const STILL_AROUND: f32 = 0.9;
+/// The fewest pixels that a change of text moves: one short stroke of the smallest overlay
+/// letters.
+const STROKE_PIXELS: usize = 8;
 /// The fewest pixels of ink a pass must find on a line to speak for it.
 const LETTER_INK: usize = 8;
 
@@ -54,6 +57,10 @@ pub struct FrameReader {
     previous: Option<RgbImage>,
     /// Whether a box read again as nothing says nothing (see [`FrameReader::checking`]).
     checking: bool,
+    /// Checking an output: each input frame's prints (see [`block_prints`]), and which frame
+    /// comes next.
+    prints: Vec<Vec<u64>>,
+    frame: usize,
     /// Whether the next frame is the very frame the reference was before redaction, compared
     /// to the last level: a patch over faint text (grey on grey) moves its pixels by less than
     /// `NOISE`. Later frames differ from it by their moving image too, as they did when read.
@@ -77,15 +84,21 @@ impl FrameReader {
         FrameReader::default()
     }
 
-    /// A reader for an output whose first frame was `before` until text in it was made
-    /// unreadable. What redaction left alone carries `before`'s text over, and what it changed
-    /// is read again: checking an output costs the patches, not another run of the model over
-    /// every pixel. Where reading the frames in order would read a frame in full, it still does.
-    /// A box read again as nothing is taken at its word: that is what redaction is for.
-    pub fn checking(before: &RgbImage) -> Result<FrameReader, Error> {
+    /// A reader for an output whose frames were `before` until text in them was made
+    /// unreadable. What redaction left alone carries the analysis's reading over, and what it
+    /// changed is read again: checking an output costs the patches, not another run of the
+    /// model over every pixel. A block of a frame with its input frame's print is what the
+    /// analysis saw there, and is not looked at again. Where reading the frames in order would
+    /// read a frame in full, it still does. A box read again as nothing is taken at its word:
+    /// that is what redaction is for.
+    pub fn checking(before: &BeforeRedaction) -> Result<FrameReader, Error> {
         Ok(FrameReader {
-            reference: Some(Reference::new(before.clone(), super::read(before)?)),
+            reference: Some(Reference::new(
+                before.first.clone(),
+                super::read(&before.first)?,
+            )),
             checking: true,
+            prints: before.prints.clone(),
             exact_next: true,
             ..FrameReader::default()
         })
@@ -105,6 +118,7 @@ impl FrameReader {
     ) -> Result<Vec<TextBox>, Error> {
         let boxes = self.read_between(image, next);
         self.previous = Some(image.clone());
+        self.frame += 1;
         boxes
     }
 
@@ -121,7 +135,17 @@ impl FrameReader {
             } else {
                 NOISE
             };
-            let (changed, moved) = reference.compare(image, noise);
+            let (mut changed, mut moved) = reference.compare(image, noise);
+            if let Some(prints) = self.prints.get(self.frame) {
+                let seen = ChangeMap::between_prints(prints, &block_prints(image));
+                changed.keep_within(&seen);
+                for (y, row) in moved.chunks_exact_mut(image.width() as usize).enumerate() {
+                    for (x, moved) in row.iter_mut().enumerate() {
+                        *moved &= seen
+                            [y / BLOCK as usize * changed.columns as usize + x / BLOCK as usize];
+                    }
+                }
+            }
             if changed.is_empty() {
                 self.counts.carried += 1;
                 return Ok(reference.boxes.clone());
@@ -154,12 +178,12 @@ impl Reference {
         }
     }
 
-    /// The blocks of `image` that differ from the reference by more than `noise`, and those
-    /// among them where a pixel that had stood still until now moved.
-    fn compare(&mut self, image: &RgbImage, noise: u8) -> (ChangeMap, ChangeMap) {
+    /// The blocks of `image` that differ from the reference by more than `noise`, and the
+    /// pixels that had stood still until now and moved.
+    fn compare(&mut self, image: &RgbImage, noise: u8) -> (ChangeMap, Vec<bool>) {
         let (width, height) = image.dimensions();
         let mut changed = ChangeMap::new(width, height);
-        let mut moved = ChangeMap::new(width, height);
+        let mut moved = vec![false; width as usize * height as usize];
         let row_bytes = width as usize * 3;
         let (old, new) = (self.image.as_raw(), image.as_raw());
         for y in 0..height as usize {
@@ -175,14 +199,34 @@ impl Reference {
                 if a.iter().zip(b).any(|(a, b)| a.abs_diff(*b) > noise) {
                     let block = row + x / BLOCK as usize;
                     changed.changed[block] = true;
-                    if std::mem::take(still) {
-                        moved.changed[block] = true;
-                    }
+                    moved[y * width as usize + x] = std::mem::take(still);
                 }
             }
         }
         (changed, moved)
     }
+}
+
+/// A print of each `BLOCK`×`BLOCK` block of `image`, row after row: two frames whose blocks
+/// have the same prints hold the same pixels there, so the second need not be read where the
+/// first was. The prints of a frame take a few kilobytes where the frame takes megabytes.
+pub fn block_prints(image: &RgbImage) -> Vec<u64> {
+    const MIX: u64 = 0x9e37_79b9_7f4a_7c15;
+    let (width, height) = image.dimensions();
+    let columns = width.div_ceil(BLOCK) as usize;
+    let mut prints = vec![0u64; columns * height.div_ceil(BLOCK) as usize];
+    let block_bytes = BLOCK as usize * 3;
+    for (y, row) in image.as_raw().chunks_exact(width as usize * 3).enumerate() {
+        let line = &mut prints[y / BLOCK as usize * columns..][..columns];
+        for (print, bytes) in line.iter_mut().zip(row.chunks(block_bytes)) {
+            for word in bytes.chunks(8) {
+                let mut padded = [0u8; 8];
+                padded[..word.len()].copy_from_slice(word);
+                *print = (print.rotate_left(23) ^ u64::from_le_bytes(padded)).wrapping_mul(MIX);
+            }
+        }
+    }
+    prints
 }
 
 /// Which blocks of a frame differ from the same blocks of another.
@@ -203,6 +247,23 @@ impl ChangeMap {
         }
     }
 
+    /// The blocks whose prints differ, or every block when the frames are not the same size.
+    fn between_prints(before: &[u64], after: &[u64]) -> Vec<bool> {
+        if before.len() != after.len() {
+            return vec![true; after.len()];
+        }
+        before.iter().zip(after).map(|(a, b)| a != b).collect()
+    }
+
+    /// Only the blocks that `unseen` marks stay changed.
+    fn keep_within(&mut self, unseen: &[bool]) {
+        if unseen.len() == self.changed.len() {
+            for (changed, unseen) in self.changed.iter_mut().zip(unseen) {
+                *changed &= *unseen;
+            }
+        }
+    }
+
     fn is_empty(&self) -> bool {
         !self.changed.contains(&true)
     }
@@ -219,13 +280,7 @@ impl ChangeMap {
     fn bounds(&self, width: u32, height: u32) -> Option<Region> {
         let mut bounds: Option<Region> = None;
         for (i, _) in self.changed.iter().enumerate().filter(|(_, c)| **c) {
-            let (x, y) = (i as u32 % self.columns, i as u32 / self.columns);
-            let block = Region {
-                x: x * BLOCK,
-                y: y * BLOCK,
-                width: BLOCK.min(width - x * BLOCK),
-                height: BLOCK.min(height - y * BLOCK),
-            };
+            let block = block_region(i, self.columns as usize, width, height);
             bounds = Some(bounds.map_or(block, |b| b.union(block)));
         }
         bounds.map(|b| b.padded(MARGIN, width, height))
@@ -255,7 +310,9 @@ fn new_line_in(
     let Some(area) = changed.bounds(width, height) else {
         return Ok(false);
     };
-    let part = image::imageops::crop_imm(image, area.x, area.y, area.width, area.height).to_image();
+    let mut part =
+        image::imageops::crop_imm(image, area.x, area.y, area.width, area.height).to_image();
+    flatten_moving_blocks(&mut part, area, image, neighbours);
     let mut new: Vec<Region> = Vec::new();
     for line in overlay::lines(&part) {
         let region = Region {
@@ -287,6 +344,76 @@ fn new_line_in(
         .collect();
     let readings = recognize::read_quads(models::get()?, image, &quads)?;
     Ok(readings.iter().any(reads_as_text))
+}
+
+/// Makes flat, in `part` (the `area` of `image`), each block where most pixels moved against
+/// every neighbouring frame: the live image, whose grains line up into what the overlay pass
+/// would take for words by the hundred, to be ruled out one by one (see
+/// [`moves_with_the_image`]). A block where letters appear over a still background moves only
+/// where their ink is, less than half of it.
+fn flatten_moving_blocks(
+    part: &mut RgbImage,
+    area: Region,
+    image: &RgbImage,
+    neighbours: &[&RgbImage],
+) {
+    if neighbours.is_empty() {
+        return;
+    }
+    let (width, height) = image.dimensions();
+    let columns = width.div_ceil(BLOCK) as usize;
+    let mut moving = vec![true; columns * height.div_ceil(BLOCK) as usize];
+    for neighbour in neighbours {
+        let mut moved = vec![0u32; moving.len()];
+        for (y, (a, b)) in image
+            .as_raw()
+            .chunks_exact(width as usize * 3)
+            .zip(neighbour.as_raw().chunks_exact(width as usize * 3))
+            .enumerate()
+        {
+            let row = &mut moved[y / BLOCK as usize * columns..][..columns];
+            for (x, (a, b)) in a.chunks_exact(3).zip(b.chunks_exact(3)).enumerate() {
+                if a.iter().zip(b).any(|(a, b)| a.abs_diff(*b) > SAME) {
+                    row[x / BLOCK as usize] += 1;
+                }
+            }
+        }
+        for (i, (moving, moved)) in moving.iter_mut().zip(moved).enumerate() {
+            let block = block_region(i, columns, width, height);
+            *moving &= u64::from(moved) * 2 > block.area();
+        }
+    }
+    for (i, _) in moving.iter().enumerate().filter(|(_, moving)| **moving) {
+        let Some(inside) = block_region(i, columns, width, height).intersection(area) else {
+            continue;
+        };
+        let pixels = || {
+            (inside.y - area.y..inside.bottom() - area.y).flat_map(move |y| {
+                (inside.x - area.x..inside.right() - area.x).map(move |x| (x, y))
+            })
+        };
+        let mut sum = [0u64; 3];
+        for (x, y) in pixels() {
+            for (total, value) in sum.iter_mut().zip(part.get_pixel(x, y).0) {
+                *total += u64::from(value);
+            }
+        }
+        let mean = image::Rgb(sum.map(|total| (total / inside.area().max(1)) as u8));
+        for (x, y) in pixels() {
+            part.put_pixel(x, y, mean);
+        }
+    }
+}
+
+/// The `i`th block of a `width`×`height` frame `columns` blocks wide.
+fn block_region(i: usize, columns: usize, width: u32, height: u32) -> Region {
+    let (x, y) = ((i % columns) as u32 * BLOCK, (i / columns) as u32 * BLOCK);
+    Region {
+        x,
+        y,
+        width: BLOCK.min(width - x),
+        height: BLOCK.min(height - y),
+    }
 }
 
 /// Whether the line at `region` is part of the moving image: against each neighbouring frame,
@@ -346,20 +473,32 @@ fn moves_with_the_image(image: &RgbImage, region: Region, neighbours: &[&RgbImag
     })
 }
 
-/// Reads again, where it stands, each box on which a pixel that had stood still since the
-/// frame read in full moved: its text may have changed (a clock, a frame counter). Reading
+/// Reads again, where it stands, each box on which pixels that had stood still since the frame
+/// read in full moved, as many as a stroke has: its text may have changed (a clock, a frame
+/// counter). Fewer are grains of the image behind a label that happened to stay put a while. Reading
 /// frames, a box that now reads as nothing keeps what it said, since it was text in the frame
 /// it came from and removing it costs little; checking an output (`checking`), it says what it
 /// now reads.
 fn reread_moved_boxes(
     image: &RgbImage,
-    moved: &ChangeMap,
+    moved: &[bool],
     boxes: &mut [TextBox],
     checking: bool,
 ) -> Result<(), Error> {
     let (width, height) = image.dimensions();
+    let moved_in = |region: Region| {
+        (region.y..region.bottom().min(height))
+            .map(|y| {
+                let row = y as usize * width as usize;
+                moved[row + region.x as usize..row + region.right().min(width) as usize]
+                    .iter()
+                    .filter(|&&moved| moved)
+                    .count()
+            })
+            .sum::<usize>()
+    };
     let again: Vec<usize> = (0..boxes.len())
-        .filter(|&i| moved.touches(boxes[i].region))
+        .filter(|&i| moved_in(boxes[i].region) >= STROKE_PIXELS)
         .collect();
     if again.is_empty() {
         return Ok(());

@@ -17,7 +17,7 @@ use std::borrow::Cow;
 
 use image::RgbImage;
 
-pub use self::frames::FrameReader;
+pub use self::frames::{FrameReader, block_prints};
 
 use self::detect::Detection;
 use self::geometry::{Quad, find, union};

@@ -177,7 +177,7 @@ pub fn apply(document: &Document, plan: &Plan) -> Result<Output, Error> {
 /// metadata item behind (the encoders write none) but the colour profile the plan keeps.
 fn redact(document: &Document, plan: &Plan, regions: &[Patch]) -> Result<Output, Error> {
     let mut picture = picture(document)?;
-    let before_redaction = raster::displayed(&picture);
+    let before_redaction = crate::pixels::before_redaction(1, |_| raster::displayed(&picture));
     for &patch in regions {
         picture.redact(patch, plan.redaction);
     }

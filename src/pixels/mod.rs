@@ -11,7 +11,7 @@ mod classify;
 mod text;
 
 pub use classify::{Class, classify};
-pub use text::{find_text, text_left};
+pub use text::{before_redaction, find_text, text_left};
 
 use crate::document::{Action, Finding, Plan, Redaction, Region};
 

@@ -3,7 +3,9 @@
 use image::RgbImage;
 
 use super::classify::{Class, classify, reads_as_texture};
-use crate::document::{Action, Category, Error, Finding, FrameCounts, KnownIdentifier, Location};
+use crate::document::{
+    Action, BeforeRedaction, Category, Error, Finding, FrameCounts, KnownIdentifier, Location,
+};
 use crate::ocr;
 use crate::text::Known;
 
@@ -61,7 +63,7 @@ const CUT: &str = "a technical annotation right against text being removed: what
 pub fn text_left(
     frames: u32,
     frame: impl Fn(u32) -> RgbImage,
-    before: Option<&RgbImage>,
+    before: Option<&BeforeRedaction>,
     forbidden: &[String],
     read_in_pixels: &[String],
 ) -> Result<Vec<Finding>, Error> {
@@ -97,6 +99,15 @@ pub fn text_left(
         settled.extend(identifying(number, ocr::read(&frame(number))?));
     }
     Ok(settled)
+}
+
+/// The `frames` frames, each shown by `frame(number)`, as their analysis saw them, for the check
+/// of an output in which redaction changes them (see [`text_left`]).
+pub fn before_redaction(frames: u32, frame: impl Fn(u32) -> RgbImage) -> BeforeRedaction {
+    let first = frame(0);
+    let mut prints = vec![ocr::block_prints(&first)];
+    prints.extend((1..frames).map(|number| ocr::block_prints(&frame(number))));
+    BeforeRedaction { first, prints }
 }
 
 fn read_frames(
