@@ -156,7 +156,9 @@ impl FrameReader {
                 .filter(|frame| frame.dimensions() == image.dimensions())
                 .collect();
             if !new_line_in(image, &changed, &neighbours, &mut reference.boxes)? {
-                reread_moved_boxes(image, &moved, &mut reference.boxes, self.checking)?;
+                let read_again =
+                    reread_moved_boxes(image, &moved, &mut reference.boxes, self.checking)?;
+                reference.settle(image, &moved, &read_again);
                 self.counts.screened += 1;
                 return Ok(reference.boxes.clone());
             }
@@ -175,6 +177,26 @@ impl Reference {
             image,
             boxes,
             still,
+        }
+    }
+
+    /// Takes the pixels of `image` that `moved` on the boxes `read_again` as what those boxes
+    /// now stand on: they stood still until a change of text, and the next change of text
+    /// moves them again. A clock is read on each tick this way, while the grains of a live
+    /// image behind a label, settled by chance, move on and are soon settled no more.
+    fn settle(&mut self, image: &RgbImage, moved: &[bool], read_again: &[usize]) {
+        let width = image.width() as usize;
+        for &i in read_again {
+            let region = self.boxes[i].region;
+            for y in region.y..region.bottom().min(image.height()) {
+                for x in region.x..region.right().min(image.width()) {
+                    let at = y as usize * width + x as usize;
+                    if moved[at] {
+                        self.still[at] = true;
+                        self.image.put_pixel(x, y, *image.get_pixel(x, y));
+                    }
+                }
+            }
         }
     }
 
@@ -475,7 +497,8 @@ fn moves_with_the_image(image: &RgbImage, region: Region, neighbours: &[&RgbImag
 
 /// Reads again, where it stands, each box on which pixels that had stood still since the frame
 /// read in full moved, as many as a stroke has: its text may have changed (a clock, a frame
-/// counter). Fewer are grains of the image behind a label that happened to stay put a while. Reading
+/// counter). Fewer are grains of the image behind a label that happened to stay put a while.
+/// Says which boxes were read again. Reading
 /// frames, a box that now reads as nothing keeps what it said, since it was text in the frame
 /// it came from and removing it costs little; checking an output (`checking`), it says what it
 /// now reads.
@@ -484,7 +507,7 @@ fn reread_moved_boxes(
     moved: &[bool],
     boxes: &mut [TextBox],
     checking: bool,
-) -> Result<(), Error> {
+) -> Result<Vec<usize>, Error> {
     let (width, height) = image.dimensions();
     let moved_in = |region: Region| {
         (region.y..region.bottom().min(height))
@@ -501,7 +524,7 @@ fn reread_moved_boxes(
         .filter(|&i| moved_in(boxes[i].region) >= STROKE_PIXELS)
         .collect();
     if again.is_empty() {
-        return Ok(());
+        return Ok(again);
     }
     let quads: Vec<_> = again
         .iter()
@@ -517,7 +540,7 @@ fn reread_moved_boxes(
             boxes[i].confidence = reading.confidence;
         }
     }
-    Ok(())
+    Ok(again)
 }
 
 /// The margin a box is read again with: a third of its height, about what the model's finds
