@@ -499,6 +499,21 @@ impl Pixels {
     /// between their 0.5th and 99.5th percentiles (text at the brightest values then stays
     /// white whatever the window), MONOCHROME1 inverted, YBR turned into RGB.
     pub fn display(&self, frame: u32) -> RgbImage {
+        // 8-bit RGB is shown as stored: a cine's frames are copied, not converted sample by
+        // sample through floating point.
+        if let Samples::U8(samples) = &self.samples
+            && self.channels == 3
+            && self.bits_stored == 8
+            && self.palette.is_none()
+            && !self.photometric.starts_with("YBR")
+        {
+            let start = frame as usize * self.frame_len();
+            if let Some(rgb) = samples.get(start..start + self.frame_len())
+                && let Some(image) = RgbImage::from_raw(self.width, self.height, rgb.to_vec())
+            {
+                return image;
+            }
+        }
         let values = self.values(frame);
         let (low, high) = if self.channels == 1 && self.palette.is_none() {
             percentiles(&values)

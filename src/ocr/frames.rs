@@ -42,6 +42,8 @@ const SAME: u8 = 8;
 const STILL_SHARE: f32 = 0.8;
 /// ... and less than this share of the pixels around it: something moves there.
 const STILL_AROUND: f32 = 0.9;
+/// How many changes of text a pixel is followed through (see [`Reference::settle`]).
+const SETTLES: u8 = 3;
 /// The fewest pixels that a change of text moves: one short stroke of the smallest overlay
 /// letters.
 const STROKE_PIXELS: usize = 8;
@@ -77,6 +79,8 @@ struct Reference {
     /// that moved before move again (the live image behind a label typed over it), the box
     /// keeps what it read.
     still: Vec<bool>,
+    /// How many times each pixel was settled (see [`Reference::settle`]).
+    settled: Vec<u8>,
 }
 
 impl FrameReader {
@@ -172,18 +176,20 @@ impl FrameReader {
 
 impl Reference {
     fn new(image: RgbImage, boxes: Vec<TextBox>) -> Reference {
-        let still = vec![true; image.width() as usize * image.height() as usize];
+        let pixels = image.width() as usize * image.height() as usize;
         Reference {
             image,
             boxes,
-            still,
+            still: vec![true; pixels],
+            settled: vec![0; pixels],
         }
     }
 
     /// Takes the pixels of `image` that `moved` on the boxes `read_again` as what those boxes
     /// now stand on: they stood still until a change of text, and the next change of text
-    /// moves them again. A clock is read on each tick this way, while the grains of a live
-    /// image behind a label, settled by chance, move on and are soon settled no more.
+    /// moves them again. A clock is read on each tick this way. The grains of a live image
+    /// behind a label move on every frame; each pixel is settled `SETTLES` times at most, so
+    /// that they soon stop sending the label to be read again.
     fn settle(&mut self, image: &RgbImage, moved: &[bool], read_again: &[usize]) {
         let width = image.width() as usize;
         for &i in read_again {
@@ -191,7 +197,8 @@ impl Reference {
             for y in region.y..region.bottom().min(image.height()) {
                 for x in region.x..region.right().min(image.width()) {
                     let at = y as usize * width + x as usize;
-                    if moved[at] {
+                    if moved[at] && self.settled[at] < SETTLES {
+                        self.settled[at] += 1;
                         self.still[at] = true;
                         self.image.put_pixel(x, y, *image.get_pixel(x, y));
                     }
