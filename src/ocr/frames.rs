@@ -16,7 +16,7 @@
 
 use image::RgbImage;
 
-use super::geometry::Quad;
+use super::geometry::{Quad, find, union};
 use super::{TEXTURE, TextBox, models, overlay, reading_quad, reads_as_text, recognize};
 use crate::document::{BeforeRedaction, Error, FrameCounts, Region};
 
@@ -38,10 +38,8 @@ const MARGIN: u32 = 24;
 const SAME: u8 = 8;
 /// A line is the moving image's own when less than this share of its ink stood still since
 /// the frame before and until the frame after (letters stand still whole, the grains of a
-/// moving image by chance, and in dark tissue about half of them)...
+/// moving image by chance, and in dark tissue about half of them).
 const STILL_SHARE: f32 = 0.8;
-/// ... and less than this share of the pixels around it: something moves there.
-const STILL_AROUND: f32 = 0.9;
 /// How many changes of text a pixel is followed through (see [`Reference::settle`]).
 const SETTLES: u8 = 3;
 /// The fewest pixels that a change of text moves: one short stroke of the smallest overlay
@@ -159,7 +157,16 @@ impl FrameReader {
                 .flatten()
                 .filter(|frame| frame.dimensions() == image.dimensions())
                 .collect();
-            if !new_line_in(image, &changed, &neighbours, &mut reference.boxes)? {
+            // What changed since the reference but not since the frame before was looked at
+            // in the frame before.
+            let mut look = match self.previous.as_ref() {
+                Some(previous) if previous.dimensions() == image.dimensions() => {
+                    ChangeMap::between(previous, image, noise)
+                }
+                _ => ChangeMap::new(image.width(), image.height()).everywhere(),
+            };
+            look.keep_within(&changed.changed);
+            if !new_line_in(image, &look, &neighbours, &mut reference.boxes)? {
                 let read_again =
                     reread_moved_boxes(image, &moved, &mut reference.boxes, self.checking)?;
                 reference.settle(image, &moved, &read_again);
@@ -225,7 +232,7 @@ impl Reference {
                 .zip(still)
                 .enumerate()
             {
-                if a.iter().zip(b).any(|(a, b)| a.abs_diff(*b) > noise) {
+                if differ(a, b, noise) {
                     let block = row + x / BLOCK as usize;
                     changed.changed[block] = true;
                     moved[y * width as usize + x] = std::mem::take(still);
@@ -258,6 +265,10 @@ pub fn block_prints(image: &RgbImage) -> Vec<u64> {
     prints
 }
 
+fn differ(a: &[u8], b: &[u8], noise: u8) -> bool {
+    a.iter().zip(b).any(|(a, b)| a.abs_diff(*b) > noise)
+}
+
 /// Which blocks of a frame differ from the same blocks of another.
 struct ChangeMap {
     columns: u32,
@@ -274,6 +285,70 @@ impl ChangeMap {
             rows,
             changed: vec![false; (columns * rows) as usize],
         }
+    }
+
+    /// The blocks where `after` differs from `before` by more than `noise`.
+    fn between(before: &RgbImage, after: &RgbImage, noise: u8) -> ChangeMap {
+        let (width, height) = after.dimensions();
+        let mut map = ChangeMap::new(width, height);
+        let row_bytes = width as usize * 3;
+        for (y, (a, b)) in before
+            .as_raw()
+            .chunks_exact(row_bytes)
+            .zip(after.as_raw().chunks_exact(row_bytes))
+            .enumerate()
+        {
+            let row = y / BLOCK as usize * map.columns as usize;
+            for (x, (a, b)) in a.chunks_exact(3).zip(b.chunks_exact(3)).enumerate() {
+                if differ(a, b, noise) {
+                    map.changed[row + x / BLOCK as usize] = true;
+                }
+            }
+        }
+        map
+    }
+
+    /// The areas to look at for new lines: each group of changed blocks that touch, widened
+    /// by `MARGIN` within a `width`×`height` frame, groups whose areas overlap made one.
+    fn areas(&self, width: u32, height: u32) -> Vec<Region> {
+        let columns = self.columns as usize;
+        let mut parent: Vec<usize> = (0..self.changed.len()).collect();
+        for (i, _) in self.changed.iter().enumerate().filter(|(_, c)| **c) {
+            if (i % columns) + 1 < columns && self.changed[i + 1] {
+                union(&mut parent, i, i + 1);
+            }
+            if i + columns < self.changed.len() && self.changed[i + columns] {
+                union(&mut parent, i, i + columns);
+            }
+        }
+        let mut groups: Vec<(usize, Region)> = Vec::new();
+        for (i, _) in self.changed.iter().enumerate().filter(|(_, c)| **c) {
+            let root = find(&mut parent, i);
+            let block = block_region(i, columns, width, height);
+            match groups.iter_mut().find(|(r, _)| *r == root) {
+                Some((_, bounds)) => *bounds = bounds.union(block),
+                None => groups.push((root, block)),
+            }
+        }
+        let mut areas: Vec<Region> = groups
+            .into_iter()
+            .map(|(_, bounds)| bounds.padded(MARGIN, width, height))
+            .collect();
+        let mut merged = true;
+        while merged {
+            merged = false;
+            'pairs: for i in 0..areas.len() {
+                for j in i + 1..areas.len() {
+                    if areas[i].intersection(areas[j]).is_some() {
+                        let other = areas.swap_remove(j);
+                        areas[i] = areas[i].union(other);
+                        merged = true;
+                        break 'pairs;
+                    }
+                }
+            }
+        }
+        areas
     }
 
     /// The blocks whose prints differ, or every block when the frames are not the same size.
@@ -293,6 +368,11 @@ impl ChangeMap {
         }
     }
 
+    fn everywhere(mut self) -> ChangeMap {
+        self.changed.fill(true);
+        self
+    }
+
     fn is_empty(&self) -> bool {
         !self.changed.contains(&true)
     }
@@ -303,16 +383,6 @@ impl ChangeMap {
         let x1 = region.right().div_ceil(BLOCK).min(self.columns);
         let y1 = region.bottom().div_ceil(BLOCK).min(self.rows);
         (y0..y1).any(|y| (x0..x1).any(|x| self.changed[(y * self.columns + x) as usize]))
-    }
-
-    /// The box around every changed block, widened by `MARGIN` within a `width`×`height` frame.
-    fn bounds(&self, width: u32, height: u32) -> Option<Region> {
-        let mut bounds: Option<Region> = None;
-        for (i, _) in self.changed.iter().enumerate().filter(|(_, c)| **c) {
-            let block = block_region(i, self.columns as usize, width, height);
-            bounds = Some(bounds.map_or(block, |b| b.union(block)));
-        }
-        bounds.map(|b| b.padded(MARGIN, width, height))
     }
 }
 
@@ -336,32 +406,32 @@ fn new_line_in(
     boxes: &mut [TextBox],
 ) -> Result<bool, Error> {
     let (width, height) = image.dimensions();
-    let Some(area) = changed.bounds(width, height) else {
-        return Ok(false);
-    };
-    let mut part =
-        image::imageops::crop_imm(image, area.x, area.y, area.width, area.height).to_image();
-    flatten_moving_blocks(&mut part, area, image, neighbours);
+    let moving = moving_blocks(image, neighbours);
     let mut new: Vec<Region> = Vec::new();
-    for line in overlay::lines(&part) {
-        let region = Region {
-            x: line.region.x + area.x,
-            y: line.region.y + area.y,
-            ..line.region
-        };
-        if line.clutter >= TEXTURE
-            || !changed.touches(region)
-            || moves_with_the_image(image, region, neighbours)
-        {
-            continue;
-        }
-        match boxes
-            .iter_mut()
-            .find(|held| region.half_within(held.region))
-        {
-            Some(held) => held.region = held.region.union(region),
-            None if line.letters >= 3 => new.push(region),
-            None => {}
+    for area in changed.areas(width, height) {
+        let mut part =
+            image::imageops::crop_imm(image, area.x, area.y, area.width, area.height).to_image();
+        flatten_moving_blocks(&mut part, area, &moving, width, height);
+        for line in overlay::lines(&part) {
+            let region = Region {
+                x: line.region.x + area.x,
+                y: line.region.y + area.y,
+                ..line.region
+            };
+            if line.clutter >= TEXTURE
+                || !changed.touches(region)
+                || moves_with_the_image(image, region, neighbours, &moving)
+            {
+                continue;
+            }
+            match boxes
+                .iter_mut()
+                .find(|held| region.half_within(held.region))
+            {
+                Some(held) => held.region = held.region.union(region),
+                None if line.letters >= 3 && !new.contains(&region) => new.push(region),
+                None => {}
+            }
         }
     }
     if new.is_empty() {
@@ -375,25 +445,21 @@ fn new_line_in(
     Ok(readings.iter().any(reads_as_text))
 }
 
-/// Makes flat, in `part` (the `area` of `image`), each block where most pixels moved against
-/// every neighbouring frame: the live image, whose grains line up into what the overlay pass
-/// would take for words by the hundred, to be ruled out one by one (see
-/// [`moves_with_the_image`]). A block where letters appear over a still background moves only
-/// where their ink is, less than half of it.
-fn flatten_moving_blocks(
-    part: &mut RgbImage,
-    area: Region,
-    image: &RgbImage,
-    neighbours: &[&RgbImage],
-) {
-    if neighbours.is_empty() {
-        return;
-    }
+/// The blocks of `image` where most pixels moved against every neighbouring frame: the live
+/// image, whose grains line up into what the overlay pass would take for words by the hundred,
+/// to be ruled out one by one (see [`moves_with_the_image`]). A block where letters appear
+/// over a still background moves only where their ink is, less than half of it. Without
+/// neighbours, none.
+fn moving_blocks(image: &RgbImage, neighbours: &[&RgbImage]) -> Vec<bool> {
     let (width, height) = image.dimensions();
     let columns = width.div_ceil(BLOCK) as usize;
-    let mut moving = vec![true; columns * height.div_ceil(BLOCK) as usize];
+    let blocks = columns * height.div_ceil(BLOCK) as usize;
+    if neighbours.is_empty() {
+        return vec![false; blocks];
+    }
+    let mut moving = vec![true; blocks];
     for neighbour in neighbours {
-        let mut moved = vec![0u32; moving.len()];
+        let mut moved = vec![0u32; blocks];
         for (y, (a, b)) in image
             .as_raw()
             .chunks_exact(width as usize * 3)
@@ -402,7 +468,7 @@ fn flatten_moving_blocks(
         {
             let row = &mut moved[y / BLOCK as usize * columns..][..columns];
             for (x, (a, b)) in a.chunks_exact(3).zip(b.chunks_exact(3)).enumerate() {
-                if a.iter().zip(b).any(|(a, b)| a.abs_diff(*b) > SAME) {
+                if differ(a, b, SAME) {
                     row[x / BLOCK as usize] += 1;
                 }
             }
@@ -412,6 +478,18 @@ fn flatten_moving_blocks(
             *moving &= u64::from(moved) * 2 > block.area();
         }
     }
+    moving
+}
+
+/// Makes flat, in `part` (the `area` of a `width`×`height` frame), each of the `moving` blocks.
+fn flatten_moving_blocks(
+    part: &mut RgbImage,
+    area: Region,
+    moving: &[bool],
+    width: u32,
+    height: u32,
+) {
+    let columns = width.div_ceil(BLOCK) as usize;
     for (i, _) in moving.iter().enumerate().filter(|(_, moving)| **moving) {
         let Some(inside) = block_region(i, columns, width, height).intersection(area) else {
             continue;
@@ -446,41 +524,39 @@ fn block_region(i: usize, columns: usize, width: u32, height: u32) -> Region {
 }
 
 /// Whether the line at `region` is part of the moving image: against each neighbouring frame,
-/// less than `STILL_SHARE` of its ink stood still, and something moved around it (less than
-/// `STILL_AROUND` of the pixels within `MARGIN` of it stood still). Letters burnt over a cine
-/// stand still even where the image behind them moves, and a name that appears mid-loop
-/// stands still from the frame after; a word shown on a single frame keeps the still
-/// background around it, unless it is shown over the moving image itself. Without neighbours
-/// nothing is ruled out.
-fn moves_with_the_image(image: &RgbImage, region: Region, neighbours: &[&RgbImage]) -> bool {
-    if neighbours.is_empty() {
+/// less than `STILL_SHARE` of its ink stood still, and it lies within `MARGIN` of one of the
+/// `moving` blocks (see [`moving_blocks`]). Letters burnt over a cine stand still even where
+/// the image behind them moves, and a name that appears mid-loop stands still from the frame
+/// after; a word shown on a single frame over a still background has no moving block beside
+/// it, unless it is shown over the moving image itself. Without neighbours nothing is ruled
+/// out.
+fn moves_with_the_image(
+    image: &RgbImage,
+    region: Region,
+    neighbours: &[&RgbImage],
+    moving: &[bool],
+) -> bool {
+    let (width, height) = image.dimensions();
+    let columns = width.div_ceil(BLOCK) as usize;
+    let around = region.padded(MARGIN, width, height);
+    let beside_moving = (around.y / BLOCK..around.bottom().div_ceil(BLOCK)).any(|y| {
+        (around.x / BLOCK..around.right().div_ceil(BLOCK))
+            .any(|x| moving.get(y as usize * columns + x as usize) == Some(&true))
+    });
+    if neighbours.is_empty() || !beside_moving {
         return false;
     }
-    let (width, height) = image.dimensions();
     let ink = overlay::ink_in(image, region);
-    let around = region.padded(MARGIN, width, height);
     neighbours.iter().all(|neighbour| {
-        let same = |x: u32, y: u32| {
-            let (a, b) = (image.get_pixel(x, y).0, neighbour.get_pixel(x, y).0);
-            a.iter().zip(b).all(|(a, b)| a.abs_diff(b) <= SAME)
-        };
-        let (mut ink_count, mut ink_still) = ([0usize; 2], [0usize; 2]);
-        let (mut ring_count, mut ring_still) = (0usize, 0usize);
-        for y in around.y..around.bottom() {
-            for x in around.x..around.right() {
-                let still = same(x, y);
-                let inside =
-                    x >= region.x && x < region.right() && y >= region.y && y < region.bottom();
-                if !inside {
-                    ring_count += 1;
-                    ring_still += usize::from(still);
-                    continue;
-                }
+        let (mut count, mut still) = ([0usize; 2], [0usize; 2]);
+        for y in region.y..region.bottom() {
+            for x in region.x..region.right() {
+                let same = !differ(&image.get_pixel(x, y).0, &neighbour.get_pixel(x, y).0, SAME);
                 let i = ((y - region.y) * region.width + (x - region.x)) as usize;
                 for pass in 0..2 {
                     if ink[pass][i] {
-                        ink_count[pass] += 1;
-                        ink_still[pass] += usize::from(still);
+                        count[pass] += 1;
+                        still[pass] += usize::from(same);
                     }
                 }
             }
@@ -494,11 +570,11 @@ fn moves_with_the_image(image: &RgbImage, region: Region, neighbours: &[&RgbImag
         };
         // The pass that found the letters holds them whole; a handful of pixels is a grain.
         let ink_share = (0..2)
-            .filter(|&pass| ink_count[pass] >= LETTER_INK)
-            .map(|pass| share(ink_still[pass], ink_count[pass]))
+            .filter(|&pass| count[pass] >= LETTER_INK)
+            .map(|pass| share(still[pass], count[pass]))
             .reduce(f32::max)
-            .unwrap_or_else(|| share(ink_still[0] + ink_still[1], ink_count[0] + ink_count[1]));
-        ink_share < STILL_SHARE && share(ring_still, ring_count) < STILL_AROUND
+            .unwrap_or_else(|| share(still[0] + still[1], count[0] + count[1]));
+        ink_share < STILL_SHARE
     })
 }
 
@@ -604,9 +680,11 @@ mod tests {
         };
         let grains = lines_at(&frames[1], whole);
         assert!(!grains.is_empty(), "the speckle passes for lines of text");
+        let neighbours = [&frames[0], &frames[2]];
+        let moving = moving_blocks(&frames[1], &neighbours);
         for grain in &grains {
             assert!(
-                moves_with_the_image(&frames[1], *grain, &[&frames[0], &frames[2]]),
+                moves_with_the_image(&frames[1], *grain, &neighbours, &moving),
                 "{grain:?}"
             );
         }
@@ -621,13 +699,17 @@ mod tests {
             width: 58,
             height: 14,
         };
+        let neighbours = [&labelled[0], &labelled[2]];
+        let moving = moving_blocks(&labelled[1], &neighbours);
         assert!(!moves_with_the_image(
             &labelled[1],
             label,
-            &[&labelled[0], &labelled[2]]
+            &neighbours,
+            &moving
         ));
         // Nothing is ruled out without a neighbouring frame.
-        assert!(!moves_with_the_image(&frames[1], grains[0], &[]));
+        let alone = moving_blocks(&frames[1], &[]);
+        assert!(!moves_with_the_image(&frames[1], grains[0], &[], &alone));
     }
 
     #[test]
@@ -642,6 +724,8 @@ mod tests {
             height: 14,
         };
         assert_eq!(lines_at(&shown, word.padded(8, 240, 160)), [word]);
-        assert!(!moves_with_the_image(&shown, word, &[&black, &black]));
+        let neighbours = [&black, &black];
+        let moving = moving_blocks(&shown, &neighbours);
+        assert!(!moves_with_the_image(&shown, word, &neighbours, &moving));
     }
 }
