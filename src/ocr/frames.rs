@@ -55,6 +55,9 @@ pub struct FrameReader {
     /// The frame read before this one: a line whose ink moved since it, and moves again by the
     /// next frame, belongs to the moving image.
     previous: Option<RgbImage>,
+    /// Lines read since the last frame read in full that did not read as text: one that is
+    /// found again with its ink where it was in the frame before is not read again.
+    dismissed: Vec<Region>,
     /// Whether a box read again as nothing says nothing (see [`FrameReader::checking`]).
     checking: bool,
     /// Checking an output: each input frame's prints (see [`block_prints`]), and which frame
@@ -166,7 +169,16 @@ impl FrameReader {
                 _ => ChangeMap::new(image.width(), image.height()).everywhere(),
             };
             look.keep_within(&changed.changed);
-            if !new_line_in(image, &look, &neighbours, &mut reference.boxes)? {
+            let previous = self
+                .previous
+                .as_ref()
+                .filter(|previous| previous.dimensions() == image.dimensions());
+            let lines = Lines {
+                neighbours: &neighbours,
+                previous,
+                dismissed: &mut self.dismissed,
+            };
+            if !new_line_in(image, &look, lines, &mut reference.boxes)? {
                 let read_again =
                     reread_moved_boxes(image, &moved, &mut reference.boxes, self.checking)?;
                 reference.settle(image, &moved, &read_again);
@@ -177,6 +189,7 @@ impl FrameReader {
         let boxes = super::read(image)?;
         self.counts.read += 1;
         self.reference = Some(Reference::new(image.clone(), boxes.clone()));
+        self.dismissed.clear();
         Ok(boxes)
     }
 }
@@ -399,13 +412,22 @@ impl ChangeMap {
 /// of a moving image (a valve, a vessel wall, speckle) line up into what passes for a word on
 /// nearly every frame of a cine, and reading each would cost the model's time frame after
 /// frame.
+/// What [`new_line_in`] weighs a line against besides the boxes held: the neighbouring frames,
+/// the frame before among them, and the lines already read and dismissed.
+struct Lines<'a> {
+    neighbours: &'a [&'a RgbImage],
+    previous: Option<&'a RgbImage>,
+    dismissed: &'a mut Vec<Region>,
+}
+
 fn new_line_in(
     image: &RgbImage,
     changed: &ChangeMap,
-    neighbours: &[&RgbImage],
+    lines: Lines,
     boxes: &mut [TextBox],
 ) -> Result<bool, Error> {
     let (width, height) = image.dimensions();
+    let neighbours = lines.neighbours;
     let moving = moving_blocks(image, neighbours);
     let mut new: Vec<Region> = Vec::new();
     for area in changed.areas(width, height) {
@@ -421,6 +443,7 @@ fn new_line_in(
             if line.clutter >= TEXTURE
                 || !changed.touches(region)
                 || moves_with_the_image(image, region, neighbours, &moving)
+                || dismissed_before(image, region, lines.previous, lines.dismissed)
             {
                 continue;
             }
@@ -442,7 +465,30 @@ fn new_line_in(
         .map(|&region| reading_quad(region, width, height))
         .collect();
     let readings = recognize::read_quads(models::get()?, image, &quads)?;
-    Ok(readings.iter().any(reads_as_text))
+    if readings.iter().any(reads_as_text) {
+        return Ok(true);
+    }
+    lines.dismissed.extend(new);
+    Ok(false)
+}
+
+/// Whether the line at `region` was read in an earlier frame and dismissed (see
+/// [`FrameReader::dismissed`]), and its ink stands where it stood in the frame before: the
+/// edge of a moving image against a still background passes for a line on every frame and
+/// reads as nothing on every frame. Text written there since moves its ink.
+fn dismissed_before(
+    image: &RgbImage,
+    region: Region,
+    previous: Option<&RgbImage>,
+    dismissed: &[Region],
+) -> bool {
+    let Some(previous) = previous else {
+        return false;
+    };
+    dismissed
+        .iter()
+        .any(|&seen| region.half_within(seen) && seen.half_within(region))
+        && ink_still(image, region, &overlay::ink_in(image, region), previous) >= STILL_SHARE
 }
 
 /// The blocks of `image` where most pixels moved against every neighbouring frame: the live
@@ -547,35 +593,40 @@ fn moves_with_the_image(
         return false;
     }
     let ink = overlay::ink_in(image, region);
-    neighbours.iter().all(|neighbour| {
-        let (mut count, mut still) = ([0usize; 2], [0usize; 2]);
-        for y in region.y..region.bottom() {
-            for x in region.x..region.right() {
-                let same = !differ(&image.get_pixel(x, y).0, &neighbour.get_pixel(x, y).0, SAME);
-                let i = ((y - region.y) * region.width + (x - region.x)) as usize;
-                for pass in 0..2 {
-                    if ink[pass][i] {
-                        count[pass] += 1;
-                        still[pass] += usize::from(same);
-                    }
+    neighbours
+        .iter()
+        .all(|neighbour| ink_still(image, region, &ink, neighbour) < STILL_SHARE)
+}
+
+/// The share of the `ink` of `region` in `image` (see [`overlay::ink_in`]) that stood still
+/// against `neighbour`, from the pass that found the most of it standing: the pass that found
+/// the letters holds them whole, and a handful of pixels is a grain.
+fn ink_still(image: &RgbImage, region: Region, ink: &[Vec<bool>; 2], neighbour: &RgbImage) -> f32 {
+    let (mut count, mut still) = ([0usize; 2], [0usize; 2]);
+    for y in region.y..region.bottom() {
+        for x in region.x..region.right() {
+            let same = !differ(&image.get_pixel(x, y).0, &neighbour.get_pixel(x, y).0, SAME);
+            let i = ((y - region.y) * region.width + (x - region.x)) as usize;
+            for pass in 0..2 {
+                if ink[pass][i] {
+                    count[pass] += 1;
+                    still[pass] += usize::from(same);
                 }
             }
         }
-        let share = |still: usize, count: usize| {
-            if count == 0 {
-                0.0
-            } else {
-                still as f32 / count as f32
-            }
-        };
-        // The pass that found the letters holds them whole; a handful of pixels is a grain.
-        let ink_share = (0..2)
-            .filter(|&pass| count[pass] >= LETTER_INK)
-            .map(|pass| share(still[pass], count[pass]))
-            .reduce(f32::max)
-            .unwrap_or_else(|| share(still[0] + still[1], count[0] + count[1]));
-        ink_share < STILL_SHARE
-    })
+    }
+    let share = |still: usize, count: usize| {
+        if count == 0 {
+            0.0
+        } else {
+            still as f32 / count as f32
+        }
+    };
+    (0..2)
+        .filter(|&pass| count[pass] >= LETTER_INK)
+        .map(|pass| share(still[pass], count[pass]))
+        .reduce(f32::max)
+        .unwrap_or_else(|| share(still[0] + still[1], count[0] + count[1]))
 }
 
 /// Reads again, where it stands, each box on which pixels that had stood still since the frame
