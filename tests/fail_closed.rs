@@ -174,3 +174,22 @@ fn a_dicom_whose_pixels_may_show_text_and_cannot_be_read_is_not_written() {
     assert!(output.is_none(), "an ultrasound was written");
     assert!(stderr.contains("ultrasound.dcm"), "{stderr}");
 }
+
+/// A neutral value written in place of a date tells nothing of anyone, even when the input's
+/// birth date is that placeholder: the file is written, not refused as still holding it.
+#[test]
+fn a_placeholder_birth_date_does_not_make_the_neutral_dates_a_leak() {
+    let file = dicom(
+        CT,
+        b"CT",
+        &[
+            element(0x0008, 0x0020, b"DA", b"20240902"),
+            element(0x0008, 0x0023, b"DA", b"20240902"),
+            element(0x0010, 0x0030, b"DA", b"19000101"),
+        ],
+    );
+    let (code, stderr, output) = scrub("placeholder.dcm", &file);
+    assert_eq!(code, Some(0), "{stderr}");
+    let output = output.expect("the file is written");
+    assert!(!contains(&output, b"20240902"), "the study date is gone");
+}

@@ -260,11 +260,6 @@ impl Walk<'_> {
         }
         let value = match vr {
             VR::UI => return self.remapped(element, here),
-            VR::DA => PrimitiveValue::from("19000101"),
-            VR::DT => PrimitiveValue::from("19000101000000"),
-            VR::TM => PrimitiveValue::from("000000"),
-            VR::AS => PrimitiveValue::from("000Y"),
-            VR::PN => PrimitiveValue::from("ANONYMOUS"),
             VR::US => PrimitiveValue::from(0_u16),
             VR::SS => PrimitiveValue::from(0_i16),
             VR::UL => PrimitiveValue::from(0_u32),
@@ -276,7 +271,7 @@ impl Walk<'_> {
             VR::OB | VR::OW | VR::OF | VR::OD | VR::OL | VR::OV | VR::UN => {
                 PrimitiveValue::from(vec![0_u8, 0])
             }
-            _ => PrimitiveValue::from("ANONYMIZED"),
+            _ => PrimitiveValue::from(neutral_text(vr).unwrap_or("ANONYMIZED")),
         };
         let category = category_of(&element);
         self.record(here, category, &element, "replaced by a neutral value");
@@ -681,6 +676,23 @@ pub(super) fn code_item(value: &str, meaning: &str) -> InMemDicomObject {
 
 pub(super) fn sequence(tag: Tag, items: Vec<InMemDicomObject>) -> InMemElement {
     DataElement::new(tag, VR::SQ, DataSetSequence::new(items, Length::UNDEFINED))
+}
+
+/// The neutral value written in place of a text attribute of this VR (see `Walk::dummy`): the
+/// same in every file, so it tells nothing of anyone, even where it happens to equal one of
+/// the input's values (a birth date left at the placeholder 19000101).
+pub fn neutral_text(vr: VR) -> Option<&'static str> {
+    match vr {
+        VR::DA => Some("19000101"),
+        VR::DT => Some("19000101000000"),
+        VR::TM => Some("000000"),
+        VR::AS => Some("000Y"),
+        VR::PN => Some("ANONYMOUS"),
+        VR::UI | VR::SQ => None,
+        VR::US | VR::SS | VR::UL | VR::SL | VR::UV | VR::SV | VR::FL | VR::FD => None,
+        VR::OB | VR::OW | VR::OF | VR::OD | VR::OL | VR::OV | VR::UN => None,
+        _ => Some("ANONYMIZED"),
+    }
 }
 
 #[cfg(test)]

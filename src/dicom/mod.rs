@@ -1195,6 +1195,14 @@ fn leftovers(
         let Ok(value) = element.to_multi_str() else {
             continue;
         };
+        let neutral = deid::neutral_text(element.vr());
+        if neutral.is_some_and(|neutral| {
+            value
+                .iter()
+                .all(|v| v.trim_end_matches(['\0', ' ']) == neutral)
+        }) {
+            continue;
+        }
         let found = if element.vr() == VR::UI {
             forbidden.iter().find(|uid| {
                 is_uid(uid)
