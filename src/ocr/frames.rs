@@ -698,7 +698,7 @@ mod tests {
             state ^= state << 13;
             state ^= state >> 7;
             state ^= state << 17;
-            let v = if state % 5 == 0 {
+            let v = if state.is_multiple_of(5) {
                 90 + (state >> 40) % 120
             } else {
                 (state >> 40) % 40
