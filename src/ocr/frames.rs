@@ -6,10 +6,11 @@
 //! by block: where nothing changed, that frame's text is carried over as it is. A box of text
 //! on which pixels that had stood still move is read again where it stands, so a clock or a
 //! frame counter is read when it ticks; a label typed over the live image keeps its reading
-//! once the image behind it has been seen moving. What changed elsewhere goes through the
-//! overlay pass, which finds flat viewer text in milliseconds: a line it finds there that no
-//! box already holds, and that stands still while the image moves, sends the whole frame to be
-//! read from scratch, and that frame becomes the one the next are compared with. What the
+//! once the image behind it has been seen moving. What changed elsewhere, and changed since the
+//! frame before too, goes through the overlay pass, which finds flat viewer text in
+//! milliseconds: a line it finds there that no box already holds, that stands still while the
+//! image moves, and that reads as text, sends the whole frame to be read from scratch, and that
+//! frame becomes the one the next are compared with. What the
 //! overlay pass cannot see in a changing area (text over a moving texture that appears in the
 //! middle of a loop, or a word shown on one frame alone over the moving image) is the price of
 //! not running the model on every frame of a cine.
@@ -142,11 +143,11 @@ impl FrameReader {
             };
             let (mut changed, mut moved) = reference.compare(image, noise);
             if let Some(prints) = self.prints.get(self.frame) {
-                let seen = ChangeMap::between_prints(prints, &block_prints(image));
-                changed.keep_within(&seen);
+                let unseen = unseen_blocks(prints, &block_prints(image));
+                changed.keep_within(&unseen);
                 for (y, row) in moved.chunks_exact_mut(image.width() as usize).enumerate() {
                     for (x, moved) in row.iter_mut().enumerate() {
-                        *moved &= seen
+                        *moved &= unseen
                             [y / BLOCK as usize * changed.columns as usize + x / BLOCK as usize];
                     }
                 }
@@ -278,6 +279,15 @@ pub fn block_prints(image: &RgbImage) -> Vec<u64> {
     prints
 }
 
+/// The blocks whose prints differ between two frames (see [`block_prints`]), or every block
+/// when the frames are not the same size.
+fn unseen_blocks(before: &[u64], after: &[u64]) -> Vec<bool> {
+    if before.len() != after.len() {
+        return vec![true; after.len()];
+    }
+    before.iter().zip(after).map(|(a, b)| a != b).collect()
+}
+
 fn differ(a: &[u8], b: &[u8], noise: u8) -> bool {
     a.iter().zip(b).any(|(a, b)| a.abs_diff(*b) > noise)
 }
@@ -362,14 +372,6 @@ impl ChangeMap {
             }
         }
         areas
-    }
-
-    /// The blocks whose prints differ, or every block when the frames are not the same size.
-    fn between_prints(before: &[u64], after: &[u64]) -> Vec<bool> {
-        if before.len() != after.len() {
-            return vec![true; after.len()];
-        }
-        before.iter().zip(after).map(|(a, b)| a != b).collect()
     }
 
     /// Only the blocks that `unseen` marks stay changed.
