@@ -718,3 +718,38 @@ fn checking_an_output_reads_again_a_patch_over_faint_text() {
         "the name is carried over the patch: {boxes:?}"
     );
 }
+
+/// A name that fades in over a loop, a little brighter on each frame: no frame differs from the
+/// one before by more than a codec's noise, yet the name ends up plain on the last frames.
+#[test]
+fn a_name_fading_in_step_by_step_is_read_once_it_shows() {
+    let mut frames = Vec::new();
+    let mut name = None;
+    for step in 0..12u8 {
+        let mut frame = RgbImage::new(360, 120);
+        plant(&mut frame, SANS, 14.0, (6.0, 6.0), "FR 30Hz", WHITE);
+        let level = 20 * step;
+        name = Some(plant(
+            &mut frame,
+            SANS,
+            16.0,
+            (40.0, 60.0),
+            "MARTIN Paul",
+            [level, level, level],
+        ));
+        frames.push(frame);
+    }
+    let name = name.expect("planted");
+    let mut reader = ocr::FrameReader::new();
+    let mut last = Vec::new();
+    for (number, frame) in frames.iter().enumerate() {
+        last = reader
+            .read(frame, frames.get(number + 1))
+            .expect("OCR runs");
+    }
+    assert!(
+        coverage(&last, name.ink) >= 0.95
+            && accuracy("MARTIN Paul", &reading(&last, name.ink)) >= 0.9,
+        "the faded-in name is missed on the last frame: {last:#?}"
+    );
+}

@@ -83,6 +83,10 @@ struct Reference {
     still: Vec<bool>,
     /// How many times each pixel was settled (see [`Reference::settle`]).
     settled: Vec<u8>,
+    /// Each block as it was when last looked at for new lines: where pixels drift a little
+    /// from frame to frame (text fading in), the drift adds up against this until the block
+    /// is looked at again, as it would not against the frame before.
+    looked_at: RgbImage,
 }
 
 impl FrameReader {
@@ -156,24 +160,20 @@ impl FrameReader {
                 self.counts.carried += 1;
                 return Ok(reference.boxes.clone());
             }
-            let neighbours: Vec<&RgbImage> = [self.previous.as_ref(), next]
-                .into_iter()
-                .flatten()
-                .filter(|frame| frame.dimensions() == image.dimensions())
-                .collect();
-            // What changed since the reference but not since the frame before was looked at
-            // in the frame before.
-            let mut look = match self.previous.as_ref() {
-                Some(previous) if previous.dimensions() == image.dimensions() => {
-                    ChangeMap::between(previous, image, noise)
-                }
-                _ => ChangeMap::new(image.width(), image.height()).everywhere(),
-            };
-            look.keep_within(&changed.changed);
             let previous = self
                 .previous
                 .as_ref()
                 .filter(|previous| previous.dimensions() == image.dimensions());
+            let neighbours: Vec<&RgbImage> = [previous, next]
+                .into_iter()
+                .flatten()
+                .filter(|frame| frame.dimensions() == image.dimensions())
+                .collect();
+            // A block that changed since the reference, but not since it was last looked at,
+            // holds no line that was not weighed then.
+            let mut look = ChangeMap::between(&reference.looked_at, image, noise);
+            look.keep_within(&changed.changed);
+            look.copy_changed(image, &mut reference.looked_at);
             let lines = Lines {
                 neighbours: &neighbours,
                 previous,
@@ -199,6 +199,7 @@ impl Reference {
     fn new(image: RgbImage, boxes: Vec<TextBox>) -> Reference {
         let pixels = image.width() as usize * image.height() as usize;
         Reference {
+            looked_at: image.clone(),
             image,
             boxes,
             still: vec![true; pixels],
@@ -383,9 +384,18 @@ impl ChangeMap {
         }
     }
 
-    fn everywhere(mut self) -> ChangeMap {
-        self.changed.fill(true);
-        self
+    /// Copies the changed blocks of `from` into `into`, a frame of the same size.
+    fn copy_changed(&self, from: &RgbImage, into: &mut RgbImage) {
+        let (width, height) = from.dimensions();
+        let row_bytes = width as usize * 3;
+        for (i, _) in self.changed.iter().enumerate().filter(|(_, c)| **c) {
+            let block = block_region(i, self.columns as usize, width, height);
+            for y in block.y..block.bottom() {
+                let bytes = y as usize * row_bytes + block.x as usize * 3
+                    ..y as usize * row_bytes + block.right() as usize * 3;
+                into.as_mut()[bytes.clone()].copy_from_slice(&from.as_raw()[bytes]);
+            }
+        }
     }
 
     fn is_empty(&self) -> bool {
