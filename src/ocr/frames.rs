@@ -57,8 +57,8 @@ pub struct FrameReader {
     /// next frame, belongs to the moving image.
     previous: Option<RgbImage>,
     /// Lines read since the last frame read in full that did not read as text: one that is
-    /// found again with its ink where it was in the frame before is not read again.
-    dismissed: Vec<Region>,
+    /// found again with its ink as it was then is not read again.
+    dismissed: Vec<Dismissed>,
     /// Whether a box read again as nothing says nothing (see [`FrameReader::checking`]).
     checking: bool,
     /// Checking an output: each input frame's prints (see [`block_prints`]), and which frame
@@ -176,7 +176,6 @@ impl FrameReader {
             look.copy_changed(image, &mut reference.looked_at);
             let lines = Lines {
                 neighbours: &neighbours,
-                previous,
                 dismissed: &mut self.dismissed,
             };
             if !new_line_in(image, &look, lines, &mut reference.boxes)? {
@@ -425,11 +424,16 @@ impl ChangeMap {
 /// nearly every frame of a cine, and reading each would cost the model's time frame after
 /// frame.
 /// What [`new_line_in`] weighs a line against besides the boxes held: the neighbouring frames,
-/// the frame before among them, and the lines already read and dismissed.
+/// and the lines already read and dismissed.
 struct Lines<'a> {
     neighbours: &'a [&'a RgbImage],
-    previous: Option<&'a RgbImage>,
-    dismissed: &'a mut Vec<Region>,
+    dismissed: &'a mut Vec<Dismissed>,
+}
+
+/// A line read that did not read as text, and its pixels then.
+struct Dismissed {
+    region: Region,
+    pixels: RgbImage,
 }
 
 fn new_line_in(
@@ -455,7 +459,7 @@ fn new_line_in(
             if line.clutter >= TEXTURE
                 || !changed.touches(region)
                 || moves_with_the_image(image, region, neighbours, &moving)
-                || dismissed_before(image, region, lines.previous, lines.dismissed)
+                || dismissed_before(image, region, lines.dismissed)
             {
                 continue;
             }
@@ -480,27 +484,35 @@ fn new_line_in(
     if readings.iter().any(reads_as_text) {
         return Ok(true);
     }
-    lines.dismissed.extend(new);
+    lines.dismissed.extend(new.into_iter().map(|region| {
+        Dismissed {
+            region,
+            pixels: image::imageops::crop_imm(
+                image,
+                region.x,
+                region.y,
+                region.width,
+                region.height,
+            )
+            .to_image(),
+        }
+    }));
     Ok(false)
 }
 
 /// Whether the line at `region` was read in an earlier frame and dismissed (see
-/// [`FrameReader::dismissed`]), and its ink stands where it stood in the frame before: the
-/// edge of a moving image against a still background passes for a line on every frame and
-/// reads as nothing on every frame. Text written there since moves its ink.
-fn dismissed_before(
-    image: &RgbImage,
-    region: Region,
-    previous: Option<&RgbImage>,
-    dismissed: &[Region],
-) -> bool {
-    let Some(previous) = previous else {
-        return false;
-    };
-    dismissed
-        .iter()
-        .any(|&seen| region.half_within(seen) && seen.half_within(region))
-        && ink_still(image, region, &overlay::ink_in(image, region), previous) >= STILL_SHARE
+/// [`FrameReader::dismissed`]), and its ink stands as it stood then: the edge of a moving image
+/// against a still background passes for a line on every frame and reads as nothing on every
+/// frame. Text written there since moves its ink, however slowly it fades in.
+fn dismissed_before(image: &RgbImage, region: Region, dismissed: &[Dismissed]) -> bool {
+    dismissed.iter().any(|seen| {
+        let at = seen.region;
+        region.half_within(at)
+            && at.half_within(region)
+            && ink_still(image, at, &overlay::ink_in(image, at), |x, y| {
+                seen.pixels.get_pixel(x - at.x, y - at.y).0
+            }) >= STILL_SHARE
+    })
 }
 
 /// The blocks of `image` where most pixels moved against every neighbouring frame: the live
@@ -605,19 +617,25 @@ fn moves_with_the_image(
         return false;
     }
     let ink = overlay::ink_in(image, region);
-    neighbours
-        .iter()
-        .all(|neighbour| ink_still(image, region, &ink, neighbour) < STILL_SHARE)
+    neighbours.iter().all(|neighbour| {
+        ink_still(image, region, &ink, |x, y| neighbour.get_pixel(x, y).0) < STILL_SHARE
+    })
 }
 
 /// The share of the `ink` of `region` in `image` (see [`overlay::ink_in`]) that stood still
-/// against `neighbour`, from the pass that found the most of it standing: the pass that found
-/// the letters holds them whole, and a handful of pixels is a grain.
-fn ink_still(image: &RgbImage, region: Region, ink: &[Vec<bool>; 2], neighbour: &RgbImage) -> f32 {
+/// against the pixels `neighbour` gives at the same places, from the pass that found the most
+/// of it standing: the pass that found the letters holds them whole, and a handful of pixels
+/// is a grain.
+fn ink_still(
+    image: &RgbImage,
+    region: Region,
+    ink: &[Vec<bool>; 2],
+    neighbour: impl Fn(u32, u32) -> [u8; 3],
+) -> f32 {
     let (mut count, mut still) = ([0usize; 2], [0usize; 2]);
     for y in region.y..region.bottom() {
         for x in region.x..region.right() {
-            let same = !differ(&image.get_pixel(x, y).0, &neighbour.get_pixel(x, y).0, SAME);
+            let same = !differ(&image.get_pixel(x, y).0, &neighbour(x, y), SAME);
             let i = ((y - region.y) * region.width + (x - region.x)) as usize;
             for pass in 0..2 {
                 if ink[pass][i] {
