@@ -7,10 +7,8 @@
 //! at least as tall as the text, so each block holds less than a character, then smooths and adds
 //! noise so it reads as a soft patch; *fill* paints it one colour.
 
-mod classify;
 mod text;
 
-pub use classify::{Class, classify};
 pub use text::{before_redaction, find_text, text_left};
 
 use crate::document::{Action, Finding, Plan, Redaction, Region};

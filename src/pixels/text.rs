@@ -2,12 +2,11 @@
 
 use image::RgbImage;
 
-use super::classify::{Class, classify, reads_as_texture};
 use crate::document::{
     Action, BeforeRedaction, Category, Error, Finding, FrameCounts, KnownIdentifier, Location,
 };
 use crate::ocr;
-use crate::text::Known;
+use crate::text::{Known, Verdict, judge_reading, reads_as_texture};
 
 /// Every piece of text in the `frames` frames, each shown by `frame(number)`, classified, with
 /// the proposed action: everything is removed but technical annotations; and how the frames were
@@ -31,11 +30,11 @@ pub fn find_text(
             .iter()
             .enumerate()
             .filter_map(|(i, read)| {
-                let class = classify(&read.text, &known, &names);
+                let verdict = judge_reading(&read.text, &known, &names);
                 let texture = doubtful[i]
-                    && !matches!(class, Class::Identifier(_))
+                    && !matches!(verdict, Verdict::Identifier(_))
                     && among_doubts(i, &boxes, &doubtful);
-                (!texture).then(|| finding(number, read.clone(), class))
+                (!texture).then(|| finding(number, read.clone(), verdict))
             })
             .collect()
     })?;
@@ -78,8 +77,8 @@ pub fn text_left(
     let identifying = |number, boxes: Vec<ocr::TextBox>| {
         boxes
             .into_iter()
-            .filter_map(|read| match classify(&read.text, &known, &names) {
-                class @ Class::Identifier(_) => Some(finding(number, read, class)),
+            .filter_map(|read| match judge_reading(&read.text, &known, &names) {
+                verdict @ Verdict::Identifier(_) => Some(finding(number, read, verdict)),
                 _ => None,
             })
             .collect()
@@ -151,8 +150,8 @@ fn among_doubts(i: usize, boxes: &[ocr::TextBox], doubtful: &[bool]) -> bool {
         .all(|(j, other)| j == i || doubtful[j] || near.intersection(other.region).is_none())
 }
 
-fn finding(frame: u32, read: ocr::TextBox, class: Class) -> Finding {
-    let category = class.category();
+fn finding(frame: u32, read: ocr::TextBox, verdict: Verdict) -> Finding {
+    let category = verdict.category();
     Finding {
         category,
         location: Location::Pixels {

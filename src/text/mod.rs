@@ -17,6 +17,7 @@ mod lists;
 mod names;
 mod patterns;
 mod places;
+mod readings;
 mod tokens;
 
 use std::collections::HashMap;
@@ -29,6 +30,7 @@ use crate::document::{Action, Category, Finding, Findings, KnownIdentifier, Loca
 pub use fold::fold;
 pub use known::{Known, close_to_a_name, date_spellings, in_a_row, name_spellings, plain_words};
 use lists::{StaticWords, static_words};
+pub use readings::{Verdict, judge_reading, reads_as_texture};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
