@@ -521,3 +521,146 @@ fn photos_without_text_get_no_blur_and_keep_their_coded_pixels() {
         );
     }
 }
+
+fn png_chunk(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
+    let mut crc = flate2::Crc::new();
+    crc.update(kind);
+    crc.update(data);
+    [
+        &(data.len() as u32).to_be_bytes()[..],
+        kind,
+        data,
+        &crc.sum().to_be_bytes(),
+    ]
+    .concat()
+}
+
+/// The chunks of a PNG, by type, with their data.
+fn png_chunks(bytes: &[u8]) -> Vec<([u8; 4], Vec<u8>)> {
+    let mut chunks = Vec::new();
+    let mut pos = 8;
+    while pos + 12 <= bytes.len() {
+        let len = u32::from_be_bytes(bytes[pos..pos + 4].try_into().unwrap()) as usize;
+        let kind: [u8; 4] = bytes[pos + 4..pos + 8].try_into().unwrap();
+        chunks.push((kind, bytes[pos + 8..pos + 8 + len].to_vec()));
+        pos += 12 + len;
+    }
+    chunks
+}
+
+#[test]
+fn a_png_blurred_and_saved_again_shows_the_same_colours_size_and_turn() {
+    // A screenshot stored turned a quarter, whose only orientation is ImageMagick's text copy
+    // of EXIF (Safari, Pillow and ImageMagick turn it back), with gamma, chromaticities, sRGB
+    // intent and a pixel density.
+    let upright = image::open(root().join("fixtures/burned-in/screenshot.png")).unwrap();
+    let mut original = Vec::new();
+    upright
+        .rotate270()
+        .write_to(
+            &mut std::io::Cursor::new(&mut original),
+            image::ImageFormat::Png,
+        )
+        .unwrap();
+    let ihdr_end = 8 + 25;
+    let mut exif = b"Exif\0\0MM\0*\0\0\0\x08\0\x02".to_vec();
+    exif.extend_from_slice(&[0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0]);
+    exif.extend_from_slice(&[0x01, 0x3B, 0, 2, 0, 0, 0, 9, 0, 0, 0, 38, 0, 0, 0, 0]);
+    exif.extend_from_slice(b"Jane Doe\0");
+    let hex: String = exif.iter().map(|b| format!("{b:02x}")).collect();
+    let raw_profile = format!("Raw profile type exif\0\nexif\n{:8}\n{hex}\n", exif.len());
+    let phys = [&3780u32.to_be_bytes()[..], &1890u32.to_be_bytes(), &[1]].concat();
+    let shown_the_same = [
+        png_chunk(b"gAMA", &45455u32.to_be_bytes()),
+        png_chunk(b"cHRM", &[0x11; 32]),
+        png_chunk(b"sRGB", &[0]),
+        png_chunk(b"pHYs", &phys),
+    ];
+    let input = [
+        &original[..ihdr_end],
+        &shown_the_same.concat(),
+        &png_chunk(b"tEXt", raw_profile.as_bytes()),
+        &original[ihdr_end..],
+    ]
+    .concat();
+    let temp = tempfile::tempdir().unwrap();
+    let path = temp.path().join("turned.png");
+    std::fs::write(&path, &input).unwrap();
+
+    let (_out, run, report) = scrub_to_temp(&[&path]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let file = &report["reports"][0];
+    assert!(pixels_redacted(file), "{file}");
+    let output = std::fs::read(file["output"].as_str().expect("written")).unwrap();
+    assert!(!contains(&output, b"Jane Doe"));
+    let chunks = png_chunks(&output);
+    for (kind, data) in &chunks[1..5] {
+        let expected = match kind {
+            // Turned a quarter, the picture's horizontal density is its old vertical one.
+            b"pHYs" => [&1890u32.to_be_bytes()[..], &3780u32.to_be_bytes(), &[1]].concat(),
+            _ => {
+                png_chunks(&[&b"\x89PNG\r\n\x1a\n"[..], &shown_the_same.concat()].concat())
+                    .into_iter()
+                    .find(|(k, _)| k == kind)
+                    .expect("carried over")
+                    .1
+            }
+        };
+        assert_eq!(data, &expected, "{}", String::from_utf8_lossy(kind));
+    }
+    // Saved upright, with no orientation left to apply.
+    let after = displayed(&output);
+    assert_eq!(
+        (after.width(), after.height()),
+        (upright.width(), upright.height())
+    );
+    assert!(
+        chunks
+            .iter()
+            .all(|(kind, _)| kind != b"tEXt" && kind != b"eXIf")
+    );
+}
+
+#[test]
+fn an_opaque_webp_blurred_and_saved_again_gets_no_alpha_and_stays_small() {
+    let screenshot = image::open(root().join("fixtures/burned-in/screenshot.png"))
+        .unwrap()
+        .to_rgb8();
+    let mut input = Vec::new();
+    image::codecs::webp::WebPEncoder::new_lossless(&mut input)
+        .encode(
+            screenshot.as_raw(),
+            screenshot.width(),
+            screenshot.height(),
+            image::ExtendedColorType::Rgb8,
+        )
+        .unwrap();
+    let temp = tempfile::tempdir().unwrap();
+    let path = temp.path().join("screenshot.webp");
+    std::fs::write(&path, &input).unwrap();
+
+    let (_out, run, report) = scrub_to_temp(&[&path]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let file = &report["reports"][0];
+    assert!(pixels_redacted(file), "{file}");
+    let output = std::fs::read(file["output"].as_str().expect("written")).unwrap();
+    // A simple lossless WebP: RIFF, WEBP, VP8L, its size, the signature 0x2F, then 14 bits of
+    // width, 14 of height and the bit that says whether alpha is used.
+    assert_eq!(&output[12..16], b"VP8L");
+    let header = u32::from_le_bytes(output[21..25].try_into().unwrap());
+    assert_eq!(header >> 28 & 1, 0, "alpha written for an opaque picture");
+    assert!(
+        output.len() <= input.len() * 3 / 2,
+        "{} bytes from {}",
+        output.len(),
+        input.len()
+    );
+}

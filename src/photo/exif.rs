@@ -52,6 +52,8 @@ const UNKNOWN: &str = "data this tool does not recognise; removed";
 const UNREADABLE: &str = "EXIF data that could not be fully read; removed whole";
 const THUMBNAIL: &str = "a small copy of the picture, possibly before your edits";
 pub(super) const SMALL_COPY: &str = "a smaller copy of the picture, possibly before your edits";
+pub(super) const TURN_EXPLAINED: &str =
+    "how the picture is turned on screen; kept so it looks the same";
 
 const S: Meaning = Meaning::Structure;
 const SETTING: Meaning = Meaning::Item(
@@ -137,10 +139,7 @@ const MAIN: &[(u16, &str, Meaning)] = &[
     (
         0x0112,
         "Orientation",
-        Meaning::Item(
-            Category::Orientation,
-            "how the picture is turned on screen; kept so it looks the same",
-        ),
+        Meaning::Item(Category::Orientation, TURN_EXPLAINED),
     ),
     (0x0115, "SamplesPerPixel", S),
     (0x0116, "RowsPerStrip", S),

@@ -428,6 +428,8 @@ pub(super) fn strip(bytes: &[u8], keep: Keep, done: &mut Vec<Done>) -> Result<Ve
     let keep_icc = keep.colour_profile && has_valid_icc_profile(bytes, main);
     let mut icc_kept = 0;
     let mut orientation_written = false;
+    // XMP's orientation is the one viewers apply only when EXIF says nothing of it.
+    let mut xmp_turn = turn_besides_exif_in(bytes, main).filter(|_| keep.orientation);
 
     for part in &main.parts {
         let (marker, whole, payload) = match part {
@@ -470,6 +472,22 @@ pub(super) fn strip(bytes: &[u8], keep: Keep, done: &mut Vec<Done>) -> Result<Ve
                         note_removed("EXIF block (everything but the orientation)", data.len());
                     }
                     _ => note_removed("EXIF block", data.len()),
+                }
+            }
+            APP1 if identified(bytes, &payload, XMP_ID).is_some() => {
+                if let Some(o) = xmp_turn.take() {
+                    segment(
+                        &mut out,
+                        APP1,
+                        &[XMP_ID, &xmp::orientation_only(o)].concat(),
+                    );
+                    done.push(Done::kept(format!(
+                        "kept orientation only (XMP tiff:Orientation {o}) so the picture is \
+                         turned the same way"
+                    )));
+                    note_removed("XMP block (everything but the orientation)", data.len());
+                } else {
+                    note_removed("XMP block", data.len());
                 }
             }
             APP2 if keep_icc && identified(bytes, &payload, ICC_ID).is_some() => {
@@ -515,6 +533,36 @@ pub(super) fn strip(bytes: &[u8], keep: Keep, done: &mut Vec<Done>) -> Result<Ve
         )));
     }
     Ok(out)
+}
+
+/// How a viewer turns the picture when EXIF, which decoders apply, does not say: the XMP
+/// packet's `tiff:Orientation`, read only when no EXIF block has an orientation at all.
+pub(super) fn turn_besides_exif(bytes: &[u8]) -> Option<u16> {
+    let (pictures, _) = pictures(bytes).ok()?;
+    turn_besides_exif_in(bytes, &pictures[0])
+}
+
+fn turn_besides_exif_in(bytes: &[u8], picture: &Picture) -> Option<u16> {
+    let segments = || {
+        picture.parts.iter().filter_map(|part| match part {
+            Part::Segment {
+                marker: APP1,
+                payload,
+                ..
+            } => Some(payload),
+            _ => None,
+        })
+    };
+    let exif_turns = segments().any(|payload| {
+        identified(bytes, payload, EXIF_ID)
+            .and_then(|data| data.get(1..))
+            .and_then(exif::orientation)
+            .is_some()
+    });
+    if exif_turns {
+        return None;
+    }
+    segments().find_map(|payload| xmp::orientation(identified(bytes, payload, XMP_ID)?))
 }
 
 fn describe_removed(bytes: &[u8], marker: u8, payload: &Range<usize>) -> String {
@@ -656,6 +704,54 @@ mod tests {
         assert!(out.ends_with(&[0xFF, EOI]));
         assert!(done.iter().any(|d| d.what.contains("comment")));
         assert!(done.iter().any(|d| d.what.contains("after the end")));
+    }
+
+    const TURNING_XMP: &[u8] = br#"<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="" xmlns:tiff="http://ns.adobe.com/tiff/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/"><tiff:Orientation>6</tiff:Orientation><dc:creator><rdf:Seq><rdf:li>Jane Doe</rdf:li></rdf:Seq></dc:creator></rdf:Description></rdf:RDF></x:xmpmeta>"#;
+
+    #[test]
+    fn xmp_orientation_alone_is_kept_when_exif_says_nothing_of_it() {
+        let xmp = seg(APP1, &[XMP_ID, TURNING_XMP].concat());
+        let (file, scan) = sample(std::slice::from_ref(&xmp), b"");
+        assert_eq!(turn_besides_exif(&file), Some(6));
+        let mut done = Vec::new();
+        let out = strip(&file, keep_all(), &mut done).unwrap();
+        assert!(!out.windows(8).any(|w| w == b"Jane Doe"));
+        assert!(out.windows(scan.len()).any(|w| w == scan.as_slice()));
+        assert_eq!(turn_besides_exif(&out), Some(6));
+        assert!(
+            done.iter()
+                .any(|d| d.what.contains("XMP tiff:Orientation 6"))
+        );
+        let kept_nothing = Keep {
+            orientation: false,
+            colour_profile: true,
+        };
+        let out = strip(&file, kept_nothing, &mut Vec::new()).unwrap();
+        assert!(!out.windows(XMP_ID.len()).any(|w| w == XMP_ID));
+
+        // EXIF decides when it has an orientation, even upright: the XMP goes whole.
+        let mut upright = b"Exif\0\0MM\0*\0\0\0\x08\0\x01".to_vec();
+        upright.extend_from_slice(&[0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0]);
+        let (file, _) = sample(&[seg(APP1, &upright), xmp], b"");
+        assert_eq!(turn_besides_exif(&file), None);
+        let out = strip(&file, keep_all(), &mut Vec::new()).unwrap();
+        assert!(!out.windows(XMP_ID.len()).any(|w| w == XMP_ID));
+    }
+
+    #[test]
+    fn a_picture_turned_by_xmp_alone_is_read_turned() {
+        let mut encoded = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new(&mut encoded)
+            .encode(&[128u8; 3 * 2 * 3], 3, 2, image::ExtendedColorType::Rgb8)
+            .unwrap();
+        let file = [
+            &encoded[..2],
+            &seg(APP1, &[XMP_ID, TURNING_XMP].concat()),
+            &encoded[2..],
+        ]
+        .concat();
+        let shown = crate::photo::raster::decode(&file, Format::Jpeg).unwrap();
+        assert_eq!((shown.image.width(), shown.image.height()), (2, 3));
     }
 
     #[test]

@@ -135,6 +135,16 @@ fn strip(format: Format, bytes: &[u8], keep: Keep, done: &mut Vec<Done>) -> Resu
     }
 }
 
+/// How viewers turn the picture when its EXIF, which the decoders apply, says nothing of it:
+/// from a text copy of EXIF or from XMP (see `png::turn_besides_exif`, `jpeg::turn_besides_exif`).
+fn turn_besides_exif(bytes: &[u8], format: Format) -> Option<u16> {
+    match format {
+        Format::Jpeg => jpeg::turn_besides_exif(bytes),
+        Format::Png => png::turn_besides_exif(bytes),
+        _ => None,
+    }
+}
+
 fn inspect(format: Format, bytes: &[u8]) -> Result<Findings, Error> {
     let mut found = Collector::default();
     match format {
@@ -182,13 +192,23 @@ fn redact(document: &Document, plan: &Plan, regions: &[Patch]) -> Result<Output,
         picture.redact(patch, plan.redaction);
     }
     let keep_profile = plan.keeps(Category::ColourProfile);
-    let bytes = picture.encode(document.format, keep_profile)?;
-    let read_in_pixels = plan.identifiers_in_pixels();
+    let mut bytes = picture.encode(document.format, keep_profile)?;
     let mut done = vec![Done::removed(format!(
         "made {} region(s) of text in the picture unreadable and saved it again, turned upright, \
          with no metadata",
         regions.len()
     ))];
+    if document.format == Format::Png {
+        let carried;
+        (bytes, carried) = png::with_display_chunks(&bytes, &document.bytes)?;
+        if !carried.is_empty() {
+            done.push(Done::kept(format!(
+                "kept how colours and size are shown ({})",
+                carried.join(", ")
+            )));
+        }
+    }
+    let read_in_pixels = plan.identifiers_in_pixels();
     if keep_profile {
         done.push(Done::kept("kept the colour profile"));
     }

@@ -193,13 +193,123 @@ pub(super) fn inspect(bytes: &[u8], found: &mut Collector) -> Result<(), Error> 
     Ok(())
 }
 
+/// How the picture is turned and the chunk that says only that, in the place viewers look
+/// first: the eXIf chunk; without one, an image editor's text copy of EXIF (ImageMagick's "Raw
+/// profile type exif", which Safari, ImageMagick and Pillow apply); without either, XMP's
+/// `tiff:Orientation` (macOS Preview). The kept chunk is of the same kind as the original, so
+/// the picture is read the same way.
+struct Turn {
+    orientation: u16,
+    kind: [u8; 4],
+    data: Vec<u8>,
+}
+
+fn turn(chunks: &[Chunk<'_>]) -> Option<Turn> {
+    if let Some(exif) = chunks.iter().find(|c| &c.kind == b"eXIf") {
+        let (orientation, data) = exif::orientation_kept(exif.data)?;
+        return Some(Turn {
+            orientation,
+            kind: *b"eXIf",
+            data,
+        });
+    }
+    let texts: Vec<TextChunk> = chunks
+        .iter()
+        .filter(|c| matches!(&c.kind, b"tEXt" | b"zTXt" | b"iTXt"))
+        .map(TextChunk::parse)
+        .collect();
+    let raw_exif = texts.iter().find_map(|t| {
+        let name = t.keyword.strip_prefix("Raw profile type ")?;
+        if !matches!(name.to_ascii_lowercase().as_str(), "exif" | "app1") {
+            return None;
+        }
+        Some((name, raw_profile(t.text.as_deref()?)?))
+    });
+    if let Some((name, stored)) = raw_exif {
+        let (orientation, data) = exif::orientation_kept(&stored)?;
+        let body = [
+            format!("Raw profile type {name}\0").as_bytes(),
+            &raw_profile_text(name, &data),
+        ]
+        .concat();
+        return Some(Turn {
+            orientation,
+            kind: *b"tEXt",
+            data: body,
+        });
+    }
+    let orientation = texts
+        .iter()
+        .filter(|t| t.keyword == XMP_KEYWORD)
+        .find_map(|t| xmp::orientation(t.text.as_deref()?))?;
+    Some(Turn {
+        orientation,
+        kind: *b"iTXt",
+        data: [
+            format!("{XMP_KEYWORD}\0\0\0\0\0").as_bytes(),
+            &xmp::orientation_only(orientation),
+        ]
+        .concat(),
+    })
+}
+
+/// How a viewer turns the picture when the eXIf chunk, which decoders apply, does not say.
+pub(super) fn turn_besides_exif(bytes: &[u8]) -> Option<u16> {
+    let (chunks, _) = chunks(bytes).ok()?;
+    turn(&chunks)
+        .filter(|turn| &turn.kind != b"eXIf")
+        .map(|turn| turn.orientation)
+}
+
+/// Chunks that say how to show the colours and at what size, whatever the pixels' layout: a
+/// picture saved again after a blur keeps them so that it looks the same on screen and prints
+/// at the same size. (`sBIT`, `bKGD` and `tRNS` describe samples the encoder may have laid out
+/// differently, and are not carried.)
+const SHOWN_THE_SAME: [&[u8; 4]; 7] = [
+    b"gAMA", b"cHRM", b"sRGB", b"cICP", b"mDCV", b"cLLI", b"pHYs",
+];
+
+/// `encoded`, a PNG the encoder wrote from the picture of `original` turned upright, with the
+/// chunks of `original` that say how to show it ([`SHOWN_THE_SAME`]). A picture turned a quarter
+/// has its pixel density's two directions swapped. Also the names of the chunks carried.
+pub(super) fn with_display_chunks(
+    encoded: &[u8],
+    original: &[u8],
+) -> Result<(Vec<u8>, Vec<String>), Error> {
+    let (originals, _) = chunks(original)?;
+    let sideways = turn(&originals).is_some_and(|turn| turn.orientation >= 5);
+    let (written, _) = chunks(encoded)?;
+    let mut out = Vec::with_capacity(encoded.len() + 128);
+    let mut carried = Vec::new();
+    out.extend_from_slice(SIGNATURE);
+    for chunk in &written {
+        if SHOWN_THE_SAME.contains(&&chunk.kind) {
+            continue;
+        }
+        out.extend_from_slice(chunk.whole);
+        if &chunk.kind != b"IHDR" {
+            continue;
+        }
+        for kept in originals
+            .iter()
+            .filter(|c| SHOWN_THE_SAME.contains(&&c.kind) && c.displays())
+        {
+            carried.push(kept.name());
+            match &kept.kind {
+                b"pHYs" if sideways => {
+                    let d = kept.data;
+                    write_chunk(&mut out, b"pHYs", &[&d[4..8], &d[0..4], &d[8..9]].concat());
+                }
+                _ => out.extend_from_slice(kept.whole),
+            }
+        }
+    }
+    Ok((out, carried))
+}
+
 pub(super) fn strip(bytes: &[u8], keep: Keep, done: &mut Vec<Done>) -> Result<Vec<u8>, Error> {
     let (chunks, after) = chunks(bytes)?;
-    let mut orientation = chunks
-        .iter()
-        .find(|c| &c.kind == b"eXIf")
-        .filter(|_| keep.orientation)
-        .and_then(|c| exif::orientation_kept(c.data));
+    let mut orientation = turn(&chunks).filter(|_| keep.orientation);
     let mut out = Vec::with_capacity(bytes.len());
     out.extend_from_slice(SIGNATURE);
     let mut icc_kept = false;
@@ -207,12 +317,12 @@ pub(super) fn strip(bytes: &[u8], keep: Keep, done: &mut Vec<Done>) -> Result<Ve
         // Viewers read orientation only before the picture starts, so it goes in front of the
         // first frame or image data wherever the original had it.
         if matches!(&chunk.kind, b"IDAT" | b"acTL" | b"fcTL")
-            && let Some((o, payload)) = orientation.take()
+            && let Some(turn) = orientation.take()
         {
-            write_chunk(&mut out, b"eXIf", &payload);
+            write_chunk(&mut out, &turn.kind, &turn.data);
             done.push(Done::kept(format!(
                 "kept orientation only ({})",
-                exif::orientation_text(o).unwrap_or_default()
+                exif::orientation_text(turn.orientation).unwrap_or_default()
             )));
         }
         match &chunk.kind {
@@ -256,7 +366,7 @@ pub(super) fn strip(bytes: &[u8], keep: Keep, done: &mut Vec<Done>) -> Result<Ve
 }
 
 fn write_chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
-    let len = u32::try_from(data.len()).expect("an orientation-only EXIF payload is tiny");
+    let len = u32::try_from(data.len()).expect("an orientation-only chunk is tiny");
     out.extend_from_slice(&len.to_be_bytes());
     let start = out.len();
     out.extend_from_slice(kind);
@@ -402,6 +512,15 @@ fn inspect_text(kind: &[u8; 4], chunk: &TextChunk, found: &mut Collector) {
             .then(|| ("exif".to_string(), Some(body.clone()))),
     };
     if let Some((kind, decoded)) = &stored {
+        // The copy `strip` keeps says how the picture is turned and nothing else.
+        let orientation_alone = matches!(kind.as_str(), "exif" | "app1")
+            && decoded.as_ref().is_some_and(|stored| {
+                exif::orientation_kept(stored).is_some_and(|(_, alone)| &alone == stored)
+            });
+        if orientation_alone && let Some(tiff) = decoded {
+            exif::inspect(exif::payload(tiff), "PNG text EXIF", found);
+            return;
+        }
         found.add(
             Category::Text,
             &container,
@@ -471,6 +590,19 @@ fn explain(category: Category) -> &'static str {
              other personal details."
         }
     }
+}
+
+/// `profile` in ImageMagick's text form, as Pillow reads it back: a blank line, the name, the
+/// length right-aligned in eight columns, then hexadecimal digits, 72 to a line.
+fn raw_profile_text(name: &str, profile: &[u8]) -> Vec<u8> {
+    let mut text = format!("\n{name}\n{:8}\n", profile.len());
+    for line in profile.chunks(36) {
+        for byte in line {
+            text.push_str(&format!("{byte:02x}"));
+        }
+        text.push('\n');
+    }
+    text.into_bytes()
 }
 
 /// ImageMagick's text form of a binary profile: a blank line, the profile name, its length in
@@ -916,6 +1048,99 @@ mod tests {
         upright.push(chunk(b"IEND", b""));
         assert_eq!(
             strip(&png(&upright), keep(true, true), &mut Vec::new()).unwrap(),
+            plain()
+        );
+    }
+
+    fn turned_by(text_chunk: Vec<u8>) -> Vec<u8> {
+        let mut chunks = vec![ihdr(), text_chunk];
+        chunks.extend(idats());
+        chunks.push(chunk(b"IEND", b""));
+        png(&chunks)
+    }
+
+    /// The one text chunk of `bytes`, parsed.
+    fn only_text(bytes: &[u8]) -> TextChunk {
+        let (list, _) = chunks(bytes).unwrap();
+        let texts: Vec<&Chunk<'_>> = list
+            .iter()
+            .filter(|c| matches!(&c.kind, b"tEXt" | b"zTXt" | b"iTXt"))
+            .collect();
+        assert_eq!(texts.len(), 1, "{:?}", kinds(bytes));
+        TextChunk::parse(texts[0])
+    }
+
+    #[test]
+    fn an_editors_text_copy_of_exif_keeps_its_orientation_alone() {
+        let stored = [&b"Exif\0\0"[..], &exif_with_orientation(6)].concat();
+        for kind in [b"tEXt", b"zTXt"] {
+            let body = raw_profile_text("exif", &stored);
+            let data = [&b"Raw profile type exif\0"[..], &body].concat();
+            let data = if kind == b"zTXt" {
+                [&b"Raw profile type exif\0\0"[..], &deflate(&body)].concat()
+            } else {
+                data
+            };
+            let input = turned_by(chunk(kind, &data));
+            assert_eq!(turn_besides_exif(&input), Some(6));
+            let mut done = Vec::new();
+            let output = strip(&input, keep(true, true), &mut done).unwrap();
+            assert!(!contains(&output, b"Jane Doe"));
+            let kept = only_text(&output);
+            assert_eq!(kept.keyword, "Raw profile type exif");
+            assert_eq!(
+                raw_profile(kept.text.as_deref().unwrap()).unwrap(),
+                [&b"Exif\0\0"[..], &exif::orientation_only(6)].concat()
+            );
+            assert!(findings(&output).iter().all(|f| !f.category.identifies()));
+            assert_eq!(turn_besides_exif(&output), Some(6));
+            assert_eq!(pixels(&output), pixels(&input));
+            // The text search and a re-encoded copy see the picture as the viewers show it.
+            let shown = crate::photo::raster::decode(&output, Format::Png).unwrap();
+            assert_eq!((shown.image.width(), shown.image.height()), (HEIGHT, WIDTH));
+            assert_eq!(
+                strip(&input, keep(false, true), &mut Vec::new()).unwrap(),
+                plain()
+            );
+        }
+    }
+
+    #[test]
+    fn the_text_form_of_a_profile_is_what_pillow_reads() {
+        // Pillow takes the lines after the third as hexadecimal; ImageMagick writes the same.
+        let text = raw_profile_text("exif", &[0xAB; 40]);
+        let text = String::from_utf8(text).unwrap();
+        let lines: Vec<&str> = text.split('\n').collect();
+        assert_eq!(lines[..3], ["", "exif", "      40"]);
+        assert_eq!(lines[3].len(), 72);
+        assert_eq!(lines[4], "abababab");
+        assert_eq!(raw_profile(text.as_bytes()).unwrap(), [0xAB; 40]);
+    }
+
+    #[test]
+    fn xmp_orientation_alone_is_kept_in_a_packet_of_its_own() {
+        let packet = br#"<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="" xmlns:tiff="http://ns.adobe.com/tiff/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/" tiff:Orientation="8"><dc:creator><rdf:Seq><rdf:li>Jane Doe</rdf:li></rdf:Seq></dc:creator></rdf:Description></rdf:RDF></x:xmpmeta>"#;
+        let input = turned_by(itxt(XMP_KEYWORD, false, packet));
+        assert_eq!(turn_besides_exif(&input), Some(8));
+        let output = strip(&input, keep(true, true), &mut Vec::new()).unwrap();
+        assert!(!contains(&output, b"Jane Doe"));
+        let kept = only_text(&output);
+        assert_eq!(kept.keyword, XMP_KEYWORD);
+        assert_eq!(kept.text.unwrap(), xmp::orientation_only(8));
+        assert_eq!(turn_besides_exif(&output), Some(8));
+        let found = findings(&output);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].category, Category::Orientation);
+
+        // An eXIf chunk decides, even when it says the picture is upright.
+        let mut both = vec![ihdr(), chunk(b"eXIf", &exif_with_orientation(1))];
+        both.push(itxt(XMP_KEYWORD, false, packet));
+        both.extend(idats());
+        both.push(chunk(b"IEND", b""));
+        let both = png(&both);
+        assert_eq!(turn_besides_exif(&both), None);
+        assert_eq!(
+            strip(&both, keep(true, true), &mut Vec::new()).unwrap(),
             plain()
         );
     }

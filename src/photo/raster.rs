@@ -49,7 +49,13 @@ pub fn decode(bytes: &[u8], format: Format) -> Result<Picture, Error> {
         .flatten()
         .filter(|profile| super::is_icc_profile(profile));
     let mut image = DynamicImage::from_decoder(decoder).map_err(|e| cannot(format, e))?;
-    if let Some(orientation) = orientation {
+    let besides_exif = super::turn_besides_exif(bytes, format)
+        .and_then(|o| u8::try_from(o).ok())
+        .and_then(image::metadata::Orientation::from_exif);
+    if let Some(orientation) = orientation
+        .filter(|&o| o != image::metadata::Orientation::NoTransforms)
+        .or(besides_exif)
+    {
         image.apply_orientation(orientation);
     }
     Ok(Picture { image, icc_profile })
@@ -112,6 +118,10 @@ impl Picture {
                 DynamicImage::ImageRgb8(self.image.to_rgb8())
             }
             Format::Jpeg => DynamicImage::ImageLuma8(self.image.to_luma8()),
+            // An opaque picture gets no alpha channel, which would only make the file larger.
+            Format::WebP if !self.image.color().has_alpha() => {
+                DynamicImage::ImageRgb8(self.image.to_rgb8())
+            }
             Format::WebP | Format::Gif => DynamicImage::ImageRgba8(self.image.to_rgba8()),
             _ => self.image,
         };

@@ -53,6 +53,32 @@ pub(super) fn inspect(packet: &[u8], container: &str, found: &mut Collector) {
     }
 }
 
+/// The turn a packet's `tiff:Orientation` gives the picture (2–8): macOS Preview and Safari apply
+/// it when nothing in EXIF says how the picture is turned.
+pub(super) fn orientation(packet: &[u8]) -> Option<u16> {
+    let (properties, _) = read(packet);
+    properties
+        .values
+        .get("tiff:Orientation")?
+        .first()?
+        .parse()
+        .ok()
+        .filter(|o| (2..=8).contains(o))
+}
+
+/// A packet that says nothing but how the picture is turned.
+pub(super) fn orientation_only(orientation: u16) -> Vec<u8> {
+    format!(
+        "<?xpacket begin=\"\u{feff}\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\
+         <x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\
+         <rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\
+         <rdf:Description rdf:about=\"\" xmlns:tiff=\"http://ns.adobe.com/tiff/1.0/\" \
+         tiff:Orientation=\"{orientation}\"/>\
+         </rdf:RDF></x:xmpmeta><?xpacket end=\"r\"?>"
+    )
+    .into_bytes()
+}
+
 /// Parse the packet; the flag is false when the XML is broken or cut short (what was read before
 /// the break is still returned).
 fn read(packet: &[u8]) -> (Properties, bool) {
@@ -175,6 +201,9 @@ fn is_syntax(name: &str) -> bool {
 }
 
 fn classify(property: &str) -> (Category, &'static str) {
+    if property == "tiff:Orientation" {
+        return (Category::Orientation, super::exif::TURN_EXPLAINED);
+    }
     let name = local(property);
     let prefix = property.split(':').next().unwrap_or("");
     let lower = name.to_ascii_lowercase();
