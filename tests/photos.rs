@@ -664,3 +664,155 @@ fn an_opaque_webp_blurred_and_saved_again_gets_no_alpha_and_stays_small() {
         input.len()
     );
 }
+
+/// A JPEG segment: marker, length, payload.
+fn jpeg_segment(marker: u8, payload: &[u8]) -> Vec<u8> {
+    [
+        &[0xFF, marker][..],
+        &((payload.len() + 2) as u16).to_be_bytes(),
+        payload,
+    ]
+    .concat()
+}
+
+/// `picture` with `segments` right after its start-of-image marker.
+fn with_segments(picture: &[u8], segments: &[Vec<u8>]) -> Vec<u8> {
+    [&picture[..2], &segments.concat(), &picture[2..]].concat()
+}
+
+fn xmp_segment(body: &str) -> Vec<u8> {
+    let packet = format!(
+        r#"<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">{body}</rdf:RDF></x:xmpmeta>"#
+    );
+    jpeg_segment(
+        0xE1,
+        &[&b"http://ns.adobe.com/xap/1.0/\0"[..], packet.as_bytes()].concat(),
+    )
+}
+
+fn mp4_box(kind: &[u8; 4], content: &[u8]) -> Vec<u8> {
+    [
+        &((content.len() + 8) as u32).to_be_bytes()[..],
+        kind,
+        content,
+    ]
+    .concat()
+}
+
+/// A phone's motion-photo video: the brand, a movie box whose user data says where it was
+/// recorded (as iPhones and Android phones write it), and the frames.
+fn motion_video() -> Vec<u8> {
+    let place = b"+48.8566+002.3522/";
+    let xyz = [
+        &(place.len() as u16).to_be_bytes()[..],
+        &[0x15, 0xC7],
+        place,
+    ]
+    .concat();
+    [
+        mp4_box(b"ftyp", b"mp42\0\0\0\0isommp42"),
+        mp4_box(b"moov", &mp4_box(b"udta", &mp4_box(b"\xA9xyz", &xyz))),
+        mp4_box(b"mdat", b"VIDEO-FRAMES-OF-THE-WARD"),
+    ]
+    .concat()
+}
+
+#[test]
+fn motion_photos_and_hdr_gain_maps_leave_only_the_picture() {
+    let clean = std::fs::read(root().join("fixtures/photos/clean.jpg")).unwrap();
+    let motion_xmp = xmp_segment(
+        r#"<rdf:Description rdf:about="" xmlns:GCamera="http://ns.google.com/photos/1.0/camera/" GCamera:MotionPhoto="1" GCamera:MotionPhotoPresentationTimestampUs="1500000"/>"#,
+    );
+    let google = [with_segments(&clean, &[motion_xmp]), motion_video()].concat();
+    let samsung_trailer = [
+        &b"SEFH"[..],
+        &106u32.to_le_bytes(),
+        &1u32.to_le_bytes(),
+        b"MotionPhoto_Version",
+        &40u32.to_le_bytes(),
+        b"SEFT",
+    ]
+    .concat();
+    let samsung = [
+        clean.clone(),
+        b"MotionPhoto_Data".to_vec(),
+        motion_video(),
+        samsung_trailer,
+    ]
+    .concat();
+    let gain_map_xmp = r#"<rdf:Description rdf:about="" xmlns:hdrgm="http://ns.adobe.com/hdr-gain-map/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/" hdrgm:Version="1.0" hdrgm:GainMapMax="2.3"><dc:creator><rdf:Seq><rdf:li>Gain Map Owner</rdf:li></rdf:Seq></dc:creator></rdf:Description>"#;
+    let gain_map = with_segments(
+        &clean,
+        &[
+            xmp_segment(gain_map_xmp),
+            jpeg_segment(0xFE, b"gain-map-comment"),
+        ],
+    );
+    let main_xmp = xmp_segment(
+        r#"<rdf:Description rdf:about="" xmlns:hdrgm="http://ns.adobe.com/hdr-gain-map/1.0/" hdrgm:Version="1.0"/>"#,
+    );
+    let mpf = jpeg_segment(0xE2, b"MPF\0MM\0*\0\0\0\x08\0\0\0\0\0\0");
+    let ultra_hdr = [with_segments(&clean, &[main_xmp, mpf]), gain_map].concat();
+
+    let temp = tempfile::tempdir().unwrap();
+    let mut paths = Vec::new();
+    for (name, bytes) in [
+        ("google.jpg", &google),
+        ("samsung.jpg", &samsung),
+        ("ultra_hdr.jpg", &ultra_hdr),
+    ] {
+        let path = temp.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        paths.push(path);
+    }
+    let inputs: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
+    let (_out, run, report) = scrub_to_temp(&inputs);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let reports = report["reports"].as_array().expect("reports");
+    for (file, (what, named)) in reports.iter().zip([
+        ("motion photo video", true),
+        ("motion photo video", true),
+        ("HDR gain map", false),
+    ]) {
+        let input = file["input"].as_str().unwrap();
+        let findings = file["findings"]["items"].as_array().unwrap();
+        assert!(
+            findings.iter().any(|f| f["location"]["field"] == what),
+            "{input}: {findings:?}"
+        );
+        // The place the video was recorded is shown, and goes with it.
+        assert_eq!(
+            findings
+                .iter()
+                .any(|f| f["category"] == "location" && f["value"] == "+48.8566+002.3522/"),
+            named,
+            "{input}"
+        );
+        let done = file["done"].to_string();
+        assert!(done.contains(&format!("removed {what}")), "{input}: {done}");
+        let output = std::fs::read(file["output"].as_str().expect("written")).unwrap();
+        for left in [
+            &b"ftyp"[..],
+            b"48.8566",
+            b"VIDEO-FRAMES",
+            b"MotionPhoto",
+            b"SEFT",
+            b"hdr-gain-map",
+            b"Gain Map Owner",
+            b"gain-map-comment",
+        ] {
+            assert!(
+                !contains(&output, left),
+                "{input}: {}",
+                String::from_utf8_lossy(left)
+            );
+        }
+        assert!(output.ends_with(&[0xFF, 0xD9]));
+        assert_eq!(image_data(&output), image_data(&clean), "{input}");
+        assert!(same_picture(&output, &clean), "{input}");
+    }
+}

@@ -181,31 +181,133 @@ fn pictures(bytes: &[u8]) -> Result<(Vec<Picture>, Range<usize>), Error> {
     Ok((pictures, end..bytes.len()))
 }
 
+/// What phones store after the main picture, named so that the user knows what goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Extra {
+    /// Ultra HDR (Android) or ISO 21496-1: a second picture that brightens highlights on HDR
+    /// screens, with metadata of its own.
+    GainMap,
+    /// Any other picture after the main one: a second view (MPO), a preview, a depth map.
+    Picture,
+    /// A motion photo's video (Google's layout: an MP4 right after the picture; Samsung's:
+    /// `MotionPhoto_Data`, the MP4, then an SEF trailer): the seconds before and after the
+    /// photo, with sound, and often where it was recorded.
+    Video,
+    Unknown,
+}
+
+/// Gain-map metadata (Adobe's namespace, which Ultra HDR uses) or Apple's HDR gain-map
+/// auxiliary type.
+const GAIN_MAP_MARKS: [&[u8]; 2] = [
+    b"http://ns.adobe.com/hdr-gain-map/1.0/",
+    b"urn:com:apple:photo:2020:aux:hdrgainmap",
+];
+
+impl Extra {
+    fn of_picture(bytes: &[u8], picture: &Picture) -> Extra {
+        let own = &bytes[picture_start(picture)..picture.end];
+        if GAIN_MAP_MARKS.iter().any(|mark| contains(own, mark)) {
+            Extra::GainMap
+        } else {
+            Extra::Picture
+        }
+    }
+
+    fn of_trailing(data: &[u8]) -> Extra {
+        let mp4 = data.get(4..8) == Some(b"ftyp");
+        if mp4 || data.starts_with(b"MotionPhoto_Data") || data.ends_with(b"SEFT") {
+            Extra::Video
+        } else {
+            Extra::Unknown
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Extra::GainMap => "HDR gain map",
+            Extra::Picture => "embedded picture",
+            Extra::Video => "motion photo video",
+            Extra::Unknown => "data after the end of the picture",
+        }
+    }
+
+    fn explanation(self) -> &'static str {
+        match self {
+            Extra::GainMap => {
+                "a second picture that brightens the highlights on HDR screens, with metadata of \
+                 its own; the picture looks the same without it on most screens"
+            }
+            Extra::Picture => {
+                "another picture stored inside this file after the main one (a second view, a \
+                 preview or a depth map); it is not shown but is shared with the file"
+            }
+            Extra::Video => {
+                "the short video a phone records with a motion photo: the seconds before and \
+                 after the picture, with sound, and often where it was taken"
+            }
+            Extra::Unknown => "hidden data after the end of the picture, which viewers do not show",
+        }
+    }
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// The place an MP4 says it was recorded: the ISO 6709 text of its `©xyz` item
+/// (`+48.8566+002.3522/`), which phones write into a motion photo's video.
+fn video_location(data: &[u8]) -> Option<String> {
+    let at = data.windows(4).position(|w| w == b"\xA9xyz")?;
+    let item = data.get(at + 4..)?;
+    let len = usize::from(u16::from_be_bytes([*item.first()?, *item.get(1)?]));
+    let place = item.get(4..4 + len)?;
+    Some(text(place))
+}
+
 pub(super) fn inspect(bytes: &[u8], found: &mut Collector) -> Result<(), Error> {
     let (pictures, trailing) = pictures(bytes)?;
     for (index, picture) in pictures.iter().enumerate() {
         found.picture = index as u32;
         if index > 0 {
+            let extra = Extra::of_picture(bytes, picture);
             found.add(
                 Category::Picture,
-                "MPO",
-                "embedded picture",
+                if extra == Extra::GainMap {
+                    "Ultra HDR"
+                } else {
+                    "MPO"
+                },
+                extra.name(),
                 size(picture.end - picture_start(picture)),
-                "another picture stored inside this file after the main one (a second view, \
-                 a preview or a depth map); it is not shown but is shared with the file",
+                extra.explanation(),
             );
         }
         inspect_picture(bytes, picture, found);
     }
     found.picture = 0;
     if !trailing.is_empty() {
+        let data = &bytes[trailing];
+        let extra = Extra::of_trailing(data);
+        let (category, container) = match extra {
+            Extra::Video => (Category::Picture, "motion photo"),
+            _ => (Category::Unknown, "JPEG"),
+        };
         found.add(
-            Category::Unknown,
-            "JPEG",
-            "data after the end of the picture",
-            size(trailing.len()),
-            "hidden data after the end of the picture, which viewers do not show",
+            category,
+            container,
+            extra.name(),
+            size(data.len()),
+            extra.explanation(),
         );
+        if let Some(place) = video_location(data) {
+            found.add(
+                Category::Location,
+                container,
+                "©xyz",
+                place,
+                "where the video was recorded, as latitude and longitude",
+            );
+        }
     }
     Ok(())
 }
@@ -507,6 +609,25 @@ pub(super) fn strip(bytes: &[u8], keep: Keep, done: &mut Vec<Done>) -> Result<Ve
             size(icc_kept)
         )));
     }
+    for picture in &pictures[1..] {
+        let extra = Extra::of_picture(bytes, picture);
+        note_removed(
+            match extra {
+                Extra::GainMap => "HDR gain map stored after the main picture",
+                _ => "picture stored after the main one",
+            },
+            picture.end - picture_start(picture),
+        );
+    }
+    if !trailing.is_empty() {
+        note_removed(
+            match Extra::of_trailing(&bytes[trailing.clone()]) {
+                Extra::Video => "motion photo video stored after the picture",
+                _ => "data hidden after the end of the picture",
+            },
+            trailing.len(),
+        );
+    }
     for (what, (count, len)) in removed {
         let times = if count > 1 {
             format!("{count} × ")
@@ -516,20 +637,6 @@ pub(super) fn strip(bytes: &[u8], keep: Keep, done: &mut Vec<Done>) -> Result<Ve
         done.push(Done::removed(format!(
             "removed {times}{what} ({})",
             size(len)
-        )));
-    }
-    if pictures.len() > 1 {
-        let extra: usize = pictures[1..].iter().map(|p| p.end - picture_start(p)).sum();
-        done.push(Done::removed(format!(
-            "removed {} more picture(s) stored after the main one ({})",
-            pictures.len() - 1,
-            size(extra)
-        )));
-    }
-    if !trailing.is_empty() {
-        done.push(Done::removed(format!(
-            "removed {} hidden after the end of the picture",
-            size(trailing.len())
         )));
     }
     Ok(out)
