@@ -18,6 +18,10 @@ pub enum Format {
     WebP,
     Tiff,
     Gif,
+    /// HEIF with HEVC pictures: what iPhones save.
+    Heic,
+    /// HEIF with AV1 pictures: what Android phones and browsers increasingly save.
+    Avif,
     Dicom,
 }
 
@@ -29,6 +33,8 @@ impl Format {
             Format::WebP => "WebP",
             Format::Tiff => "TIFF",
             Format::Gif => "GIF",
+            Format::Heic => "HEIC",
+            Format::Avif => "AVIF",
             Format::Dicom => "DICOM",
         }
     }

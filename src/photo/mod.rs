@@ -1,6 +1,6 @@
 //! Photo metadata: find every item that can identify someone, and strip them losslessly.
 //!
-//! This part owns the containers (JPEG/MPO, PNG, WebP, TIFF, GIF) and the metadata payloads they
+//! This part owns the containers (JPEG/MPO, PNG, WebP, TIFF, GIF, HEIC/AVIF) and the metadata payloads they
 //! carry (EXIF, XMP, IPTC, comments, text chunks). Stripping is a whitelist: each container keeps
 //! its image data, the ICC profile and an Orientation-only EXIF, and rebuilds itself without
 //! anything else, so an item nobody here has heard of is dropped rather than copied. What is kept
@@ -9,6 +9,7 @@
 
 mod exif;
 mod gif;
+mod heif;
 mod iptc;
 mod jpeg;
 mod png;
@@ -23,8 +24,7 @@ use crate::document::{
 };
 use crate::pixels::Patch;
 
-/// Recognise a photo container from its first bytes. HEIC and AVIF are recognised only to be
-/// refused with a reason: no well-kept Rust crate rewrites their boxes losslessly yet.
+/// Recognise a photo container from its first bytes.
 pub fn sniff(bytes: &[u8]) -> Result<Format, Error> {
     if bytes.is_empty() {
         return Err(Error::Empty);
@@ -51,22 +51,20 @@ pub fn sniff(bytes: &[u8]) -> Result<Format, Error> {
     }
     if bytes.len() >= 12 && &bytes[4..8] == b"ftyp" {
         let brand = &bytes[8..12];
-        let kind = match brand {
-            b"avif" | b"avis" => Some("AVIF"),
-            b"heic" | b"heix" | b"heim" | b"heis" | b"hevc" | b"hevx" | b"mif1" | b"msf1" => {
-                Some("HEIC")
-            }
-            _ => None,
-        };
-        if let Some(kind) = kind {
-            return Err(Error::Unsupported(format!(
-                "{kind} cannot be cleaned yet; export it as JPEG or PNG first \
-                 (on an iPhone: Settings > Camera > Formats > Most Compatible)"
-            )));
+        let heif = matches!(
+            brand,
+            b"avif" | b"avis" | b"heic" | b"heix" | b"heim" | b"heis" | b"mif1" | b"msf1"
+        );
+        if heif {
+            return Ok(if heif::is_avif(bytes) {
+                Format::Avif
+            } else {
+                Format::Heic
+            });
         }
     }
     Err(Error::Unsupported(
-        "not a DICOM file nor a JPEG, PNG, WebP, TIFF or GIF picture".into(),
+        "not a DICOM file nor a JPEG, PNG, WebP, TIFF, GIF, HEIC or AVIF picture".into(),
     ))
 }
 
@@ -131,6 +129,7 @@ fn strip(format: Format, bytes: &[u8], keep: Keep, done: &mut Vec<Done>) -> Resu
         Format::WebP => webp::strip(bytes, keep, done),
         Format::Tiff => tiff::strip(bytes, keep, done),
         Format::Gif => gif::strip(bytes, keep, done),
+        Format::Heic | Format::Avif => heif::strip(bytes, format, keep, done),
         Format::Dicom => Err(not_a_photo()),
     }
 }
@@ -153,6 +152,7 @@ fn inspect(format: Format, bytes: &[u8]) -> Result<Findings, Error> {
         Format::WebP => webp::inspect(bytes, &mut found)?,
         Format::Tiff => tiff::inspect(bytes, &mut found)?,
         Format::Gif => gif::inspect(bytes, &mut found)?,
+        Format::Heic | Format::Avif => heif::inspect(bytes, format, &mut found)?,
         Format::Dicom => return Err(not_a_photo()),
     }
     Ok(Findings::new(found.findings))

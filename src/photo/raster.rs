@@ -142,6 +142,11 @@ impl Picture {
                 let frame = image::Frame::new(image.to_rgba8());
                 encoder.encode_frame(frame).map_err(failed)?;
             }
+            Format::Heic | Format::Avif => {
+                return Err(Error::Refused(format!(
+                    "a {format} picture with text blurred is saved as JPEG or PNG"
+                )));
+            }
             Format::Dicom => {
                 return Err(Error::Refused(
                     "DICOM pixels are written by the DICOM part".into(),
