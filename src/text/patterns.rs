@@ -103,7 +103,8 @@ static AGE: LazyLock<Regex> = LazyLock::new(|| {
         (?-u:\b)(?:9\d|1[01]\d)\s*(?:ans|an|printemps|years?[\s\-]*old|years?|yrs?|y\.?\s?o\.?|y/o|-year-old|-years-old|yo)(?-u:\b)
       | (?-u:\b)(?:9\d|1[01]\d)(?:M|F|H)(?-u:\b)
       | (?:âgée?|(?-u:\b)(?:agee?|aged?|age))\s+(?:de\s+|of\s+)?(?:9\d|1[01]\d)(?:\s+(?:and|et)\s+(?:9\d|1[01]\d))?(?-u:\b)
-      | (?-u:\b)(?:is|he's|she's|he’s|she’s|hes|shes|turned|turns|turning|aura|fête\s+ses|fete\s+ses)\s+(?:9\d|1[01]\d)(?:\s*(?:ans|years?(?:[\s\-]*old)?|yo))?(?-u:\b)
+      | (?-u:\b)(?:is|he's|she's|he’s|she’s|hes|shes|turned|turns|turning|at|aura|fête\s+ses|fete\s+ses)\s+(?:9\d|1[01]\d)(?:\s*(?:ans|years?(?:[\s\-]*old)?|yo))?(?-u:\b)
+      | (?-u:\b)(?:grand-?m[èe]re|grand-?p[èe]re|arri[èe]re-grand-?m[èe]re|arri[èe]re-grand-?p[èe]re|mamie|mamy|mémé|meme|papi|papy|pépé|pepe|m[èe]re|p[èe]re|tante|oncle|voisine?|grandma|grandmother|grandpa|grandfather|granny|gran|nan|nana|mother|father|mom|mum|aunt|uncle|neighbou?r|patiente?|patient)\s*\((?:9\d|1[01]\d)\)
       | (?-u:\b)(?:centenaire|nonagénaire|nonagenaire|centenarian|nonagenarian)(?-u:\b)",
     )
 });
@@ -199,8 +200,10 @@ fn find_ages(text: &str, add: &mut impl FnMut(usize, usize, Kind, f32, u8)) {
         // `is 94%` and `was 96 bpm` are measurements, not ages.
         let bare_number = found.as_str().ends_with(|c: char| c.is_ascii_digit());
         let measured = bare_number && is_measurement(&text[found.end()..]);
+        // `grand-mère (91)`: the age in brackets goes, the person it is said of stays.
+        let start = found.start() + found.as_str().find('(').unwrap_or(0);
         if !measured && !before_digit(text, found.end()) {
-            add(found.start(), found.end(), Kind::Age, 0.9, rank::AGE);
+            add(start, found.end(), Kind::Age, 0.9, rank::AGE);
         }
     }
 }
@@ -319,7 +322,8 @@ fn longest_valid_iban(found: &str) -> Option<usize> {
 fn is_measurement(rest: &str) -> bool {
     const UNITS: &[&str] = &[
         "mm", "cm", "m", "kg", "g", "mg", "ml", "l", "bpm", "mmhg", "pts", "points", "sec", "s",
-        "min", "kv", "mas", "ms", "mn", "h", "hu", "ua", "ui", "iu", "cc", "lbs", "lb",
+        "min", "kv", "mas", "ms", "mn", "h", "hu", "ua", "ui", "iu", "cc", "lbs", "lb", "degrees",
+        "deg", "mph", "kmh", "km", "miles", "mi", "kph", "fps", "hz", "khz", "mhz",
     ];
     let rest = rest.trim_start();
     if rest.starts_with(['%', '°', '/']) {
@@ -445,6 +449,14 @@ mod tests {
         assert_eq!(found("dossier n° 23-456789"), [(Kind::Id, "23-456789")]);
         assert_eq!(found("Mamie, 92 ans"), [(Kind::Age, "92 ans")]);
         assert_eq!(found("a 101-year-old man"), [(Kind::Age, "101-year-old")]);
+        assert_eq!(found("She had surgery at 94 and"), [(Kind::Age, "at 94")]);
+        assert_eq!(
+            found("Grandpa turned 96 last week"),
+            [(Kind::Age, "turned 96")]
+        );
+        assert_eq!(found("Ma grand-mère (91) a passé"), [(Kind::Age, "(91)")]);
+        assert_eq!(found("my grandmother (93) had"), [(Kind::Age, "(93)")]);
+        assert!(found("saturation at 94% and heart rate at 96 bpm, at 90 degrees").is_empty());
         assert!(found("patiente de 67 ans, EVA 7/10, 120 kV, 250 mAs, L4/L5, 500 mg").is_empty());
     }
 }

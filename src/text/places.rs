@@ -67,8 +67,26 @@ static ENGLISH_STREET: LazyLock<Regex> = LazyLock::new(|| {
     regex(&format!(
         r"(?x)(?:(?-u:\b)(?:Flat|Apt|Apartment|Unit|Suite)\.?\s*\#?\w+,?\s+)?
         (?-u:\b)\d{{1,5}}[A-Za-z]?,?\s+(?:[\p{{Lu}}][\p{{L}}'’\-]*\.?\s+){{1,4}}
-        (?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Boulevard|Blvd|Court|Ct|Place|Pl|Way|Terrace|Close|Crescent|Square|Sq|Parkway|Pkwy|Highway|Hwy|Row|Gardens|Grove|Mews|Walk|Circle|Cir|Trail|Park)(?-u:\b)\.?
-        (?:,?\s+(?:Apt|Unit|Suite|Flat)\.?\s*\#?\w+)?
+        (?:{STREET_SUFFIX})(?-u:\b)\.?
+        (?:,?\s+{UNIT})?
+        (?:,\s*{TOWN})?
+        (?:,?\s+(?:{elsewhere}|(?:{US_STATES})(?-u:\b)))?"
+    ))
+});
+
+/// The word that ends a street's name in English: the common USPS suffixes (Publication 28,
+/// appendix C1) and British ones. `View` and `Vista` are left out: `4 Chamber View` is an
+/// echocardiogram's, not a street; nor `Pt`, a patient in clinical notes.
+const STREET_SUFFIX: &str = "Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Boulevard|Blvd|Court|Ct|Place|Pl|Way|Terrace|Close|Crescent|Square|Sq|Parkway|Pkwy|Highway|Hwy|Row|Gardens|Grove|Mews|Walk|Circle|Cir|Trail|Trl|Park|Alley|Aly|Bend|Bluff|Brook|Canyon|Causeway|Cove|Creek|Crossing|Xing|Dale|Estates|Expressway|Expy|Falls|Ferry|Fields|Flats|Ford|Forest|Fork|Freeway|Fwy|Glen|Green|Harbor|Harbour|Haven|Heights|Hts|Hill|Hills|Hollow|Junction|Jct|Knoll|Landing|Loop|Manor|Meadow|Meadows|Mill|Orchard|Pass|Path|Pike|Pines|Plaza|Plz|Point|Ranch|Ridge|Rdg|Rise|Run|Shore|Shores|Springs|Summit|Trace|Turnpike|Tpke|Vale|Valley|Village|Woods|Wynd|Chase";
+/// A flat or suite within a building: `Apt. 12`, `Suite 300`, `Unit 4B`, `#7`.
+const UNIT: &str = r"(?:(?:Apt|Apartment|Unit|Suite|Ste|Flat)\.?\s*\#?|\#)\w+";
+
+/// `88 Willow Bend Suite 300`: a number, capitalised words and a flat or suite number make an
+/// address even when the street's last word is no known suffix.
+static ENGLISH_STREET_WITH_UNIT: LazyLock<Regex> = LazyLock::new(|| {
+    let elsewhere = postcode_elsewhere();
+    regex(&format!(
+        r"(?x)(?-u:\b)\d{{1,5}}[A-Za-z]?\s+(?:[\p{{Lu}}][\p{{L}}'’\-]*\.?\s+){{1,4}}(?:Apt|Apartment|Unit|Suite|Ste|Flat)\.?\s*\#?\d+[A-Za-z]?(?-u:\b)
         (?:,\s*{TOWN})?
         (?:,?\s+(?:{elsewhere}|(?:{US_STATES})(?-u:\b)))?"
     ))
@@ -223,6 +241,7 @@ fn addresses(text: &str, spans: &mut Vec<Span>) {
         &*FRENCH_STREET,
         &*FRENCH_STREET_WITHOUT_NUMBER,
         &*ENGLISH_STREET,
+        &*ENGLISH_STREET_WITH_UNIT,
         &*NUMBERED_BEFORE_POSTCODE,
         &*FRENCH_POSTCODE_CITY,
         &*US_CITY_STATE_ZIP,
@@ -305,10 +324,43 @@ fn institutions_and_cities(text: &str, words: &[Token], caps: bool, spans: &mut 
 /// after `in`, `at` or `à`, names a place more often than not (towns and hospitals too small for
 /// the city list). Months, eponyms, brands and first names are left alone.
 fn after_place_word(text: &str, words: &[Token], index: usize, caps: bool) -> Option<usize> {
-    const PLACE_WORDS: &[&str] = &["in", "at", "near", "a", "au", "pres", "outside"];
+    const PLACE_WORDS: &[&str] = &[
+        "in", "at", "near", "from", "a", "au", "aux", "pres", "outside", "vers", "depuis",
+    ];
+    /// Places whose name follows `de` or `of`: `aux urgences de Villemarcq`, `the town of …`.
+    const PLACE_NOUNS: &[&str] = &[
+        "urgences",
+        "ville",
+        "village",
+        "commune",
+        "mairie",
+        "quartier",
+        "region",
+        "departement",
+        "canton",
+        "maternite",
+        "pharmacie",
+        "gare",
+        "prefecture",
+        "town",
+        "city",
+        "county",
+        "borough",
+        "township",
+        "parish",
+    ];
+    /// Words that begin a town's name and are common words alone: `North Ashby`, `Port Elenville`.
+    const TOWN_OPENERS: &[&str] = &[
+        "north", "south", "east", "west", "upper", "lower", "great", "little", "new", "old",
+        "port", "fort", "mount", "saint", "sainte", "st", "ste", "san", "santa",
+    ];
     let word = &words[index];
     let cue = index.checked_sub(1).map(|p| &words[p])?;
-    if !PLACE_WORDS.contains(&cue.folded.as_str())
+    let named_after_place_noun = matches!(cue.folded.as_str(), "de" | "d'" | "du" | "of")
+        && index >= 2
+        && PLACE_NOUNS.contains(&words[index - 2].folded.as_str())
+        && same_phrase(text, &words[index - 2], cue);
+    if !(PLACE_WORDS.contains(&cue.folded.as_str()) || named_after_place_noun)
         || !same_phrase(text, cue, word)
         || cue.shape == Shape::Upper
     {
@@ -330,7 +382,30 @@ fn after_place_word(text: &str, words: &[Token], index: usize, caps: bool) -> Op
             || words
                 .get(index + 1)
                 .is_some_and(|w| w.shape == Shape::Upper));
-    if !candidate(word) || word.sentence_start || shouted {
+    // After such a word a first name is a town's too: `North Adams`, `Port Arthur`.
+    let opens_a_name = TOWN_OPENERS.contains(&word.folded.as_str())
+        && word.is_capitalised()
+        && words.get(index + 1).is_some_and(|next| {
+            next.shape == Shape::Capitalised
+                && !next.tagged
+                && !next.has_digit
+                && !LISTS.common.contains(next.folded.as_str())
+                && !LISTS.not_names.contains(next.folded.as_str())
+                && same_phrase(text, word, next)
+        });
+    if !(candidate(word) || opens_a_name) || word.sentence_start || shouted {
+        return None;
+    }
+    // After the cues added for captions (`from Brackwood`, `vers Pontcarrel`), clinical
+    // notes put units and lines (`from CCU`, `from A-line`): there a place is a proper name,
+    // a capital then small letters.
+    let spelt = &text[word.start..word.end];
+    let proper_name = word.shape == Shape::Capitalised
+        && spelt.chars().count() >= 3
+        && (!spelt.contains('-') || word.folded.contains("-les-"));
+    if matches!(cue.folded.as_str(), "from" | "vers" | "depuis" | "aux")
+        && !(proper_name || opens_a_name)
+    {
         return None;
     }
     let mut end = index;
@@ -496,6 +571,44 @@ mod tests {
             places("14 Elm St, Springfield, IL 62704"),
             [(Kind::Address, "14 Elm St, Springfield, IL 62704")]
         );
+    }
+
+    #[test]
+    fn us_addresses_with_a_unit_and_streets_of_every_suffix() {
+        assert_eq!(
+            places("Home: 4410 Granite Ridge Apt. 12, Port Elenville, OR 97034"),
+            [(
+                Kind::Address,
+                "4410 Granite Ridge Apt. 12, Port Elenville, OR 97034"
+            )]
+        );
+        assert_eq!(
+            places("Office at 88 Willow Bend Suite 300"),
+            [(Kind::Address, "88 Willow Bend Suite 300")]
+        );
+        // A view of the heart and a patient's rate are no streets.
+        assert!(places("4 Chamber View, rate 32 BPM. Pt stable").is_empty());
+    }
+
+    #[test]
+    fn towns_in_no_list_after_a_place_cue() {
+        for (caption, town) in [
+            ("I drove from Brackwood yesterday", "Brackwood"),
+            (
+                "Je suis allée aux urgences de Villemarcq hier",
+                "Villemarcq",
+            ),
+            ("Elle habite à Pontcarrel.", "Pontcarrel"),
+            ("We moved to a farm near North Ashby", "North Ashby"),
+            ("Opéré à Saint-Ferréol la semaine dernière", "Saint-Ferréol"),
+            ("Cure à Vernay-les-Bains en mai", "Vernay-les-Bains"),
+        ] {
+            assert_eq!(places(caption), [(Kind::Place, town)], "{caption}");
+        }
+        // Units and lines of a clinical note come from somewhere too.
+        for note in ["d/c'd from CCU", "drawn from A-line", "flow from HD today"] {
+            assert!(places(note).is_empty(), "{note}");
+        }
     }
 
     #[test]
