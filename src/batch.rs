@@ -483,6 +483,7 @@ fn write_plan(
     }
     let output = crate::apply(document, plan)?;
     report.done = output.done.clone();
+    let destination = &renamed_for(destination, document.format, output.format)?;
     let remaining = write_verified(destination, &output)?;
     report.clean = remaining.is_clean();
     report.remaining = remaining;
@@ -490,6 +491,23 @@ fn write_plan(
         report.output = Some(destination.to_path_buf());
     }
     Ok(())
+}
+
+/// Where an output saved in another format than its input goes (a HEIC whose text was blurred
+/// is saved as JPEG): beside the planned destination, under its own extension, and never over
+/// a file already there, which the plan did not reserve.
+fn renamed_for(destination: &Path, input: Format, output: Format) -> Result<PathBuf, Error> {
+    if input == output {
+        return Ok(destination.to_path_buf());
+    }
+    let renamed = destination.with_extension(output.extension());
+    if renamed.exists() {
+        return Err(Error::Refused(format!(
+            "it must be saved as {output} in {}, and a file is already there",
+            renamed.display()
+        )));
+    }
+    Ok(renamed)
 }
 
 /// A DICOMDIR deliberately not copied is a clean outcome; any other error is the report's.

@@ -40,6 +40,22 @@ impl Format {
     }
 }
 
+impl Format {
+    /// The file name extension a file of this format is written with.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Jpeg => "jpg",
+            Format::Png => "png",
+            Format::WebP => "webp",
+            Format::Tiff => "tif",
+            Format::Gif => "gif",
+            Format::Heic => "heic",
+            Format::Avif => "avif",
+            Format::Dicom => "dcm",
+        }
+    }
+}
+
 impl fmt::Display for Format {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())

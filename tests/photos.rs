@@ -816,3 +816,88 @@ fn motion_photos_and_hdr_gain_maps_leave_only_the_picture() {
         assert!(same_picture(&output, &clean), "{input}");
     }
 }
+
+#[test]
+fn an_iphone_picture_is_cleaned_as_heic_or_saved_as_jpeg_once_its_text_is_blurred() {
+    let heif = root().join("fixtures/heif");
+    let (_, manifest) = fixtures();
+    let phone = planted_in_metadata(&manifest, "photos/phone_everything.jpg");
+    let inputs = [
+        heif.join("phone.heic"),
+        heif.join("screenshot.heic"),
+        heif.join("phone.avif"),
+    ];
+    let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+    let (temp, run, report) = scrub_to_temp(&inputs);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    let reports = report["reports"].as_array().expect("reports");
+
+    // The phone's picture has no text: the same HEIC, its EXIF, XMP and thumbnail gone.
+    let phone_report = &reports[0];
+    let written = std::fs::read(phone_report["output"].as_str().expect("written")).unwrap();
+    assert!(
+        phone_report["output"]
+            .as_str()
+            .unwrap()
+            .ends_with("phone.heic")
+    );
+    for (what, needle) in &phone {
+        assert!(!contains(&written, needle), "{what} left in the HEIC");
+    }
+
+    // The screenshot's name and birth date are blurred: a HEIC cannot be encoded here, so it
+    // is saved as a JPEG, and the report says so.
+    let screenshot = &reports[1];
+    let output = screenshot["output"].as_str().expect("written");
+    assert!(output.ends_with("screenshot.jpg"), "{output}");
+    assert!(pixels_redacted(screenshot), "{screenshot}");
+    assert!(screenshot["done"].to_string().contains("saved as JPEG"));
+    let jpeg = std::fs::read(output).unwrap();
+    assert!(jpeg.starts_with(&[0xFF, 0xD8, 0xFF]));
+    assert!(!temp.path().join("out/screenshot.heic").exists());
+
+    // AVIF cannot be decoded yet: nothing is written, and the reason is given.
+    assert!(reports[2]["output"].is_null());
+    assert!(
+        stderr.contains("AVIF pictures cannot be decoded here yet"),
+        "{stderr}"
+    );
+
+    // A file already where the JPEG would go is not overwritten.
+    let again = tempfile::tempdir().unwrap();
+    let out = again.path().join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("screenshot.jpg"), b"someone else's file").unwrap();
+    let run = caviar(&[&"scrub", &heif.join("screenshot.heic"), &"--out", &out]);
+    assert!(!run.status.success());
+    assert_eq!(
+        std::fs::read(out.join("screenshot.jpg")).unwrap(),
+        b"someone else's file"
+    );
+    assert!(String::from_utf8_lossy(&run.stderr).contains("already there"));
+}
+
+/// The values planted in a fixture's EXIF and XMP, by what they are, from fixtures/planted.json.
+fn planted_in_metadata(manifest: &Value, path: &str) -> Vec<(String, Vec<u8>)> {
+    let file = manifest["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == path)
+        .unwrap();
+    file["planted"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| {
+            let what = p["what"].as_str().unwrap();
+            what.starts_with("EXIF") || what.starts_with("GPS") || what.starts_with("XMP")
+        })
+        .map(|p| {
+            (
+                p["what"].as_str().unwrap().to_string(),
+                hex(p["needle_hex"].as_str().unwrap()),
+            )
+        })
+        .collect()
+}

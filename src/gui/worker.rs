@@ -243,7 +243,7 @@ fn left(remaining: &crate::Findings) -> String {
 /// portal is there; the interface then says so.
 fn ask(dialog: Dialog) -> Vec<PathBuf> {
     let pictures = [
-        "dcm", "dicom", "jpg", "jpeg", "png", "webp", "tif", "tiff", "gif",
+        "dcm", "dicom", "jpg", "jpeg", "png", "webp", "tif", "tiff", "gif", "heic", "heif", "avif",
     ];
     match dialog {
         Dialog::Open => rfd::FileDialog::new()

@@ -192,12 +192,19 @@ fn redact(document: &Document, plan: &Plan, regions: &[Patch]) -> Result<Output,
         picture.redact(patch, plan.redaction);
     }
     let keep_profile = plan.keeps(Category::ColourProfile);
-    let mut bytes = picture.encode(document.format, keep_profile)?;
+    let format = saved_as(document.format, &picture);
+    let mut bytes = picture.encode(format, keep_profile)?;
     let mut done = vec![Done::removed(format!(
         "made {} region(s) of text in the picture unreadable and saved it again, turned upright, \
          with no metadata",
         regions.len()
     ))];
+    if format != document.format {
+        done.push(Done::removed(format!(
+            "saved as {format}: a {} picture cannot be written again here once its pixels change",
+            document.format
+        )));
+    }
     if document.format == Format::Png {
         let carried;
         (bytes, carried) = png::with_display_chunks(&bytes, &document.bytes)?;
@@ -213,13 +220,23 @@ fn redact(document: &Document, plan: &Plan, regions: &[Patch]) -> Result<Output,
         done.push(Done::kept("kept the colour profile"));
     }
     Ok(Output {
-        format: document.format,
+        format,
         bytes,
         done,
         must_not_contain: read_in_pixels.clone(),
         read_in_pixels,
         before_redaction: Some(before_redaction),
     })
+}
+
+/// The format a picture whose pixels changed is written in: its own, but HEIC and AVIF, for
+/// which no encoder is at hand: JPEG, or PNG when the picture has transparency to keep.
+fn saved_as(format: Format, picture: &raster::Picture) -> Format {
+    match format {
+        Format::Heic | Format::Avif if picture.image.color().has_alpha() => Format::Png,
+        Format::Heic | Format::Avif => Format::Jpeg,
+        own => own,
+    }
 }
 
 /// Analyse written bytes again. The output must still be a photo of the same format; anything

@@ -31,16 +31,24 @@ fn cannot(format: Format, error: impl std::fmt::Display) -> Error {
 
 /// The first (or only) picture of the file, turned as its orientation says.
 pub fn decode(bytes: &[u8], format: Format) -> Result<Picture, Error> {
+    match format {
+        Format::Heic => return decode_heic(bytes),
+        Format::Avif => {
+            return Err(Error::Unsupported(
+                "AVIF pictures cannot be decoded here yet, so the text in them cannot be looked \
+                 for; export it as JPEG or PNG first"
+                    .into(),
+            ));
+        }
+        _ => {}
+    }
     let reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
         .map_err(|e| cannot(format, e))?;
     let mut decoder = reader.into_decoder().map_err(|e| cannot(format, e))?;
     let (width, height) = decoder.dimensions();
     if u64::from(width) * u64::from(height) > MAX_PIXELS {
-        return Err(cannot(
-            format,
-            format!("it claims {width} × {height} pixels, more than any camera or scanner makes"),
-        ));
+        return Err(cannot_decode_size(format, width, height));
     }
     let orientation = decoder.orientation().ok();
     let icc_profile = decoder
@@ -59,6 +67,48 @@ pub fn decode(bytes: &[u8], format: Format) -> Result<Picture, Error> {
         image.apply_orientation(orientation);
     }
     Ok(Picture { image, icc_profile })
+}
+
+/// A HEIC picture with its grid put together, turned and mirrored as its container says, and
+/// its alpha plane when it has one; decoded in pure Rust (`heic-decoder`), 8 or 10 bits.
+fn decode_heic(bytes: &[u8]) -> Result<Picture, Error> {
+    let cannot = |error: heic_decoder::HeifError| cannot(Format::Heic, error);
+    let info = heic_decoder::probe(bytes).map_err(cannot)?;
+    if info.width as u64 * info.height as u64 > MAX_PIXELS {
+        return Err(cannot_decode_size(Format::Heic, info.width, info.height));
+    }
+    let decoded = heic_decoder::decode(bytes).map_err(cannot)?;
+    let icc_profile = decoded
+        .metadata
+        .icc_profile
+        .clone()
+        .filter(|profile| super::is_icc_profile(profile));
+    let (width, height) = (
+        u32::try_from(decoded.width).unwrap_or(u32::MAX),
+        u32::try_from(decoded.height).unwrap_or(u32::MAX),
+    );
+    let malformed = || cannot_decode_size(Format::Heic, decoded.width, decoded.height);
+    let image = if decoded.alpha.is_some() {
+        let rgba = decoded.to_rgba8().map_err(cannot)?;
+        DynamicImage::ImageRgba8(
+            image::RgbaImage::from_raw(width, height, rgba.data).ok_or_else(malformed)?,
+        )
+    } else {
+        let rgb = decoded.to_rgb8().map_err(cannot)?;
+        DynamicImage::ImageRgb8(RgbImage::from_raw(width, height, rgb.data).ok_or_else(malformed)?)
+    };
+    Ok(Picture { image, icc_profile })
+}
+
+fn cannot_decode_size(
+    format: Format,
+    width: impl std::fmt::Display,
+    height: impl std::fmt::Display,
+) -> Error {
+    cannot(
+        format,
+        format!("it claims {width} × {height} pixels, more than any camera or scanner makes"),
+    )
 }
 
 /// What the text reader looks at.
