@@ -1152,6 +1152,37 @@ mod tests {
     }
 
     #[test]
+    fn heic_pictures_decode_as_libheif_shows_them() {
+        // heic-decoder's samples are libheif's; its colour conversion interpolates chroma where
+        // libheif 1.15 repeats it, so pixels differ by a few levels at sharp colour edges.
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["phone.heic", "screenshot.heic"] {
+            let input = fixture(name);
+            let Some(reference) = shown_by_libheif(&input, dir.path(), name) else {
+                return;
+            };
+            let ours = crate::photo::raster::decode(&input, Format::Heic)
+                .unwrap()
+                .image
+                .to_rgba8()
+                .into_raw();
+            assert_eq!(ours.len(), reference.len(), "{name}: another size");
+            let differences: Vec<u32> = ours
+                .iter()
+                .zip(&reference)
+                .map(|(&a, &b)| u32::from(a.abs_diff(b)))
+                .collect();
+            let mean = differences.iter().sum::<u32>() as f64 / differences.len() as f64;
+            let worst = differences.iter().copied().max().unwrap_or(0);
+            println!("{name}: mean difference {mean:.2}, worst {worst}");
+            assert!(
+                mean < 3.0 && worst < 128,
+                "{name}: mean {mean:.2}, worst {worst}"
+            );
+        }
+    }
+
+    #[test]
     fn the_colour_profile_and_the_turn_follow_the_plan() {
         let input = fixture("phone.heic");
         let plain = Keep {
