@@ -478,3 +478,30 @@ fn a_palette_colour_picture_is_shown_in_its_colours() {
         );
     }
 }
+
+#[test]
+fn uncompressed_ybr_422_is_shown_in_its_colours() {
+    // Each pair of pixels shares its colour; pydicom 3.0.2's `pixel_array`, which expands it
+    // and turns it into RGB, gives these colours, within a level of rounding: a corner, the
+    // middle, the last pixel and a pixel of the green band. Before, the file was refused.
+    let Some(corpus) = corpus() else { return };
+    let document =
+        caviar::load(&corpus.join("pydicom/SC_ybr_full_422_uncompressed.dcm")).expect("loads");
+    let picture = caviar::view::picture(&document)
+        .expect("decodes")
+        .render(0, None)
+        .into_owned();
+    for (x, y, colour) in [
+        (0, 0, [254, 0, 0]),
+        (7, 5, [254, 0, 0]),
+        (50, 50, [125, 130, 255]),
+        (99, 99, [255, 255, 255]),
+        (81, 20, [0, 254, 0]),
+    ] {
+        let shown = picture.get_pixel(x, y).0;
+        assert!(
+            shown.iter().zip(colour).all(|(&a, b)| a.abs_diff(b) <= 1),
+            "at ({x}, {y}): {shown:?}, pydicom {colour:?}"
+        );
+    }
+}

@@ -227,13 +227,29 @@ pub fn decode(file: &FileDicomObject<InMemDicomObject>) -> Result<Pixels, String
     if !matches!(channels, 1 | 3) {
         return Err(format!("{channels} samples per pixel are not supported"));
     }
-    if photometric.ends_with("_422") || photometric.ends_with("_420") {
-        return Err(format!(
-            "uncompressed {photometric} pixels (colour sampled at half rate) are not supported"
-        ));
-    }
+    let native = !file
+        .meta()
+        .transfer_syntax()
+        .contains("1.2.840.10008.1.2.4")
+        && !file
+            .meta()
+            .transfer_syntax()
+            .contains("1.2.840.10008.1.2.5");
+    let full_rate;
+    let (bytes, photometric) = match photometric.as_str() {
+        "YBR_FULL_422" if native && bits_allocated == 8 && channels == 3 => {
+            full_rate = full_rate_ybr(decoded.data(), width, height, frames)?;
+            (full_rate.as_slice(), "YBR_FULL".to_string())
+        }
+        _ if photometric.ends_with("_422") || photometric.ends_with("_420") => {
+            return Err(format!(
+                "uncompressed {photometric} pixels (colour sampled at half rate) with \
+                 {bits_allocated} bits per sample are not supported"
+            ));
+        }
+        _ => (decoded.data(), photometric),
+    };
     let count = width as usize * height as usize * channels * frames as usize;
-    let bytes = decoded.data();
     let width_of_sample = match bits_allocated {
         1 | 8 => 1,
         16 => 2,
@@ -297,6 +313,33 @@ pub fn decode(file: &FileDicomObject<InMemDicomObject>) -> Result<Pixels, String
         pixels.interleave();
     }
     Ok(pixels)
+}
+
+/// Uncompressed YBR_FULL_422 (PS3.3 C.7.6.3.1.2): each pair of pixels of a row is stored as
+/// `Y1 Y2 Cb Cr`, the two sharing their colour. Given back one `Y Cb Cr` per pixel (YBR_FULL),
+/// which is what is then redacted and written.
+fn full_rate_ybr(data: &[u8], width: u32, height: u32, frames: u32) -> Result<Vec<u8>, String> {
+    if width % 2 == 1 {
+        return Err(format!(
+            "YBR_FULL_422 pixels need an even width, and the header says {width}"
+        ));
+    }
+    let pairs = width as usize / 2 * height as usize * frames as usize;
+    let stored = data.get(..pairs * 4).ok_or_else(|| {
+        format!(
+            "the pixel data holds {} bytes where {frames} frame(s) of {width}×{height} in \
+             YBR_FULL_422 need {}",
+            data.len(),
+            pairs * 4
+        )
+    })?;
+    Ok(stored
+        .chunks_exact(4)
+        .flat_map(|pair| {
+            let [y1, y2, cb, cr] = [pair[0], pair[1], pair[2], pair[3]];
+            [y1, cb, cr, y2, cb, cr]
+        })
+        .collect())
 }
 
 /// The attributes that describe the pixels are read from the header, as the stream is
