@@ -505,3 +505,39 @@ fn uncompressed_ybr_422_is_shown_in_its_colours() {
         );
     }
 }
+
+#[test]
+fn rle_with_32_bits_a_sample_is_decoded() {
+    // dicom-pixeldata decodes no RLE of 32 bits allocated; these were refused. The colours are
+    // pydicom 3.0.2's `pixel_array` scaled to 8 bits, within a level: a corner, the middle,
+    // the last pixel and a pixel of a band, on one frame and on the second of two.
+    let Some(corpus) = corpus() else { return };
+    for (name, frame, points) in [
+        (
+            "SC_rgb_rle_32bit.dcm",
+            0,
+            [[255, 0, 0], [128, 128, 255], [255, 255, 255], [0, 255, 0]],
+        ),
+        (
+            "SC_rgb_rle_32bit_2frame.dcm",
+            1,
+            [[0, 255, 255], [127, 127, 0], [0, 0, 0], [255, 0, 255]],
+        ),
+    ] {
+        let document = caviar::load(&corpus.join("pydicom").join(name)).expect("loads");
+        let picture = caviar::view::picture(&document)
+            .expect("decodes")
+            .render(frame, None)
+            .into_owned();
+        for ((x, y), colour) in [(0, 0), (50, 50), (99, 99), (81, 20)]
+            .into_iter()
+            .zip(points)
+        {
+            let shown = picture.get_pixel(x, y).0;
+            assert!(
+                shown.iter().zip(colour).all(|(&a, b)| a.abs_diff(b) <= 1),
+                "{name} frame {frame} at ({x}, {y}): {shown:?}, pydicom {colour:?}"
+            );
+        }
+    }
+}

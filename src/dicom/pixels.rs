@@ -193,6 +193,8 @@ fn segment(
     }
 }
 
+const RLE_LOSSLESS: &str = "1.2.840.10008.1.2.5";
+
 /// Transfer syntaxes whose compression discards information.
 const LOSSY_SYNTAXES: [&str; 8] = [
     "1.2.840.10008.1.2.4.50",
@@ -213,6 +215,12 @@ pub fn decode(file: &FileDicomObject<InMemDicomObject>) -> Result<Pixels, String
     let lossy_source = LOSSY_SYNTAXES.contains(&syntax);
     if jpeg_ls::TRANSFER_SYNTAXES.contains(&syntax) {
         return decode_jpeg_ls(file, lossy_source);
+    }
+    if syntax == RLE_LOSSLESS {
+        let header = Header::of(file)?;
+        if header.bits_allocated == 32 {
+            return decode_rle_32(file, header);
+        }
     }
     let decoded = file
         .decode_pixel_data()
@@ -349,28 +357,16 @@ fn decode_jpeg_ls(
     file: &FileDicomObject<InMemDicomObject>,
     lossy_source: bool,
 ) -> Result<Pixels, String> {
-    let number = |tag: Tag| -> Option<u32> {
-        file.get(tag)
-            .and_then(|e| e.to_str().ok())
-            .and_then(|v| v.trim().parse().ok())
-    };
-    let required =
-        |tag: Tag, name: &str| number(tag).ok_or_else(|| format!("the header gives no {name}"));
-    let width = required(Tag(0x0028, 0x0011), "Columns")?;
-    let height = required(Tag(0x0028, 0x0010), "Rows")?;
-    let channels = number(Tag(0x0028, 0x0002)).unwrap_or(1) as usize;
-    let frames = number(Tag(0x0028, 0x0008)).unwrap_or(1).max(1);
-    let bits_allocated = required(Tag(0x0028, 0x0100), "BitsAllocated")?;
-    let bits_stored = number(Tag(0x0028, 0x0101)).unwrap_or(bits_allocated);
-    let signed = number(Tag(0x0028, 0x0103)) == Some(1);
-    let photometric = file
-        .get(Tag(0x0028, 0x0004))
-        .and_then(|e| e.to_str().ok())
-        .map(|v| v.trim_end_matches(['\0', ' ']).to_string())
-        .unwrap_or_else(|| if channels == 3 { "RGB" } else { "MONOCHROME2" }.to_string());
-    if !matches!(channels, 1 | 3) {
-        return Err(format!("{channels} samples per pixel are not supported"));
-    }
+    let Header {
+        width,
+        height,
+        channels,
+        frames,
+        bits_allocated,
+        bits_stored,
+        signed,
+        photometric,
+    } = Header::of(file)?;
     if !matches!(bits_allocated, 8 | 16) || !(2..=bits_allocated).contains(&bits_stored) {
         return Err(format!(
             "JPEG-LS pixels of {bits_stored} bits stored in {bits_allocated} are not supported"
@@ -410,6 +406,151 @@ fn decode_jpeg_ls(
         palette: Palette::of(file, &photometric),
         photometric,
         lossy_source,
+    })
+}
+
+/// What the header says of the pixels, for the decoders that read the stream themselves.
+struct Header {
+    width: u32,
+    height: u32,
+    channels: usize,
+    frames: u32,
+    bits_allocated: u32,
+    bits_stored: u32,
+    signed: bool,
+    photometric: String,
+}
+
+impl Header {
+    fn of(file: &FileDicomObject<InMemDicomObject>) -> Result<Header, String> {
+        let number = |tag: Tag| -> Option<u32> {
+            file.get(tag)
+                .and_then(|e| e.to_str().ok())
+                .and_then(|v| v.trim().parse().ok())
+        };
+        let required =
+            |tag: Tag, name: &str| number(tag).ok_or_else(|| format!("the header gives no {name}"));
+        let channels = number(Tag(0x0028, 0x0002)).unwrap_or(1) as usize;
+        if !matches!(channels, 1 | 3) {
+            return Err(format!("{channels} samples per pixel are not supported"));
+        }
+        let bits_allocated = required(Tag(0x0028, 0x0100), "BitsAllocated")?;
+        Ok(Header {
+            width: required(Tag(0x0028, 0x0011), "Columns")?,
+            height: required(Tag(0x0028, 0x0010), "Rows")?,
+            channels,
+            frames: number(Tag(0x0028, 0x0008)).unwrap_or(1).max(1),
+            bits_allocated,
+            bits_stored: number(Tag(0x0028, 0x0101)).unwrap_or(bits_allocated),
+            signed: number(Tag(0x0028, 0x0103)) == Some(1),
+            photometric: file
+                .get(Tag(0x0028, 0x0004))
+                .and_then(|e| e.to_str().ok())
+                .map(|v| v.trim_end_matches(['\0', ' ']).to_string())
+                .unwrap_or_else(|| if channels == 3 { "RGB" } else { "MONOCHROME2" }.to_string()),
+        })
+    }
+}
+
+/// RLE Lossless (PS3.5 annex G) with 32 bits allocated, which dicom-pixeldata does not decode:
+/// each frame is one fragment of up to 15 PackBits segments, one per byte of each sample, most
+/// significant byte first, a colour's planes one after the other.
+fn decode_rle_32(
+    file: &FileDicomObject<InMemDicomObject>,
+    header: Header,
+) -> Result<Pixels, String> {
+    let Header {
+        width,
+        height,
+        channels,
+        frames,
+        bits_allocated,
+        bits_stored,
+        signed,
+        photometric,
+    } = header;
+    let plane = width as usize * height as usize;
+    let segments = channels * 4;
+    let mut values: Vec<u32> = Vec::with_capacity(plane * channels * frames as usize);
+    for (number, fragment) in encapsulated_frames(file, frames)?.iter().enumerate() {
+        let word = |at: usize| -> Option<usize> {
+            let bytes = fragment.get(at..at + 4)?;
+            Some(u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]) as usize)
+        };
+        let bad = || format!("frame {} of the RLE pixel data is damaged", number + 1);
+        if word(0).ok_or_else(bad)? != segments {
+            return Err(format!(
+                "frame {} of the RLE pixel data has {} segments where {channels} sample(s) of \
+                 32 bits need {segments}",
+                number + 1,
+                word(0).unwrap_or(0)
+            ));
+        }
+        let mut planes: Vec<Vec<u8>> = Vec::with_capacity(segments);
+        for segment in 0..segments {
+            let start = word(4 + 4 * segment).ok_or_else(bad)?;
+            let end = match segment + 1 < segments {
+                true => word(8 + 4 * segment).ok_or_else(bad)?,
+                false => fragment.len(),
+            };
+            let coded = fragment.get(start..end).ok_or_else(bad)?;
+            planes.push(unpack_bits(coded, plane).ok_or_else(bad)?);
+        }
+        for pixel in 0..plane {
+            for channel in 0..channels {
+                let bytes = &planes[channel * 4..channel * 4 + 4];
+                values.push(
+                    bytes
+                        .iter()
+                        .fold(0u32, |value, plane| value << 8 | u32::from(plane[pixel])),
+                );
+            }
+        }
+    }
+    let samples = if signed {
+        Samples::I32(values.into_iter().map(|v| v as i32).collect())
+    } else {
+        Samples::U32(values)
+    };
+    Ok(Pixels {
+        samples,
+        width,
+        height,
+        frames,
+        channels,
+        bits_allocated: bits_allocated as u16,
+        bits_stored: bits_stored as u16,
+        signed,
+        palette: Palette::of(file, &photometric),
+        photometric,
+        lossy_source: false,
+    })
+}
+
+/// One PackBits segment, which must give exactly `len` bytes.
+fn unpack_bits(coded: &[u8], len: usize) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(len);
+    let mut at = 0;
+    while out.len() < len && at < coded.len() {
+        let n = coded[at] as i8;
+        at += 1;
+        match n {
+            0..=127 => {
+                let run = coded.get(at..at + n as usize + 1)?;
+                out.extend_from_slice(run);
+                at += run.len();
+            }
+            -127..=-1 => {
+                let byte = *coded.get(at)?;
+                out.extend(std::iter::repeat_n(byte, 1 + n.unsigned_abs() as usize));
+                at += 1;
+            }
+            -128 => {}
+        }
+    }
+    (out.len() >= len).then(|| {
+        out.truncate(len);
+        out
     })
 }
 
@@ -745,6 +886,19 @@ fn percentiles(values: &[f32]) -> (f32, f32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn packbits_runs_copies_and_damage() {
+        // A copy of three bytes, a run of four, the no-op, then more than asked for.
+        let coded = [2, 10, 20, 30, 0xFD, 7, 0x80, 0, 9, 0xFF, 1];
+        assert_eq!(
+            unpack_bits(&coded, 8),
+            Some(vec![10, 20, 30, 7, 7, 7, 7, 9])
+        );
+        // Cut short: fewer bytes than the plane needs is damage, not a short picture.
+        assert_eq!(unpack_bits(&coded[..6], 8), None);
+        assert_eq!(unpack_bits(&[5, 1, 2], 6), None);
+    }
 
     #[test]
     fn a_segmented_palette_expands_runs_ramps_and_copies() {
