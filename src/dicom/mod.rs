@@ -958,10 +958,11 @@ pub fn apply(document: &Document, plan: &Plan) -> Result<Output, Error> {
         Some(_) => parse_header(&document.bytes)?,
         None => parse(&document.bytes)?,
     };
-    // Every frame was read for text when it decodes; the header may then say so.
+    // Every frame was read for text when the analysis could decode them, which it says by
+    // counting how they were looked at; the header may then say so.
     let text_checked = has_pixel_data(&document.bytes) && {
         if regions.is_empty() {
-            pixels::decode(&parse(&document.bytes)?).is_ok()
+            plan.findings.frames.is_some()
         } else {
             let mut decoded = pixels::decode(&file).map_err(|reason| {
                 Error::Refused(format!("cannot redact the text in the pixels: {reason}"))
