@@ -270,11 +270,21 @@ fn the_corpus_leaves_no_identifier_and_keeps_pixels_and_links() {
                 .iter()
                 .any(|d| d["what"].as_str().unwrap_or("").contains("unreadable"));
             if text_redacted {
-                let meta = &bytes[..bytes.len().min(512)];
+                // Written uncompressed, but an RLE file stays RLE.
+                const RLE: &[u8] = b"1.2.840.10008.1.2.5\0";
+                let input_bytes = std::fs::read(&input).unwrap();
+                let header = |bytes: &[u8]| bytes[..bytes.len().min(512)].to_vec();
+                let was_rle = header(&input_bytes).windows(20).any(|w| w == RLE);
+                let expected: &[u8] = if was_rle {
+                    RLE
+                } else {
+                    b"1.2.840.10008.1.2.1\0"
+                };
                 assert!(
-                    meta.windows(20).any(|w| w == b"1.2.840.10008.1.2.1\0"),
-                    "{profile}: {} redacted pixels are written uncompressed",
-                    input.display()
+                    header(&bytes).windows(20).any(|w| w == expected),
+                    "{profile}: {} redacted pixels are not written in {}",
+                    input.display(),
+                    String::from_utf8_lossy(expected)
                 );
             } else {
                 assert!(
@@ -540,4 +550,56 @@ fn rle_with_32_bits_a_sample_is_decoded() {
             );
         }
     }
+}
+
+#[test]
+fn a_redacted_rle_file_stays_rle_and_small() {
+    // The Philips screens of pydicom-data carry a date and a time in their banner, so their
+    // pixels change. Written uncompressed, the RLE one grew from 48 kB to 484 kB; it is now RLE
+    // again, and shows the very pixels of the same screen stored uncompressed and redacted.
+    let Some(corpus) = corpus() else { return };
+    let temp = tempfile::tempdir().unwrap();
+    let key = temp.path().join("key");
+    let written = |name: &str| {
+        let input = corpus.join("pydicom-data").join(name);
+        let out = temp.path().join(name.replace('.', "-"));
+        let report = scrub(&input, &out, &key, "teaching");
+        let file = &report["reports"][0];
+        assert!(
+            file["done"].to_string().contains("unreadable"),
+            "{name}: no text redacted: {file}"
+        );
+        let output = PathBuf::from(file["output"].as_str().expect("written"));
+        (input, std::fs::read(output).unwrap())
+    };
+    let (input, rle) = written("OBXXXX1A_rle.dcm");
+    let object = open(&rle).expect("parses");
+    let syntax = dicom_object::from_reader(std::io::Cursor::new(&rle[128..]))
+        .expect("a Part 10 file")
+        .meta()
+        .transfer_syntax()
+        .trim_end_matches('\0')
+        .to_string();
+    assert_eq!(syntax, "1.2.840.10008.1.2.5");
+    let before = std::fs::metadata(&input).unwrap().len() as f64;
+    assert!(
+        rle.len() as f64 <= before * 1.1,
+        "{} bytes from {before}",
+        rle.len()
+    );
+    assert!(pixel_data(&object).is_some_and(|fragments| !fragments.is_empty()));
+    let (_, native) = written("OBXXXX1A.dcm");
+    let shown = |bytes: &[u8]| {
+        let path = temp.path().join("shown.dcm");
+        std::fs::write(&path, bytes).unwrap();
+        let document = caviar::load(&path).expect("loads");
+        caviar::view::picture(&document)
+            .expect("decodes")
+            .render(0, None)
+            .into_owned()
+    };
+    assert!(
+        shown(&rle) == shown(&native),
+        "other pixels than the same screen redacted"
+    );
 }

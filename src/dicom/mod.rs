@@ -40,6 +40,8 @@ pub use key::Key;
 const DICOMDIR_CLASS: &str = "1.2.840.10008.1.3.10";
 const IMPLICIT_LE: &str = "1.2.840.10008.1.2";
 const EXPLICIT_LE: &str = "1.2.840.10008.1.2.1";
+/// RLE Lossless, which a redacted file is written in again when it came in it.
+const RLE_LOSSLESS: &str = "1.2.840.10008.1.2.5";
 const EXPLICIT_BE: &str = "1.2.840.10008.1.2.2";
 
 /// Whether bytes look like DICOM: a Part 10 file (with or without its 128-byte preamble) or a bare
@@ -952,6 +954,7 @@ pub fn apply(document: &Document, plan: &Plan) -> Result<Output, Error> {
     // was read: bit for bit by construction, and without decoding the bulk of the file.
     let regions = crate::pixels::regions_to_redact(plan);
     let mut redacted = None;
+    let mut stored_rle = None;
     let mut before_redaction = None;
     let pixels = pixel_data_span(&document.bytes).filter(|_| regions.is_empty());
     let mut file = match pixels {
@@ -973,6 +976,10 @@ pub fn apply(document: &Document, plan: &Plan) -> Result<Output, Error> {
             for &(frame, patch) in &regions {
                 decoded.redact(frame, patch, plan.redaction);
             }
+            stored_rle = (file.meta().transfer_syntax().trim_end_matches(['\0', ' '])
+                == RLE_LOSSLESS)
+                .then(|| pixels::encapsulated_frames(&file, decoded.frames).ok())
+                .flatten();
             redacted = Some(decoded);
             true
         }
@@ -1014,12 +1021,19 @@ pub fn apply(document: &Document, plan: &Plan) -> Result<Output, Error> {
         .trim_end_matches(['\0', ' '])
         .to_string();
     let mut object = file.into_inner();
-    let transfer_syntax = match redacted {
-        Some(decoded) => {
+    let transfer_syntax = match (redacted, stored_rle) {
+        // An RLE file stays RLE: the frames without text keep their bytes, the others are
+        // coded again, losslessly, so the copy is no bigger than it must be.
+        (Some(decoded), Some(original)) if decoded.fits_rle() => {
+            let changed: Vec<u32> = regions.iter().map(|&(frame, _)| frame).collect();
+            decoded.write_rle_into(&mut object, original, &changed);
+            transfer_syntax
+        }
+        (Some(decoded), _) => {
             decoded.write_into(&mut object);
             EXPLICIT_LE.to_string()
         }
-        None => transfer_syntax,
+        (None, _) => transfer_syntax,
     };
     if declared_class.is_empty() && text_of(&object, Tag(0x0008, 0x0016)).is_none() {
         return Err(malformed(

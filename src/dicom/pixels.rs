@@ -193,8 +193,6 @@ fn segment(
     }
 }
 
-const RLE_LOSSLESS: &str = "1.2.840.10008.1.2.5";
-
 /// Transfer syntaxes whose compression discards information.
 const LOSSY_SYNTAXES: [&str; 8] = [
     "1.2.840.10008.1.2.4.50",
@@ -216,7 +214,7 @@ pub fn decode(file: &FileDicomObject<InMemDicomObject>) -> Result<Pixels, String
     if jpeg_ls::TRANSFER_SYNTAXES.contains(&syntax) {
         return decode_jpeg_ls(file, lossy_source);
     }
-    if syntax == RLE_LOSSLESS {
+    if syntax == super::RLE_LOSSLESS {
         let header = Header::of(file)?;
         if header.bits_allocated == 32 {
             return decode_rle_32(file, header);
@@ -557,7 +555,7 @@ fn unpack_bits(coded: &[u8], len: usize) -> Option<Vec<u8>> {
 /// Each frame's compressed bytes. A frame may span several fragments: the basic offset table
 /// says where each frame starts; without one, as many fragments as frames are one each, and
 /// otherwise a fragment that opens with a start-of-image marker starts a frame.
-fn encapsulated_frames(
+pub(super) fn encapsulated_frames(
     file: &FileDicomObject<InMemDicomObject>,
     frames: u32,
 ) -> Result<Vec<Vec<u8>>, String> {
@@ -854,6 +852,131 @@ impl Pixels {
     }
 }
 
+impl Pixels {
+    /// Whether the frames can be written back as RLE Lossless: whole bytes per sample.
+    pub fn fits_rle(&self) -> bool {
+        self.bits_allocated >= 8 && self.channels * self.bytes_per_sample() <= 15
+    }
+
+    fn bytes_per_sample(&self) -> usize {
+        match self.samples {
+            Samples::U8(_) => 1,
+            Samples::U16(_) | Samples::I16(_) => 2,
+            Samples::U32(_) | Samples::I32(_) => 4,
+        }
+    }
+
+    /// One frame as RLE Lossless (PS3.5 annex G): a segment per byte of each sample, most
+    /// significant first, a colour's planes one after the other, each segment PackBits-coded
+    /// and padded to an even length after a 64-byte header of offsets.
+    pub fn rle_frame(&self, frame: u32) -> Vec<u8> {
+        let length = self.frame_len();
+        let start = frame as usize * length;
+        let bytes = self.bytes_per_sample();
+        let values: Vec<u32> = each!(&self.samples, values => values
+            .get(start..start + length)
+            .unwrap_or_default()
+            .iter()
+            .map(|&v| v as u32)
+            .collect());
+        let mut segments: Vec<Vec<u8>> = Vec::with_capacity(self.channels * bytes);
+        for channel in 0..self.channels {
+            for byte in 0..bytes {
+                let shift = 8 * (bytes - 1 - byte);
+                let plane: Vec<u8> = values
+                    .iter()
+                    .skip(channel)
+                    .step_by(self.channels)
+                    .map(|v| (v >> shift) as u8)
+                    .collect();
+                let mut coded = pack_runs(&plane);
+                if coded.len() % 2 == 1 {
+                    coded.push(0);
+                }
+                segments.push(coded);
+            }
+        }
+        let mut out = vec![0u8; 64];
+        out[..4].copy_from_slice(&(segments.len() as u32).to_le_bytes());
+        let mut offset = 64u32;
+        for (i, segment) in segments.iter().enumerate() {
+            out[4 + 4 * i..8 + 4 * i].copy_from_slice(&offset.to_le_bytes());
+            offset += segment.len() as u32;
+        }
+        for segment in segments {
+            out.extend(segment);
+        }
+        out
+    }
+
+    /// As [`Pixels::write_into`], but the frames as RLE Lossless fragments: `original` for
+    /// those whose pixels did not change (their bytes as they were), encoded again for the
+    /// others, listed in `changed`.
+    pub fn write_rle_into(
+        self,
+        object: &mut InMemDicomObject,
+        original: Vec<Vec<u8>>,
+        changed: &[u32],
+    ) {
+        let fragments: Vec<Vec<u8>> = original
+            .into_iter()
+            .enumerate()
+            .map(|(frame, stored)| {
+                if changed.contains(&(frame as u32)) {
+                    self.rle_frame(frame as u32)
+                } else {
+                    stored
+                }
+            })
+            .collect();
+        let pixel_data = Tag(0x7FE0, 0x0010);
+        self.write_into(object);
+        object.put(DataElement::new(
+            pixel_data,
+            VR::OB,
+            Value::PixelSequence(dicom_core::value::PixelFragmentSequence::new(
+                Vec::<u32>::new(),
+                fragments,
+            )),
+        ));
+    }
+}
+
+/// PackBits: a run of three or more equal bytes as `1 - n` and the byte, anything else copied
+/// in pieces of at most 128 after `n - 1`.
+fn pack_runs(plane: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(plane.len() / 2 + 2);
+    let mut at = 0;
+    while at < plane.len() {
+        let run = plane[at..]
+            .iter()
+            .take(128)
+            .take_while(|&&b| b == plane[at])
+            .count();
+        if run >= 3 {
+            out.push((1 - run as i32) as u8);
+            out.push(plane[at]);
+            at += run;
+            continue;
+        }
+        let literal_start = at;
+        while at < plane.len() && at - literal_start < 128 {
+            let ahead = plane[at..]
+                .iter()
+                .take(3)
+                .take_while(|&&b| b == plane[at])
+                .count();
+            if ahead >= 3 {
+                break;
+            }
+            at += 1;
+        }
+        out.push((at - literal_start - 1) as u8);
+        out.extend_from_slice(&plane[literal_start..at]);
+    }
+    out
+}
+
 /// 1-bit data back from one byte per sample (0 or 255), least significant bit first, padded to
 /// an even length.
 fn pack_bits(values: &[u8]) -> Vec<u8> {
@@ -886,6 +1009,20 @@ fn percentiles(values: &[f32]) -> (f32, f32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn packbits_written_is_read_back_the_same() {
+        let mut plane = Vec::new();
+        for (value, count) in [(1u8, 1), (2, 2), (3, 3), (4, 128), (5, 129), (6, 300)] {
+            plane.extend(std::iter::repeat_n(value, count));
+        }
+        plane.extend((0..=255u8).cycle().take(700));
+        plane.extend([9, 9, 8, 8, 8, 7]);
+        let coded = pack_runs(&plane);
+        assert!(coded.len() < plane.len());
+        assert_eq!(unpack_bits(&coded, plane.len()), Some(plane));
+        assert_eq!(pack_runs(&[]), Vec::<u8>::new());
+    }
 
     #[test]
     fn packbits_runs_copies_and_damage() {
