@@ -873,6 +873,8 @@ impl Pixels {
         let length = self.frame_len();
         let start = frame as usize * length;
         let bytes = self.bytes_per_sample();
+        // One arm per sample type: for the 32-bit ones the cast changes nothing.
+        #[allow(clippy::unnecessary_cast)]
         let values: Vec<u32> = each!(&self.samples, values => values
             .get(start..start + length)
             .unwrap_or_default()
