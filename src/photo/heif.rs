@@ -557,6 +557,14 @@ impl Meta {
                     format!("item {id}'s data lies outside the file"),
                 )
             })?;
+            // Extents may repeat the same bytes; an item bigger than the file is a lie that
+            // would make its copy take any amount of memory.
+            if data.len() + piece.len() > bytes.len() {
+                return Err(malformed(
+                    self.format,
+                    format!("item {id} claims more bytes than the file holds"),
+                ));
+            }
             data.extend_from_slice(piece);
         }
         Ok(data)
@@ -1201,6 +1209,24 @@ mod tests {
             found.findings
         );
         assert!(output.len() < input.len());
+    }
+
+    #[test]
+    fn an_item_repeating_the_file_many_times_is_refused() {
+        // One extent of the whole file, claimed 65,535 times: 900 MB from a 14 kB file.
+        let input = fixture("phone.heic");
+        let (_, meta) = read(&input, Format::Heic).unwrap();
+        let mut lying = meta;
+        let whole = 0..input.len();
+        lying.locations.insert(
+            lying.primary,
+            Location {
+                in_idat: false,
+                extents: vec![whole; 65_535],
+            },
+        );
+        let error = lying.data(&input, lying.primary).unwrap_err();
+        assert!(error.to_string().contains("more bytes than the file holds"));
     }
 
     #[test]
