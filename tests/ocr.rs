@@ -757,3 +757,38 @@ fn a_name_fading_in_step_by_step_is_read_once_it_shows() {
         );
     }
 }
+
+#[test]
+fn text_written_up_or_down_the_picture_is_found_and_read() {
+    // A screenshot turned a quarter either way, as a film's label photographed sideways or a
+    // picture with a wrong orientation tag shows it: the name, the ID and the birth date were
+    // left unread (4 stray boxes), since the detector follows rows only.
+    let screenshot = image::open(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/burned-in/screenshot.png"),
+    )
+    .unwrap()
+    .to_rgb8();
+    for turned in [
+        image::imageops::rotate90(&screenshot),
+        image::imageops::rotate270(&screenshot),
+    ] {
+        let boxes = ocr::read(&turned).unwrap();
+        let said: Vec<String> = boxes.iter().map(|b| fold(&b.text)).collect();
+        for expected in ["moreauclaire", "id:7730154", "neele30/07/1978"] {
+            assert!(
+                said.iter().any(|s| s.contains(expected)),
+                "{expected:?} not read in {said:?}"
+            );
+        }
+        // Each box lies up or down the picture, where the turned line is.
+        let name = boxes
+            .iter()
+            .find(|b| fold(&b.text).contains("moreau"))
+            .unwrap();
+        assert!(
+            name.region.height > 4 * name.region.width,
+            "{:?}",
+            name.region
+        );
+    }
+}

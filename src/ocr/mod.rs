@@ -346,8 +346,91 @@ pub fn read_afresh(image: &RgbImage) -> Result<Vec<TextBox>, Error> {
         index += 1;
         keep[index - 1]
     });
+    let sideways = sideways(models, image, &boxes)?;
+    boxes.extend(sideways);
     boxes.sort_by_key(|b| (b.region.y, b.region.x));
     Ok(boxes)
+}
+
+/// Lines written up or down the picture: a film's label photographed sideways, a screenshot
+/// whose orientation tag is wrong. The detector follows rows only, so the picture is also looked
+/// at turned a quarter each way; a line found there that reads as text, and that no box of the
+/// upright reading already covers, comes back in the picture's own coordinates. Text turned one
+/// way is upside down in the other turn, where it reads as nonsense: of two readings of one
+/// line, the surer is kept.
+fn sideways(
+    models: &models::Models,
+    image: &RgbImage,
+    upright: &[TextBox],
+) -> Result<Vec<TextBox>, Error> {
+    let (width, height) = image.dimensions();
+    let mut found: Vec<TextBox> = Vec::new();
+    for clockwise in [true, false] {
+        let turned = if clockwise {
+            image::imageops::rotate90(image)
+        } else {
+            image::imageops::rotate270(image)
+        };
+        let Some(sight) = Sight::of(&turned) else {
+            continue;
+        };
+        let (turned_width, turned_height) = turned.dimensions();
+        // `rotate90` puts (x, y) at (height - 1 - y, x); `rotate270` at (y, width - 1 - x).
+        let back = |r: Region| {
+            if clockwise {
+                Region {
+                    x: r.y,
+                    y: height.saturating_sub(r.x + r.width),
+                    width: r.height,
+                    height: r.width,
+                }
+            } else {
+                Region {
+                    x: width.saturating_sub(r.y + r.height),
+                    y: r.x,
+                    width: r.height,
+                    height: r.width,
+                }
+            }
+        };
+        let (detections, _) = detect_all(models, &sight.part(&turned), &sight, 0)?;
+        let lines: Vec<Quad> = distinct(detections)
+            .into_iter()
+            .map(|d| d.quad)
+            .filter(|quad| quad.width() >= 2.0 * quad.height())
+            .filter(|quad| {
+                let region = back(quad.bounds(turned_width, turned_height));
+                !upright.iter().any(|b| region.half_within(b.region))
+            })
+            .collect();
+        for (quad, reading) in lines
+            .iter()
+            .zip(recognize::read_quads(models, &turned, &lines)?)
+        {
+            if reads_as_text(&reading) {
+                found.push(TextBox {
+                    region: back(quad.bounds(turned_width, turned_height)),
+                    text: reading.text,
+                    confidence: reading.confidence,
+                });
+            }
+        }
+    }
+    found.sort_by(|a, b| b.confidence.total_cmp(&a.confidence));
+    let mut kept: Vec<TextBox> = Vec::with_capacity(found.len());
+    for candidate in found {
+        let same_line = kept.iter().any(|k| {
+            k.region
+                .intersection(candidate.region)
+                .is_some_and(|common| {
+                    common.area() * 2 >= candidate.region.area().min(k.region.area())
+                })
+        });
+        if !same_line {
+            kept.push(candidate);
+        }
+    }
+    Ok(kept)
 }
 
 /// Whether a line only the overlay pass found, read as `line` says, is text rather than a
