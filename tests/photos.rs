@@ -522,17 +522,21 @@ fn photos_without_text_get_no_blur_and_keep_their_coded_pixels() {
     }
 }
 
-fn png_chunk(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
-    let mut crc = flate2::Crc::new();
-    crc.update(kind);
-    crc.update(data);
-    [
-        &(data.len() as u32).to_be_bytes()[..],
-        kind,
-        data,
-        &crc.sum().to_be_bytes(),
-    ]
-    .concat()
+/// `input` scrubbed as a file called `name`, which must come out with text in its pixels made
+/// unreadable: the output's bytes.
+fn scrubbed_with_text_redacted(name: &str, input: &[u8]) -> Vec<u8> {
+    let temp = tempfile::tempdir().unwrap();
+    let path = temp.path().join(name);
+    std::fs::write(&path, input).unwrap();
+    let (_out, run, report) = scrub_to_temp(&[&path]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let file = &report["reports"][0];
+    assert!(pixels_redacted(file), "{file}");
+    std::fs::read(file["output"].as_str().expect("written")).unwrap()
 }
 
 /// The chunks of a PNG, by type, with their data.
@@ -571,31 +575,19 @@ fn a_png_blurred_and_saved_again_shows_the_same_colours_size_and_turn() {
     let raw_profile = format!("Raw profile type exif\0\nexif\n{:8}\n{hex}\n", exif.len());
     let phys = [&3780u32.to_be_bytes()[..], &1890u32.to_be_bytes(), &[1]].concat();
     let shown_the_same = [
-        png_chunk(b"gAMA", &45455u32.to_be_bytes()),
-        png_chunk(b"cHRM", &[0x11; 32]),
-        png_chunk(b"sRGB", &[0]),
-        png_chunk(b"pHYs", &phys),
+        common::png_chunk(b"gAMA", &45455u32.to_be_bytes()),
+        common::png_chunk(b"cHRM", &[0x11; 32]),
+        common::png_chunk(b"sRGB", &[0]),
+        common::png_chunk(b"pHYs", &phys),
     ];
     let input = [
         &original[..ihdr_end],
         &shown_the_same.concat(),
-        &png_chunk(b"tEXt", raw_profile.as_bytes()),
+        &common::png_chunk(b"tEXt", raw_profile.as_bytes()),
         &original[ihdr_end..],
     ]
     .concat();
-    let temp = tempfile::tempdir().unwrap();
-    let path = temp.path().join("turned.png");
-    std::fs::write(&path, &input).unwrap();
-
-    let (_out, run, report) = scrub_to_temp(&[&path]);
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    let file = &report["reports"][0];
-    assert!(pixels_redacted(file), "{file}");
-    let output = std::fs::read(file["output"].as_str().expect("written")).unwrap();
+    let output = scrubbed_with_text_redacted("turned.png", &input);
     assert!(!contains(&output, b"Jane Doe"));
     let chunks = png_chunks(&output);
     for (kind, data) in &chunks[1..5] {
@@ -639,19 +631,7 @@ fn an_opaque_webp_blurred_and_saved_again_gets_no_alpha_and_stays_small() {
             image::ExtendedColorType::Rgb8,
         )
         .unwrap();
-    let temp = tempfile::tempdir().unwrap();
-    let path = temp.path().join("screenshot.webp");
-    std::fs::write(&path, &input).unwrap();
-
-    let (_out, run, report) = scrub_to_temp(&[&path]);
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    let file = &report["reports"][0];
-    assert!(pixels_redacted(file), "{file}");
-    let output = std::fs::read(file["output"].as_str().expect("written")).unwrap();
+    let output = scrubbed_with_text_redacted("screenshot.webp", &input);
     // A simple lossless WebP: RIFF, WEBP, VP8L, its size, the signature 0x2F, then 14 bits of
     // width, 14 of height and the bit that says whether alpha is used.
     assert_eq!(&output[12..16], b"VP8L");
@@ -820,8 +800,7 @@ fn motion_photos_and_hdr_gain_maps_leave_only_the_picture() {
 #[test]
 fn an_iphone_picture_is_cleaned_as_heic_or_saved_as_jpeg_once_its_text_is_blurred() {
     let heif = root().join("fixtures/heif");
-    let (_, manifest) = fixtures();
-    let phone = planted_in_metadata(&manifest, "photos/phone_everything.jpg");
+    let phone = common::planted::in_metadata("photos/phone_everything.jpg");
     let inputs = [
         heif.join("phone.heic"),
         heif.join("screenshot.heic"),
@@ -875,29 +854,4 @@ fn an_iphone_picture_is_cleaned_as_heic_or_saved_as_jpeg_once_its_text_is_blurre
         b"someone else's file"
     );
     assert!(String::from_utf8_lossy(&run.stderr).contains("already there"));
-}
-
-/// The values planted in a fixture's EXIF and XMP, by what they are, from fixtures/planted.json.
-fn planted_in_metadata(manifest: &Value, path: &str) -> Vec<(String, Vec<u8>)> {
-    let file = manifest["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["path"] == path)
-        .unwrap();
-    file["planted"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|p| {
-            let what = p["what"].as_str().unwrap();
-            what.starts_with("EXIF") || what.starts_with("GPS") || what.starts_with("XMP")
-        })
-        .map(|p| {
-            (
-                p["what"].as_str().unwrap().to_string(),
-                hex(p["needle_hex"].as_str().unwrap()),
-            )
-        })
-        .collect()
 }

@@ -12,7 +12,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
-use super::{Collector, Keep, exif, size, text, xmp};
+use super::{Collector, Keep, Removed, exif, size, text, xmp};
 use crate::document::{Category, Done, Error, Format};
 
 /// More items than any camera writes (an iPhone's 48-megapixel grid has about 100 tiles), and a
@@ -259,7 +259,7 @@ fn read_meta(bytes: &[u8], meta: &Bx, format: Format) -> Result<Meta, Error> {
     ];
     let others = children
         .iter()
-        .filter(|b| !known.contains(&&b.kind))
+        .filter(|b| !known.contains(&&b.kind) && !points_at_this_file(bytes, b, format))
         .cloned()
         .collect();
     let meta = Meta {
@@ -282,6 +282,29 @@ fn read_meta(bytes: &[u8], meta: &Bx, format: Format) -> Result<Meta, Error> {
         ));
     }
     Ok(meta)
+}
+
+/// Whether `b` is a data-information box (`dinf`) whose references all say "in this file", as
+/// cameras and phones write it: structure, which is rebuilt without it. One naming another file
+/// (a URL) is reported as unknown data.
+fn points_at_this_file(bytes: &[u8], b: &Bx, format: Format) -> bool {
+    if &b.kind != b"dinf" {
+        return false;
+    }
+    let Ok(children) = boxes(bytes, b.content.clone(), format) else {
+        return false;
+    };
+    children.iter().all(|dref| {
+        &dref.kind == b"dref"
+            && dref.content.len() >= 8
+            && boxes(bytes, dref.content.start + 8..dref.content.end, format).is_ok_and(|entries| {
+                entries.iter().all(|entry| {
+                    &entry.kind == b"url "
+                        && entry.content.len() == 4
+                        && bytes[entry.content.start + 3] & 1 == 1
+                })
+            })
+    })
 }
 
 fn read_iinf(bytes: &[u8], iinf: &Bx, format: Format) -> Result<Vec<Item>, Error> {
@@ -524,18 +547,40 @@ impl Meta {
                 needed.insert(reference.from);
             }
         }
+        self.with_inputs(needed)
+    }
+
+    /// The thumbnails of the primary picture, with their tiles when they are grids.
+    fn thumbnails(&self) -> BTreeSet<u32> {
+        self.with_inputs(
+            self.references(b"thmb")
+                .filter(|r| r.to.contains(&self.primary))
+                .map(|r| r.from)
+                .collect(),
+        )
+    }
+
+    /// `items` and every item they are made from (`dimg`: a grid's tiles), however deep.
+    fn with_inputs(&self, mut items: BTreeSet<u32>) -> BTreeSet<u32> {
         loop {
-            let before = needed.len();
             let inputs: Vec<u32> = self
                 .references(b"dimg")
-                .filter(|r| needed.contains(&r.from))
+                .filter(|r| items.contains(&r.from))
                 .flat_map(|r| r.to.iter().copied())
+                .filter(|id| !items.contains(id))
                 .collect();
-            needed.extend(inputs);
-            if needed.len() == before {
-                return needed;
+            if inputs.is_empty() {
+                return items;
             }
+            items.extend(inputs);
         }
+    }
+
+    /// How many bytes an item's extents hold, without copying them.
+    fn data_len(&self, id: u32) -> usize {
+        self.locations
+            .get(&id)
+            .map_or(0, |l| l.extents.iter().map(|e| e.len()).sum())
     }
 
     /// The bytes of an item, its extents joined.
@@ -602,26 +647,13 @@ fn read(bytes: &[u8], format: Format) -> Result<(Vec<Bx>, Meta), Error> {
 }
 
 /// Names for the user of an item that is not part of the picture.
-fn describe(meta: &Meta, bytes: &[u8], item: &Item) -> (Category, &'static str, &'static str) {
-    // A thumbnail may itself be a grid, whose tiles are part of it.
-    let mut thumbnail: BTreeSet<u32> = meta
-        .references(b"thmb")
-        .filter(|r| r.to.contains(&meta.primary))
-        .map(|r| r.from)
-        .collect();
-    loop {
-        let tiles: Vec<u32> = meta
-            .references(b"dimg")
-            .filter(|r| thumbnail.contains(&r.from))
-            .flat_map(|r| r.to.iter().copied())
-            .filter(|id| !thumbnail.contains(id))
-            .collect();
-        if tiles.is_empty() {
-            break;
-        }
-        thumbnail.extend(tiles);
-    }
-    if thumbnail.contains(&item.id) {
+fn describe(
+    meta: &Meta,
+    bytes: &[u8],
+    thumbnails: &BTreeSet<u32>,
+    item: &Item,
+) -> (Category, &'static str, &'static str) {
+    if thumbnails.contains(&item.id) {
         return (Category::Picture, "thumbnail", exif::SMALL_COPY);
     }
     if let Some(kind) = meta.auxiliary_type(bytes, item.id) {
@@ -670,6 +702,7 @@ pub(super) fn inspect(bytes: &[u8], format: Format, found: &mut Collector) -> Re
     let (top, meta) = read(bytes, format)?;
     let container = format.name();
     let needed = meta.needed(bytes);
+    let thumbnails = meta.thumbnails();
     for item in &meta.items {
         if needed.contains(&item.id) {
             continue;
@@ -700,7 +733,7 @@ pub(super) fn inspect(bytes: &[u8], format: Format, found: &mut Collector) -> Re
                 xmp::inspect(data, &format!("{container} XMP"), found);
             }
             _ => {
-                let (category, what, why) = describe(&meta, bytes, item);
+                let (category, what, why) = describe(&meta, bytes, &thumbnails, item);
                 let value = match &data {
                     Ok(data) => size(data.len()),
                     Err(_) => "its data is outside the file".to_string(),
@@ -747,10 +780,7 @@ pub(super) fn inspect(bytes: &[u8], format: Format, found: &mut Collector) -> Re
             "data this tool does not recognise; removed",
         );
     }
-    for extra in top
-        .iter()
-        .filter(|b| !matches!(&b.kind, b"ftyp" | b"meta" | b"mdat" | b"free" | b"skip"))
-    {
+    for extra in unknown_boxes(&top) {
         found.add(
             Category::Unknown,
             container,
@@ -760,6 +790,13 @@ pub(super) fn inspect(bytes: &[u8], format: Format, found: &mut Collector) -> Re
         );
     }
     Ok(())
+}
+
+/// The file's top-level boxes other than the file type, the items and their data, and
+/// padding: none of them is needed to show the picture, and each goes.
+fn unknown_boxes(top: &[Bx]) -> impl Iterator<Item = &Bx> {
+    top.iter()
+        .filter(|b| !matches!(&b.kind, b"ftyp" | b"meta" | b"mdat" | b"free" | b"skip"))
 }
 
 fn turn_text(bytes: &[u8], property: &Bx) -> String {
@@ -846,23 +883,24 @@ pub(super) fn strip(
         target.extend_from_slice(&data);
     }
 
+    // Item ids, and the counts of iloc and iinf, take 16 bits, or 32 in the boxes' versions
+    // for files with ids past 65535.
+    let put_id = |out: &mut Vec<u8>, id: u32| {
+        if wide_ids {
+            out.extend_from_slice(&id.to_be_bytes());
+        } else {
+            out.extend_from_slice(&(id as u16).to_be_bytes());
+        }
+    };
     let meta_box = |mdat_start: usize| -> Vec<u8> {
         let mut content = Vec::new();
         content.extend_from_slice(&bytes[meta.hdlr.clone()]);
         content.extend_from_slice(&bytes[meta.pitm.clone()]);
         // iloc version 1 (2 when ids need 32 bits): 4-byte offsets and lengths, no base offset.
         let mut iloc = vec![0x44, 0x00];
-        if wide_ids {
-            iloc.extend_from_slice(&(placed.len() as u32).to_be_bytes());
-        } else {
-            iloc.extend_from_slice(&(placed.len() as u16).to_be_bytes());
-        }
+        put_id(&mut iloc, placed.len() as u32);
         for &(id, in_idat, offset, len) in &placed {
-            if wide_ids {
-                iloc.extend_from_slice(&id.to_be_bytes());
-            } else {
-                iloc.extend_from_slice(&(id as u16).to_be_bytes());
-            }
+            put_id(&mut iloc, id);
             iloc.extend_from_slice(&u16::from(in_idat).to_be_bytes());
             iloc.extend_from_slice(&0u16.to_be_bytes());
             iloc.extend_from_slice(&1u16.to_be_bytes());
@@ -878,11 +916,7 @@ pub(super) fn strip(
             &iloc,
         );
         let mut iinf = Vec::new();
-        if wide_ids {
-            iinf.extend_from_slice(&(kept.len() as u32).to_be_bytes());
-        } else {
-            iinf.extend_from_slice(&(kept.len() as u16).to_be_bytes());
-        }
+        put_id(&mut iinf, kept.len() as u32);
         for item in &kept {
             iinf.extend_from_slice(&bytes[item.infe.clone()]);
         }
@@ -893,17 +927,10 @@ pub(super) fn strip(
                 continue;
             }
             let mut entry = Vec::new();
-            let id = |out: &mut Vec<u8>, id: u32| {
-                if wide_ids {
-                    out.extend_from_slice(&id.to_be_bytes());
-                } else {
-                    out.extend_from_slice(&(id as u16).to_be_bytes());
-                }
-            };
-            id(&mut entry, reference.from);
+            put_id(&mut entry, reference.from);
             entry.extend_from_slice(&(reference.to.len() as u16).to_be_bytes());
             for &to in &reference.to {
-                id(&mut entry, to);
+                put_id(&mut entry, to);
             }
             write_box(&mut iref, &reference.kind, &entry);
         }
@@ -914,11 +941,7 @@ pub(super) fn strip(
         write_box(&mut iprp, b"ipco", &ipco);
         let mut ipma = (ipma_entries.len() as u32).to_be_bytes().to_vec();
         for (id, list) in &ipma_entries {
-            if wide_ids {
-                ipma.extend_from_slice(&id.to_be_bytes());
-            } else {
-                ipma.extend_from_slice(&(*id as u16).to_be_bytes());
-            }
+            put_id(&mut ipma, *id);
             ipma.push(list.len() as u8);
             for &(essential, index) in list {
                 if wide_indices {
@@ -958,33 +981,18 @@ pub(super) fn strip(
     out.extend_from_slice(&meta_box(mdat_start));
     write_box(&mut out, b"mdat", &payload);
 
-    let mut removed: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    let thumbnails = meta.thumbnails();
+    let mut removed = Removed::default();
     for item in meta.items.iter().filter(|i| !needed.contains(&i.id)) {
         let what = match (&item.kind, item.content_type.as_str()) {
-            (b"Exif", _) => "EXIF block".to_string(),
-            (b"mime", "application/rdf+xml") => "XMP block".to_string(),
-            _ => describe(&meta, bytes, item).1.to_string(),
+            (b"Exif", _) => "EXIF block",
+            (b"mime", "application/rdf+xml") => "XMP block",
+            _ => describe(&meta, bytes, &thumbnails, item).1,
         };
-        let len = meta.data(bytes, item.id).map_or(0, |d| d.len());
-        let entry = removed.entry(what).or_default();
-        entry.0 += 1;
-        entry.1 += len;
+        removed.note(what, meta.data_len(item.id));
     }
-    for (what, (count, len)) in removed {
-        let times = if count > 1 {
-            format!("{count} × ")
-        } else {
-            String::new()
-        };
-        done.push(Done::removed(format!(
-            "removed {times}{what} ({})",
-            size(len)
-        )));
-    }
-    for other in meta.others.iter().chain(
-        top.iter()
-            .filter(|b| !matches!(&b.kind, b"ftyp" | b"meta" | b"mdat" | b"free" | b"skip")),
-    ) {
+    removed.report(done);
+    for other in meta.others.iter().chain(unknown_boxes(&top)) {
         done.push(Done::removed(format!(
             "removed box '{}' ({})",
             text(&other.kind),
@@ -1008,11 +1016,17 @@ pub(super) fn strip(
     Ok(out)
 }
 
+/// The values planted in the JPEG's EXIF and XMP, which heif-enc copied into the items.
+#[cfg(test)]
+#[path = "../../tests/common/planted.rs"]
+mod planted;
+
 #[cfg(test)]
 mod tests {
     use std::path::{Path, PathBuf};
 
     use super::*;
+
     use crate::photo::testing::field;
 
     fn fixture(name: &str) -> Vec<u8> {
@@ -1022,38 +1036,6 @@ mod tests {
                 .join(name),
         )
         .expect("fixtures/heif is committed (scripts/make-heif-fixtures.sh)")
-    }
-
-    /// The values fixtures/planted.json says were planted in the JPEG's EXIF and XMP, which
-    /// heif-enc copied into the HEIF's items.
-    fn planted() -> Vec<(String, Vec<u8>)> {
-        let manifest =
-            std::fs::read(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/planted.json"))
-                .unwrap();
-        let manifest: serde_json::Value = serde_json::from_slice(&manifest).unwrap();
-        let phone = manifest["files"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|f| f["path"] == "photos/phone_everything.jpg")
-            .unwrap();
-        phone["planted"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|p| {
-                let what = p["what"].as_str().unwrap();
-                what.starts_with("EXIF") || what.starts_with("GPS") || what.starts_with("XMP")
-            })
-            .map(|p| {
-                let hex = p["needle_hex"].as_str().unwrap();
-                let needle = (0..hex.len())
-                    .step_by(2)
-                    .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
-                    .collect();
-                (p["what"].as_str().unwrap().to_string(), needle)
-            })
-            .collect()
     }
 
     fn contains(haystack: &[u8], needle: &[u8]) -> bool {
@@ -1097,7 +1079,7 @@ mod tests {
 
     #[test]
     fn a_phone_picture_keeps_its_coded_picture_and_nothing_that_names() {
-        let planted = planted();
+        let planted = planted::in_metadata("photos/phone_everything.jpg");
         assert!(planted.len() >= 10, "{planted:?}");
         let dir = tempfile::tempdir().unwrap();
         for (name, format) in [("phone.heic", Format::Heic), ("phone.avif", Format::Avif)] {
@@ -1227,6 +1209,26 @@ mod tests {
         );
         let error = lying.data(&input, lying.primary).unwrap_err();
         assert!(error.to_string().contains("more bytes than the file holds"));
+    }
+
+    #[test]
+    fn a_data_reference_to_this_file_is_structure_and_one_to_a_url_is_not() {
+        let dinf = |entry: &[u8]| {
+            let mut dref = vec![0, 0, 0, 0, 0, 0, 0, 1];
+            write_box(&mut dref, b"url ", entry);
+            let mut inner = Vec::new();
+            write_box(&mut inner, b"dref", &dref);
+            let mut out = Vec::new();
+            write_box(&mut out, b"dinf", &inner);
+            out
+        };
+        for (bytes, here) in [
+            (dinf(&[0, 0, 0, 1]), true),
+            (dinf(b"\0\0\0\0https://example.org/x.hevc\0"), false),
+        ] {
+            let top = boxes(&bytes, 0..bytes.len(), Format::Heic).unwrap();
+            assert_eq!(points_at_this_file(&bytes, &top[0], Format::Heic), here);
+        }
     }
 
     #[test]

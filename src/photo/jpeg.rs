@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 
-use super::{Collector, Keep, exif, iptc, size, text, xmp};
+use super::{Collector, Keep, Removed, exif, iptc, size, text, xmp};
 use crate::document::{Category, Done, Error, Format};
 
 const SOI: u8 = 0xD8;
@@ -521,12 +521,7 @@ pub(super) fn strip(bytes: &[u8], keep: Keep, done: &mut Vec<Done>) -> Result<Ve
     let mut out = Vec::with_capacity(main.end);
     out.extend_from_slice(&[0xFF, SOI]);
 
-    let mut removed: BTreeMap<String, (usize, usize)> = BTreeMap::new();
-    let mut note_removed = |what: &str, len: usize| {
-        let entry = removed.entry(what.to_string()).or_default();
-        entry.0 += 1;
-        entry.1 += len;
-    };
+    let mut removed = Removed::default();
     let keep_icc = keep.colour_profile && has_valid_icc_profile(bytes, main);
     let mut icc_kept = 0;
     let mut orientation_written = false;
@@ -556,7 +551,7 @@ pub(super) fn strip(bytes: &[u8], keep: Keep, done: &mut Vec<Done>) -> Result<Ve
                 // that may follow is a picture of its own and goes.
                 segment(&mut out, APP0, &[b"JFIF\0", &jfif[..7], &[0, 0]].concat());
                 if jfif_thumbnail_len(jfif) > 0 {
-                    note_removed("JFIF thumbnail", jfif_thumbnail_len(jfif));
+                    removed.note("JFIF thumbnail", jfif_thumbnail_len(jfif));
                 }
             }
             APP1 if identified(bytes, &payload, EXIF_ID).is_some() => {
@@ -571,9 +566,9 @@ pub(super) fn strip(bytes: &[u8], keep: Keep, done: &mut Vec<Done>) -> Result<Ve
                             "kept orientation only (EXIF Orientation {o}) so the picture is turned \
                              the same way"
                         )));
-                        note_removed("EXIF block (everything but the orientation)", data.len());
+                        removed.note("EXIF block (everything but the orientation)", data.len());
                     }
-                    _ => note_removed("EXIF block", data.len()),
+                    _ => removed.note("EXIF block", data.len()),
                 }
             }
             APP1 if identified(bytes, &payload, XMP_ID).is_some() => {
@@ -587,9 +582,9 @@ pub(super) fn strip(bytes: &[u8], keep: Keep, done: &mut Vec<Done>) -> Result<Ve
                         "kept orientation only (XMP tiff:Orientation {o}) so the picture is \
                          turned the same way"
                     )));
-                    note_removed("XMP block (everything but the orientation)", data.len());
+                    removed.note("XMP block (everything but the orientation)", data.len());
                 } else {
-                    note_removed("XMP block", data.len());
+                    removed.note("XMP block", data.len());
                 }
             }
             APP2 if keep_icc && identified(bytes, &payload, ICC_ID).is_some() => {
@@ -598,7 +593,7 @@ pub(super) fn strip(bytes: &[u8], keep: Keep, done: &mut Vec<Done>) -> Result<Ve
             }
             APP14 if data.starts_with(b"Adobe") => out.extend_from_slice(&bytes[whole]),
             _ if is_kept_structure(marker) => out.extend_from_slice(&bytes[whole]),
-            _ => note_removed(&describe_removed(bytes, marker, &payload), data.len()),
+            _ => removed.note(&describe_removed(bytes, marker, &payload), data.len()),
         }
     }
     out.extend_from_slice(&[0xFF, EOI]);
@@ -611,7 +606,7 @@ pub(super) fn strip(bytes: &[u8], keep: Keep, done: &mut Vec<Done>) -> Result<Ve
     }
     for picture in &pictures[1..] {
         let extra = Extra::of_picture(bytes, picture);
-        note_removed(
+        removed.note(
             match extra {
                 Extra::GainMap => "HDR gain map stored after the main picture",
                 _ => "picture stored after the main one",
@@ -620,7 +615,7 @@ pub(super) fn strip(bytes: &[u8], keep: Keep, done: &mut Vec<Done>) -> Result<Ve
         );
     }
     if !trailing.is_empty() {
-        note_removed(
+        removed.note(
             match Extra::of_trailing(&bytes[trailing.clone()]) {
                 Extra::Video => "motion photo video stored after the picture",
                 _ => "data hidden after the end of the picture",
@@ -628,17 +623,7 @@ pub(super) fn strip(bytes: &[u8], keep: Keep, done: &mut Vec<Done>) -> Result<Ve
             trailing.len(),
         );
     }
-    for (what, (count, len)) in removed {
-        let times = if count > 1 {
-            format!("{count} × ")
-        } else {
-            String::new()
-        };
-        done.push(Done::removed(format!(
-            "removed {times}{what} ({})",
-            size(len)
-        )));
-    }
+    removed.report(done);
     Ok(out)
 }
 

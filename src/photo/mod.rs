@@ -275,6 +275,33 @@ struct Keep {
     colour_profile: bool,
 }
 
+/// What a container drops, gathered by kind, so that the report says once "removed 3 × XMP
+/// block (12 kB)".
+#[derive(Default)]
+struct Removed(std::collections::BTreeMap<String, (usize, usize)>);
+
+impl Removed {
+    fn note(&mut self, what: &str, len: usize) {
+        let entry = self.0.entry(what.to_string()).or_default();
+        entry.0 += 1;
+        entry.1 += len;
+    }
+
+    fn report(self, done: &mut Vec<Done>) {
+        for (what, (count, len)) in self.0 {
+            let times = if count > 1 {
+                format!("{count} × ")
+            } else {
+                String::new()
+            };
+            done.push(Done::removed(format!(
+                "removed {times}{what} ({})",
+                size(len)
+            )));
+        }
+    }
+}
+
 /// Gathers findings while a container is walked. `picture` says which embedded picture the
 /// walker is in, so an MPO's second image or a TIFF's second page is named as such.
 #[derive(Default)]

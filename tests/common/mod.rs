@@ -5,6 +5,7 @@
 
 pub mod jpeg_ls_frame;
 pub mod jpeg_ls_interleaved;
+pub mod planted;
 
 use std::path::{Path, PathBuf};
 
