@@ -489,67 +489,69 @@ fn a_palette_colour_picture_is_shown_in_its_colours() {
     }
 }
 
-#[test]
-fn uncompressed_ybr_422_is_shown_in_its_colours() {
-    // Each pair of pixels shares its colour; pydicom 3.0.2's `pixel_array`, which expands it
-    // and turns it into RGB, gives these colours, within a level of rounding: a corner, the
-    // middle, the last pixel and a pixel of the green band. Before, the file was refused.
-    let Some(corpus) = corpus() else { return };
-    let document =
-        caviar::load(&corpus.join("pydicom/SC_ybr_full_422_uncompressed.dcm")).expect("loads");
+/// Frame `frame` of a corpus file as Caviar shows it, checked at `(x, y)` against pydicom's
+/// colours within a level of rounding.
+fn shows_pydicom_colours(path: &Path, frame: u32, points: &[(u32, u32, [u8; 3])]) {
+    let document = caviar::load(path).expect("loads");
     let picture = caviar::view::picture(&document)
         .expect("decodes")
-        .render(0, None)
+        .render(frame, None)
         .into_owned();
-    for (x, y, colour) in [
-        (0, 0, [254, 0, 0]),
-        (7, 5, [254, 0, 0]),
-        (50, 50, [125, 130, 255]),
-        (99, 99, [255, 255, 255]),
-        (81, 20, [0, 254, 0]),
-    ] {
+    for &(x, y, colour) in points {
         let shown = picture.get_pixel(x, y).0;
         assert!(
             shown.iter().zip(colour).all(|(&a, b)| a.abs_diff(b) <= 1),
-            "at ({x}, {y}): {shown:?}, pydicom {colour:?}"
+            "{} frame {frame} at ({x}, {y}): {shown:?}, pydicom {colour:?}",
+            path.display()
         );
     }
 }
 
 #[test]
+fn uncompressed_ybr_422_is_shown_in_its_colours() {
+    // Each pair of pixels shares its colour; pydicom 3.0.2's `pixel_array`, which expands it
+    // and turns it into RGB, gives these colours: a corner, the middle, the last pixel and a
+    // pixel of the green band. Before, the file was refused.
+    let Some(corpus) = corpus() else { return };
+    shows_pydicom_colours(
+        &corpus.join("pydicom/SC_ybr_full_422_uncompressed.dcm"),
+        0,
+        &[
+            (0, 0, [254, 0, 0]),
+            (7, 5, [254, 0, 0]),
+            (50, 50, [125, 130, 255]),
+            (99, 99, [255, 255, 255]),
+            (81, 20, [0, 254, 0]),
+        ],
+    );
+}
+
+#[test]
 fn rle_with_32_bits_a_sample_is_decoded() {
     // dicom-pixeldata decodes no RLE of 32 bits allocated; these were refused. The colours are
-    // pydicom 3.0.2's `pixel_array` scaled to 8 bits, within a level: a corner, the middle,
-    // the last pixel and a pixel of a band, on one frame and on the second of two.
+    // pydicom 3.0.2's `pixel_array` scaled to 8 bits: a corner, the middle, the last pixel and
+    // a pixel of a band, on one frame and on the second of two.
     let Some(corpus) = corpus() else { return };
-    for (name, frame, points) in [
-        (
-            "SC_rgb_rle_32bit.dcm",
-            0,
-            [[255, 0, 0], [128, 128, 255], [255, 255, 255], [0, 255, 0]],
-        ),
-        (
-            "SC_rgb_rle_32bit_2frame.dcm",
-            1,
-            [[0, 255, 255], [127, 127, 0], [0, 0, 0], [255, 0, 255]],
-        ),
-    ] {
-        let document = caviar::load(&corpus.join("pydicom").join(name)).expect("loads");
-        let picture = caviar::view::picture(&document)
-            .expect("decodes")
-            .render(frame, None)
-            .into_owned();
-        for ((x, y), colour) in [(0, 0), (50, 50), (99, 99), (81, 20)]
-            .into_iter()
-            .zip(points)
-        {
-            let shown = picture.get_pixel(x, y).0;
-            assert!(
-                shown.iter().zip(colour).all(|(&a, b)| a.abs_diff(b) <= 1),
-                "{name} frame {frame} at ({x}, {y}): {shown:?}, pydicom {colour:?}"
-            );
-        }
-    }
+    shows_pydicom_colours(
+        &corpus.join("pydicom/SC_rgb_rle_32bit.dcm"),
+        0,
+        &[
+            (0, 0, [255, 0, 0]),
+            (50, 50, [128, 128, 255]),
+            (99, 99, [255, 255, 255]),
+            (81, 20, [0, 255, 0]),
+        ],
+    );
+    shows_pydicom_colours(
+        &corpus.join("pydicom/SC_rgb_rle_32bit_2frame.dcm"),
+        1,
+        &[
+            (0, 0, [0, 255, 255]),
+            (50, 50, [127, 127, 0]),
+            (99, 99, [0, 0, 0]),
+            (81, 20, [255, 0, 255]),
+        ],
+    );
 }
 
 #[test]

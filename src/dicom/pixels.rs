@@ -355,6 +355,7 @@ fn decode_jpeg_ls(
     file: &FileDicomObject<InMemDicomObject>,
     lossy_source: bool,
 ) -> Result<Pixels, String> {
+    let header = Header::of(file)?;
     let Header {
         width,
         height,
@@ -363,8 +364,8 @@ fn decode_jpeg_ls(
         bits_allocated,
         bits_stored,
         signed,
-        photometric,
-    } = Header::of(file)?;
+        ..
+    } = header;
     if !matches!(bits_allocated, 8 | 16) || !(2..=bits_allocated).contains(&bits_stored) {
         return Err(format!(
             "JPEG-LS pixels of {bits_stored} bits stored in {bits_allocated} are not supported"
@@ -392,19 +393,7 @@ fn decode_jpeg_ls(
         (_, false) => Samples::U16(values.collect()),
         (_, true) => Samples::I16(values.map(|v| ((v << shift) as i16) >> shift).collect()),
     };
-    Ok(Pixels {
-        samples,
-        width,
-        height,
-        frames,
-        channels,
-        bits_allocated: bits_allocated as u16,
-        bits_stored: bits_stored as u16,
-        signed,
-        palette: Palette::of(file, &photometric),
-        photometric,
-        lossy_source,
-    })
+    Ok(header.pixels(file, samples, lossy_source))
 }
 
 /// What the header says of the pixels, for the decoders that read the stream themselves.
@@ -420,6 +409,28 @@ struct Header {
 }
 
 impl Header {
+    /// The pixels of `samples`, decoded as this header describes them.
+    fn pixels(
+        self,
+        file: &FileDicomObject<InMemDicomObject>,
+        samples: Samples,
+        lossy_source: bool,
+    ) -> Pixels {
+        Pixels {
+            samples,
+            width: self.width,
+            height: self.height,
+            frames: self.frames,
+            channels: self.channels,
+            bits_allocated: self.bits_allocated as u16,
+            bits_stored: self.bits_stored as u16,
+            signed: self.signed,
+            palette: Palette::of(file, &self.photometric),
+            photometric: self.photometric,
+            lossy_source,
+        }
+    }
+
     fn of(file: &FileDicomObject<InMemDicomObject>) -> Result<Header, String> {
         let number = |tag: Tag| -> Option<u32> {
             file.get(tag)
@@ -462,10 +473,8 @@ fn decode_rle_32(
         height,
         channels,
         frames,
-        bits_allocated,
-        bits_stored,
         signed,
-        photometric,
+        ..
     } = header;
     let plane = width as usize * height as usize;
     let segments = channels * 4;
@@ -510,19 +519,7 @@ fn decode_rle_32(
     } else {
         Samples::U32(values)
     };
-    Ok(Pixels {
-        samples,
-        width,
-        height,
-        frames,
-        channels,
-        bits_allocated: bits_allocated as u16,
-        bits_stored: bits_stored as u16,
-        signed,
-        palette: Palette::of(file, &photometric),
-        photometric,
-        lossy_source: false,
-    })
+    Ok(header.pixels(file, samples, false))
 }
 
 /// One PackBits segment, which must give exactly `len` bytes.

@@ -206,7 +206,10 @@ const GAIN_MAP_MARKS: [&[u8]; 2] = [
 impl Extra {
     fn of_picture(bytes: &[u8], picture: &Picture) -> Extra {
         let own = &bytes[picture_start(picture)..picture.end];
-        if GAIN_MAP_MARKS.iter().any(|mark| contains(own, mark)) {
+        if GAIN_MAP_MARKS
+            .iter()
+            .any(|mark| memchr::memmem::find(own, mark).is_some())
+        {
             Extra::GainMap
         } else {
             Extra::Picture
@@ -250,14 +253,10 @@ impl Extra {
     }
 }
 
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle)
-}
-
 /// The place an MP4 says it was recorded: the ISO 6709 text of its `©xyz` item
 /// (`+48.8566+002.3522/`), which phones write into a motion photo's video.
 fn video_location(data: &[u8]) -> Option<String> {
-    let at = data.windows(4).position(|w| w == b"\xA9xyz")?;
+    let at = memchr::memmem::find(data, b"\xA9xyz")?;
     let item = data.get(at + 4..)?;
     let len = usize::from(u16::from_be_bytes([*item.first()?, *item.get(1)?]));
     let place = item.get(4..4 + len)?;
