@@ -483,31 +483,52 @@ fn write_plan(
     }
     let output = crate::apply(document, plan)?;
     report.done = output.done.clone();
-    let destination = &renamed_for(destination, document.format, output.format)?;
-    let remaining = write_verified(destination, &output)?;
+    let (destination, remaining) = if document.format == output.format {
+        (destination.to_path_buf(), write_verified(destination, &output)?)
+    } else {
+        write_renamed(destination, document.format, &output)?
+    };
     report.clean = remaining.is_clean();
     report.remaining = remaining;
     if report.clean {
-        report.output = Some(destination.to_path_buf());
+        report.output = Some(destination);
     }
     Ok(())
 }
 
-/// Where an output saved in another format than its input goes (a HEIC whose text was blurred
-/// is saved as JPEG): beside the planned destination, under its own extension, and never over
-/// a file already there, which the plan did not reserve.
-fn renamed_for(destination: &Path, input: Format, output: Format) -> Result<PathBuf, Error> {
-    if input == output {
-        return Ok(destination.to_path_buf());
+/// An output saved in another format than its input (a HEIC whose text was blurred is saved as
+/// JPEG) goes beside the planned destination under its own extension, or, when that name is
+/// taken (`scan.heic` and `scan.avif` in one folder), under both extensions. The plan did not
+/// reserve these names, so neither ever replaces a file, not even one written a moment before
+/// by another file of the same run.
+fn write_renamed(
+    destination: &Path,
+    input: Format,
+    output: &crate::Output,
+) -> Result<(PathBuf, Findings), Error> {
+    let plain = destination.with_extension(output.format.extension());
+    let both = destination.with_extension(format!(
+        "{}.{}",
+        input.extension(),
+        output.format.extension()
+    ));
+    let remaining = crate::verify(output)?;
+    if !remaining.is_clean() {
+        return Ok((plain, remaining));
     }
-    let renamed = destination.with_extension(output.extension());
-    if renamed.exists() {
-        return Err(Error::Refused(format!(
-            "it must be saved as {output} in {}, and a file is already there",
-            renamed.display()
-        )));
+    for candidate in [&plain, &both] {
+        match write_file(candidate, &output.bytes, Replace::Never) {
+            Ok(()) => return Ok((candidate.clone(), remaining)),
+            Err(Error::Write(error)) if error.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(error) => return Err(error),
+        }
     }
-    Ok(renamed)
+    Err(Error::Refused(format!(
+        "it must be saved as {} in {} or {}, and files are already there",
+        output.format,
+        plain.display(),
+        both.display()
+    )))
 }
 
 /// A DICOMDIR deliberately not copied is a clean outcome; any other error is the report's.
@@ -536,6 +557,17 @@ pub fn write_verified(destination: &Path, output: &crate::Output) -> Result<Find
 /// folder, renamed into place once complete. The temporary file deletes itself if anything fails
 /// before the rename, so no partial file is ever left.
 pub fn write_atomically(destination: &Path, bytes: &[u8]) -> Result<(), Error> {
+    write_file(destination, bytes, Replace::Allowed)
+}
+
+/// Whether a write may take the place of a file already at its destination.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Replace {
+    Allowed,
+    Never,
+}
+
+fn write_file(destination: &Path, bytes: &[u8], replace: Replace) -> Result<(), Error> {
     let folder = destination.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(folder).map_err(Error::Write)?;
     let mut builder = tempfile::Builder::new();
@@ -555,7 +587,11 @@ pub fn write_atomically(destination: &Path, bytes: &[u8]) -> Result<(), Error> {
     };
     let temporary = file.path().to_path_buf();
     let written = file.write_all(bytes).map_err(Error::Write).and_then(|()| {
-        file.persist(destination)
+        let persisted = match replace {
+            Replace::Allowed => file.persist(destination),
+            Replace::Never => file.persist_noclobber(destination),
+        };
+        persisted
             .map(drop)
             .map_err(|error| Error::Write(error.error))
     });

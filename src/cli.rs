@@ -453,7 +453,8 @@ fn print_inspection(out: &mut impl Write, inspection: &Inspection) -> std::io::R
             .collect();
         writeln!(
             out,
-            "  names and numbers in the header that identify the patient: {}",
+            "  names and numbers that identify the patient, also looked for in the other \
+             places: {}",
             known.join(", ")
         )?;
     }

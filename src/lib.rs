@@ -5,6 +5,8 @@
 //! The library knows nothing of terminals or windows; [`batch`] runs the pipeline over files and
 //! folders for both front ends.
 
+#![forbid(unsafe_code)]
+
 pub mod batch;
 pub mod dicom;
 pub mod document;

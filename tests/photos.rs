@@ -798,60 +798,76 @@ fn motion_photos_and_hdr_gain_maps_leave_only_the_picture() {
 }
 
 #[test]
-fn an_iphone_picture_is_cleaned_as_heic_or_saved_as_jpeg_once_its_text_is_blurred() {
+fn phone_pictures_stay_heic_or_avif_or_are_saved_as_jpeg_once_their_text_is_blurred() {
     let heif = root().join("fixtures/heif");
     let phone = common::planted::in_metadata("photos/phone_everything.jpg");
-    let inputs = [
-        heif.join("phone.heic"),
-        heif.join("screenshot.heic"),
-        heif.join("phone.avif"),
+    let names = [
+        "phone.heic",
+        "screenshot.heic",
+        "phone.avif",
+        "screenshot.avif",
+        "turned-grid.avif",
+        "transparent.avif",
     ];
+    let inputs: Vec<PathBuf> = names.iter().map(|name| heif.join(name)).collect();
     let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
-    let (temp, run, report) = scrub_to_temp(&inputs);
-    let stderr = String::from_utf8_lossy(&run.stderr);
+    let (temp, _, report) = scrub_to_temp(&inputs);
     let reports = report["reports"].as_array().expect("reports");
 
-    // The phone's picture has no text: the same HEIC, its EXIF, XMP and thumbnail gone.
-    let phone_report = &reports[0];
-    let written = std::fs::read(phone_report["output"].as_str().expect("written")).unwrap();
-    assert!(
-        phone_report["output"]
-            .as_str()
-            .unwrap()
-            .ends_with("phone.heic")
-    );
-    for (what, needle) in &phone {
-        assert!(!contains(&written, needle), "{what} left in the HEIC");
+    for (name, report) in names.iter().zip(reports) {
+        let output = report["output"].as_str().expect("written");
+        let written = std::fs::read(output).unwrap();
+        if name.starts_with("phone") {
+            // No text in the phone's picture: the same format, its EXIF, XMP and thumbnail gone.
+            assert!(output.ends_with(name), "{output}");
+            for (what, needle) in &phone {
+                assert!(!contains(&written, needle), "{what} left in {name}");
+            }
+        } else {
+            // The name and birth date are blurred (in the AVIF grid once it is put together
+            // and turned upright): neither format can be encoded here, so the picture is
+            // saved as a JPEG, or a PNG when it has transparency, and the report says so.
+            // The HEIC and the AVIF screenshot are both saved, under two names.
+            let (stem, extension) = name.rsplit_once('.').unwrap();
+            let (saved, magic): (_, &[u8]) = if stem == "transparent" {
+                ("PNG", b"\x89PNG")
+            } else {
+                ("JPEG", &[0xFF, 0xD8, 0xFF])
+            };
+            let extension_out = saved.to_lowercase().replace("jpeg", "jpg");
+            assert!(
+                output.ends_with(&format!("{stem}.{extension_out}"))
+                    || output.ends_with(&format!("{stem}.{extension}.{extension_out}")),
+                "{output}"
+            );
+            assert!(pixels_redacted(report), "{name}: {report}");
+            assert!(report["done"].to_string().contains(&format!("saved as {saved}")), "{name}");
+            assert!(written.starts_with(magic), "{name}");
+            assert!(!temp.path().join("out").join(name).exists());
+        }
     }
+    let outputs: std::collections::BTreeSet<&str> = reports
+        .iter()
+        .filter_map(|report| report["output"].as_str())
+        .collect();
+    assert_eq!(outputs.len(), names.len(), "two files saved under one name: {outputs:?}");
 
-    // The screenshot's name and birth date are blurred: a HEIC cannot be encoded here, so it
-    // is saved as a JPEG, and the report says so.
-    let screenshot = &reports[1];
-    let output = screenshot["output"].as_str().expect("written");
-    assert!(output.ends_with("screenshot.jpg"), "{output}");
-    assert!(pixels_redacted(screenshot), "{screenshot}");
-    assert!(screenshot["done"].to_string().contains("saved as JPEG"));
-    let jpeg = std::fs::read(output).unwrap();
-    assert!(jpeg.starts_with(&[0xFF, 0xD8, 0xFF]));
-    assert!(!temp.path().join("out/screenshot.heic").exists());
-
-    // AVIF cannot be decoded yet: nothing is written, and the reason is given.
-    assert!(reports[2]["output"].is_null());
-    assert!(
-        stderr.contains("AVIF pictures cannot be decoded here yet"),
-        "{stderr}"
-    );
-
-    // A file already where the JPEG would go is not overwritten.
+    // Files already where the JPEG would go are never overwritten: the second name is used,
+    // and when both are taken nothing is written.
     let again = tempfile::tempdir().unwrap();
     let out = again.path().join("out");
     std::fs::create_dir_all(&out).unwrap();
     std::fs::write(out.join("screenshot.jpg"), b"someone else's file").unwrap();
+    let run = caviar(&[&"scrub", &heif.join("screenshot.heic"), &"--out", &out]);
+    assert!(run.status.success());
+    assert!(std::fs::read(out.join("screenshot.heic.jpg")).unwrap().starts_with(&[0xFF, 0xD8]));
+    std::fs::write(out.join("screenshot.heic.jpg"), b"and another").unwrap();
     let run = caviar(&[&"scrub", &heif.join("screenshot.heic"), &"--out", &out]);
     assert!(!run.status.success());
     assert_eq!(
         std::fs::read(out.join("screenshot.jpg")).unwrap(),
         b"someone else's file"
     );
+    assert_eq!(std::fs::read(out.join("screenshot.heic.jpg")).unwrap(), b"and another");
     assert!(String::from_utf8_lossy(&run.stderr).contains("already there"));
 }

@@ -7,6 +7,7 @@
 //! is copied byte for byte, unless text in the picture is to be redacted: then the picture is
 //! decoded, redacted and re-encoded without any metadata (`raster`).
 
+mod av1;
 mod exif;
 mod gif;
 mod heif;

@@ -33,13 +33,7 @@ fn cannot(format: Format, error: impl std::fmt::Display) -> Error {
 pub fn decode(bytes: &[u8], format: Format) -> Result<Picture, Error> {
     match format {
         Format::Heic => return decode_heic(bytes),
-        Format::Avif => {
-            return Err(Error::Unsupported(
-                "AVIF pictures cannot be decoded here yet, so the text in them cannot be looked \
-                 for; export it as JPEG or PNG first"
-                    .into(),
-            ));
-        }
+        Format::Avif => return decode_avif(bytes),
         _ => {}
     }
     let reader = ImageReader::new(Cursor::new(bytes))
@@ -98,6 +92,121 @@ fn decode_heic(bytes: &[u8]) -> Result<Picture, Error> {
         DynamicImage::ImageRgb8(RgbImage::from_raw(width, height, rgb.data).ok_or_else(malformed)?)
     };
     Ok(Picture { image, icc_profile })
+}
+
+/// An AVIF picture with its grid put together, cropped, turned and mirrored as its container
+/// says, and its alpha plane when it has one; decoded in Rust (`rav1d`), 8 to 12 bits.
+fn decode_avif(bytes: &[u8]) -> Result<Picture, Error> {
+    let coded = super::heif::av1_picture(bytes)?;
+    let colour = assemble(&coded.colour, |planes| {
+        let (matrix, full_range) = coded.matrix.unwrap_or((planes.matrix, planes.full_range));
+        planes.to_rgb(matrix, full_range)
+    })?;
+    let mut image = match &coded.alpha {
+        None => DynamicImage::ImageRgb8(colour),
+        Some(alpha) => {
+            let alpha = assemble(alpha, |planes| {
+                planes
+                    .to_grey(planes.full_range)
+                    .into_iter()
+                    .flat_map(|a| [a; 3])
+                    .collect()
+            })?;
+            if alpha.dimensions() != colour.dimensions() {
+                return Err(cannot(
+                    Format::Avif,
+                    "its alpha plane is not the size of its picture",
+                ));
+            }
+            let mut rgba = image::RgbaImage::new(colour.width(), colour.height());
+            for ((out, c), a) in rgba.pixels_mut().zip(colour.pixels()).zip(alpha.pixels()) {
+                *out = image::Rgba([c[0], c[1], c[2], a[0]]);
+            }
+            DynamicImage::ImageRgba8(rgba)
+        }
+    };
+    for transform in &coded.transforms {
+        image = transformed(image, transform);
+    }
+    let icc_profile = coded
+        .icc_profile
+        .filter(|profile| super::is_icc_profile(profile));
+    Ok(Picture { image, icc_profile })
+}
+
+/// One picture made of the decoded tiles, each turned into RGB by `to_rgb`.
+fn assemble(
+    tiles: &super::heif::Tiles,
+    to_rgb: impl Fn(&super::av1::Planes) -> Vec<u8>,
+) -> Result<RgbImage, Error> {
+    let too_big = |width: usize, height: usize| width as u64 * height as u64 > MAX_PIXELS;
+    let cannot = |error: String| cannot(Format::Avif, error);
+    let decode_tile = |data: &[u8]| -> Result<RgbImage, Error> {
+        let planes = super::av1::decode(data, MAX_PIXELS as u32).map_err(cannot)?;
+        let (width, height) = (planes.width as u32, planes.height as u32);
+        RgbImage::from_raw(width, height, to_rgb(&planes))
+            .ok_or_else(|| cannot_decode_size(Format::Avif, width, height))
+    };
+    let Some(grid) = &tiles.grid else {
+        return match &tiles.data[..] {
+            [data] => decode_tile(data),
+            _ => Err(cannot("a picture without a grid has several parts".into())),
+        };
+    };
+    if too_big(grid.width, grid.height) {
+        return Err(cannot_decode_size(Format::Avif, grid.width, grid.height));
+    }
+    let mut canvas = RgbImage::new(grid.width as u32, grid.height as u32);
+    let mut tile_size = None;
+    for (index, data) in tiles.data.iter().enumerate() {
+        let tile = decode_tile(data)?;
+        let size = *tile_size.get_or_insert(tile.dimensions());
+        if tile.dimensions() != size {
+            return Err(cannot("the tiles of its grid differ in size".into()));
+        }
+        let (row, column) = (index / grid.columns, index % grid.columns);
+        let (x, y) = (column as i64 * i64::from(size.0), row as i64 * i64::from(size.1));
+        image::imageops::replace(&mut canvas, &tile, x, y);
+    }
+    let covered = tile_size.map_or((0, 0), |(w, h)| {
+        (grid.columns as u64 * u64::from(w), grid.rows as u64 * u64::from(h))
+    });
+    if covered.0 < grid.width as u64 || covered.1 < grid.height as u64 {
+        return Err(cannot("its tiles do not cover the picture".into()));
+    }
+    Ok(canvas)
+}
+
+/// The picture after one of the container's crops, turns or mirrors.
+fn transformed(image: DynamicImage, transform: &super::heif::Transform) -> DynamicImage {
+    use super::heif::Transform;
+    match *transform {
+        Transform::Crop {
+            width,
+            height,
+            left,
+            top,
+        } => {
+            let fraction = |(n, d): (u32, u32)| f64::from(n) / f64::from(d.max(1));
+            let signed = |(n, d): (i32, u32)| f64::from(n) / f64::from(d.max(1));
+            let (full_width, full_height) = (f64::from(image.width()), f64::from(image.height()));
+            let crop_width = fraction(width).round().clamp(1.0, full_width);
+            let crop_height = fraction(height).round().clamp(1.0, full_height);
+            let x = (signed(left) + (full_width - crop_width) / 2.0)
+                .round()
+                .clamp(0.0, full_width - crop_width);
+            let y = (signed(top) + (full_height - crop_height) / 2.0)
+                .round()
+                .clamp(0.0, full_height - crop_height);
+            image.crop_imm(x as u32, y as u32, crop_width as u32, crop_height as u32)
+        }
+        Transform::Turn(1) => image.rotate270(),
+        Transform::Turn(2) => image.rotate180(),
+        Transform::Turn(3) => image.rotate90(),
+        Transform::Turn(_) => image,
+        Transform::Mirror { upside_down: true } => image.flipv(),
+        Transform::Mirror { upside_down: false } => image.fliph(),
+    }
 }
 
 fn cannot_decode_size(
