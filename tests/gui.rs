@@ -132,6 +132,46 @@ fn an_opened_ct_shows_what_identifies_with_a_checkbox_each() {
 }
 
 #[test]
+fn phone_pictures_open_show_their_text_and_export_like_a_jpeg() {
+    let folder = tempfile::tempdir().unwrap();
+    let heif = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/heif");
+    let files = [heif.join("screenshot.avif"), heif.join("phone.heic")];
+    let mut harness = open_app(folder.path(), &files);
+    wait(&mut harness, "the phone pictures to be analysed", ready);
+    let state = &harness.state().state;
+    for entry in &state.files {
+        assert_eq!(entry.stage, Stage::Ready);
+        assert!(entry.picture.is_some(), "the picture is shown");
+    }
+    let name = By::new().role(Role::CheckBox).predicate(|node| {
+        node.label().is_some_and(|label| label.contains("MOREAU"))
+    });
+    assert_eq!(
+        harness.get(name).accesskit_node().toggled(),
+        Some(Toggled::True),
+        "the name read in the AVIF is listed, to be blurred"
+    );
+
+    let out = folder.path().join("out");
+    harness.state_mut().perform(Action::ExportAll(out.clone()));
+    wait(&mut harness, "the exports", |s| {
+        s.exporting == 0 && s.files.iter().all(|f| f.verdict.is_some())
+    });
+    let state = &harness.state().state;
+    assert_eq!(
+        state.files[0].verdict,
+        Some(Verdict::Clean(out.join("screenshot.jpg"))),
+        "blurred, so saved as JPEG"
+    );
+    assert_eq!(
+        state.files[1].verdict,
+        Some(Verdict::Clean(out.join("phone.heic"))),
+        "nothing to blur, so still HEIC"
+    );
+    assert!(std::fs::read(out.join("screenshot.jpg")).unwrap().starts_with(&[0xFF, 0xD8]));
+}
+
+#[test]
 fn clicking_a_finding_keeps_it_and_undo_brings_it_back() {
     let folder = tempfile::tempdir().unwrap();
     let mut harness = analysed(folder.path(), "ct_16bit.dcm");
