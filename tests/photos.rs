@@ -871,3 +871,82 @@ fn phone_pictures_stay_heic_or_avif_or_are_saved_as_jpeg_once_their_text_is_blur
     assert_eq!(std::fs::read(out.join("screenshot.heic.jpg")).unwrap(), b"and another");
     assert!(String::from_utf8_lossy(&run.stderr).contains("already there"));
 }
+
+/// A JPEG of `picture` stored so that EXIF orientation `turn` shows it upright.
+fn stored_turned(picture: &image::RgbImage, turn: u8) -> Vec<u8> {
+    let upright = image::DynamicImage::ImageRgb8(picture.clone());
+    // The inverse of what the orientation asks a viewer to do.
+    let stored = match turn {
+        3 => upright.rotate180(),
+        5 => upright.rotate90().fliph(),
+        6 => upright.rotate270(),
+        8 => upright.rotate90(),
+        _ => upright,
+    };
+    let mut jpeg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 90)
+        .encode_image(&stored)
+        .unwrap();
+    let mut exif = b"Exif\0\0II*\0\x08\0\0\0\x01\0\x12\x01\x03\0\x01\0\0\0".to_vec();
+    exif.extend([turn, 0, 0, 0, 0, 0, 0, 0]);
+    let mut out = jpeg[..2].to_vec();
+    out.extend([0xFF, 0xE1]);
+    out.extend(((exif.len() + 2) as u16).to_be_bytes());
+    out.extend(exif);
+    out.extend(&jpeg[2..]);
+    out
+}
+
+#[test]
+fn a_turned_jpeg_is_redacted_in_its_blocks_where_the_text_shows() {
+    // The film's label (fixtures/burned-in/gold.json: "LEBRUN Paul" at 493,109 142×28 as
+    // shown), stored turned four ways: the blocks under the name change, wherever the stored
+    // picture holds them, and nothing away from the label does.
+    let film = image::open(root().join("fixtures/burned-in/photo_film.jpg"))
+        .unwrap()
+        .to_rgb8();
+    let temp = tempfile::tempdir().unwrap();
+    let inputs: Vec<PathBuf> = [3u8, 5, 6, 8]
+        .iter()
+        .map(|&turn| {
+            let path = temp.path().join(format!("film_{turn}.jpg"));
+            std::fs::write(&path, stored_turned(&film, turn)).unwrap();
+            path
+        })
+        .collect();
+    let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+    let (_out, _, report) = scrub_to_temp(&inputs);
+    for (input, file) in inputs.iter().zip(report["reports"].as_array().unwrap()) {
+        assert!(
+            file["done"].to_string().contains("JPEG's own blocks"),
+            "{}: {file}",
+            input.display()
+        );
+        let output = std::fs::read(file["output"].as_str().expect("written")).unwrap();
+        let before = displayed(&std::fs::read(input).unwrap()).to_rgb8();
+        let after = displayed(&output).to_rgb8();
+        assert_eq!(before.dimensions(), after.dimensions());
+        let name = (493..635, 109..137);
+        let steps = |image: &image::RgbImage| {
+            let mut total = 0u32;
+            for y in name.1.clone() {
+                for x in name.0.start + 1..name.0.end {
+                    total += u32::from(image.get_pixel(x, y)[1].abs_diff(image.get_pixel(x - 1, y)[1]));
+                }
+            }
+            total as f32 / ((name.0.len() - 1) * name.1.len()) as f32
+        };
+        assert!(
+            steps(&after) < steps(&before) / 3.0,
+            "{}: the name is still sharp",
+            input.display()
+        );
+        // Away from the label, whose other lines (hospital, birth date, IPP) go too.
+        let far = |x: u32, y: u32| !(430..830).contains(&x) || !(50..250).contains(&y);
+        let moved = after
+            .enumerate_pixels()
+            .filter(|&(x, y, p)| far(x, y) && before.get_pixel(x, y) != p)
+            .count();
+        assert!(moved < 2000, "{}: {moved} pixels changed far from the name", input.display());
+    }
+}

@@ -42,6 +42,8 @@ const IMPLICIT_LE: &str = "1.2.840.10008.1.2";
 const EXPLICIT_LE: &str = "1.2.840.10008.1.2.1";
 /// RLE Lossless, which a redacted file is written in again when it came in it.
 const RLE_LOSSLESS: &str = "1.2.840.10008.1.2.5";
+/// JPEG Baseline and Extended, whose 8-bit frames are redacted in their DCT blocks.
+const JPEG_DCT: [&str; 2] = ["1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2.4.51"];
 const EXPLICIT_BE: &str = "1.2.840.10008.1.2.2";
 
 /// Whether bytes look like DICOM: a Part 10 file (with or without its 128-byte preamble) or a bare
@@ -954,7 +956,8 @@ pub fn apply(document: &Document, plan: &Plan) -> Result<Output, Error> {
     // was read: bit for bit by construction, and without decoding the bulk of the file.
     let regions = crate::pixels::regions_to_redact(plan);
     let mut redacted = None;
-    let mut stored_rle = None;
+    // The frames as stored, when their compression can be kept: RLE and JPEG baseline.
+    let mut stored = None;
     let mut before_redaction = None;
     let pixels = pixel_data_span(&document.bytes).filter(|_| regions.is_empty());
     let mut file = match pixels {
@@ -976,8 +979,8 @@ pub fn apply(document: &Document, plan: &Plan) -> Result<Output, Error> {
             for &(frame, patch) in &regions {
                 decoded.redact(frame, patch, plan.redaction);
             }
-            stored_rle = (file.meta().transfer_syntax().trim_end_matches(['\0', ' '])
-                == RLE_LOSSLESS)
+            let syntax = file.meta().transfer_syntax().trim_end_matches(['\0', ' ']);
+            stored = (syntax == RLE_LOSSLESS || JPEG_DCT.contains(&syntax))
                 .then(|| pixels::encapsulated_frames(&file, decoded.frames).ok())
                 .flatten();
             redacted = Some(decoded);
@@ -1021,19 +1024,49 @@ pub fn apply(document: &Document, plan: &Plan) -> Result<Output, Error> {
         .trim_end_matches(['\0', ' '])
         .to_string();
     let mut object = file.into_inner();
-    let transfer_syntax = match (redacted, stored_rle) {
-        // An RLE file stays RLE: the frames without text keep their bytes, the others are
-        // coded again, losslessly, so the copy is no bigger than it must be.
-        (Some(decoded), Some(original)) if decoded.fits_rle() => {
-            let changed: Vec<u32> = regions.iter().map(|&(frame, _)| frame).collect();
-            decoded.write_rle_into(&mut object, original, &changed);
+    let changed: Vec<u32> = regions.iter().map(|&(frame, _)| frame).collect();
+    let mut pixels_written = "the pixels were written uncompressed".to_string();
+    let jpeg = match (&redacted, stored.as_ref()) {
+        (Some(_), Some(original)) if JPEG_DCT.contains(&transfer_syntax.as_str()) => {
+            Some(redact_jpeg_frames(original, &regions, plan.redaction))
+        }
+        _ => None,
+    };
+    let transfer_syntax = match (redacted, stored, jpeg) {
+        // A JPEG stays JPEG: the frames without text keep their bytes, and in the others only
+        // the blocks under the text are coded again.
+        (Some(_), _, Some(Ok((fragments, note)))) => {
+            object.put(DataElement::new(
+                Tag(0x7FE0, 0x0010),
+                VR::OB,
+                dicom_core::value::Value::PixelSequence(dicom_core::value::PixelFragmentSequence::new(
+                    Vec::<u32>::new(),
+                    fragments,
+                )),
+            ));
+            pixels_written = note;
             transfer_syntax
         }
-        (Some(decoded), _) => {
+        // An RLE file stays RLE: the frames without text keep their bytes, the others are
+        // coded again, losslessly, so the copy is no bigger than it must be.
+        (Some(decoded), Some(original), None) if decoded.fits_rle() => {
+            decoded.write_rle_into(&mut object, original, &changed);
+            pixels_written = "the frames were kept in RLE: those without text byte for byte, \
+                              the others coded again losslessly"
+                .into();
+            transfer_syntax
+        }
+        (Some(decoded), _, jpeg) => {
+            if let Some(Err(reason)) = jpeg {
+                pixels_written = format!(
+                    "the pixels were written uncompressed, as the JPEG's blocks could not be \
+                     edited alone ({reason})"
+                );
+            }
             decoded.write_into(&mut object);
             EXPLICIT_LE.to_string()
         }
-        (None, _) => transfer_syntax,
+        (None, _, _) => transfer_syntax,
     };
     if declared_class.is_empty() && text_of(&object, Tag(0x0008, 0x0016)).is_none() {
         return Err(malformed(
@@ -1068,7 +1101,7 @@ pub fn apply(document: &Document, plan: &Plan) -> Result<Output, Error> {
     let mut bytes = Vec::with_capacity(document.bytes.len());
     file.write_all(&mut bytes)
         .map_err(|error| Error::Refused(format!("cannot write the cleaned DICOM: {error}")))?;
-    let mut done = summarize(&changes, regions.len());
+    let mut done = summarize(&changes, regions.len(), &pixels_written);
     if let Some(span) = pixels {
         if span.end < document.bytes.len() {
             done.push(Done::removed(format!(
@@ -1089,8 +1122,46 @@ pub fn apply(document: &Document, plan: &Plan) -> Result<Output, Error> {
     })
 }
 
+/// The frames of a JPEG baseline file with the text redacted in the blocks it lies in, one
+/// fragment each (padded to an even length), and what was done, for the report. Frames without
+/// text keep their bytes.
+fn redact_jpeg_frames(
+    original: &[Vec<u8>],
+    regions: &[(u32, crate::pixels::Patch)],
+    how: crate::Redaction,
+) -> Result<(Vec<Vec<u8>>, String), String> {
+    let (mut changed, mut blocks, mut frames) = (0, 0, 0);
+    let mut fragments = Vec::with_capacity(original.len());
+    for (frame, stored) in original.iter().enumerate() {
+        let patches: Vec<crate::pixels::Patch> = regions
+            .iter()
+            .filter(|&&(f, _)| f as usize == frame)
+            .map(|&(_, patch)| patch)
+            .collect();
+        if patches.is_empty() {
+            fragments.push(stored.clone());
+            continue;
+        }
+        let redacted = crate::pixels::jpeg::redact(stored, &patches, how)
+            .map_err(|reason| format!("frame {}: {reason}", frame + 1))?;
+        let mut bytes = redacted.bytes;
+        if bytes.len() % 2 == 1 {
+            bytes.push(0);
+        }
+        fragments.push(bytes);
+        changed += redacted.blocks_changed;
+        blocks += redacted.blocks;
+        frames += 1;
+    }
+    let note = format!(
+        "the JPEG compression was kept: in {frames} frame(s) {changed} of {blocks} blocks were \
+         coded again, every other block and frame kept exactly"
+    );
+    Ok((fragments, note))
+}
+
 /// One line per kind of change, with a count, for the report.
-fn summarize(changes: &[deid::Change], regions: usize) -> Vec<Done> {
+fn summarize(changes: &[deid::Change], regions: usize, pixels_written: &str) -> Vec<Done> {
     let mut counts: Vec<(&str, usize)> = Vec::new();
     for change in changes {
         match counts.iter_mut().find(|(what, _)| *what == change.what) {
@@ -1106,8 +1177,7 @@ fn summarize(changes: &[deid::Change], regions: usize) -> Vec<Done> {
         done.push(Done::kept("kept the pixel data bit for bit"));
     } else {
         done.push(Done::removed(format!(
-            "made {regions} region(s) of text in the pixels unreadable; the pixels were written \
-             uncompressed"
+            "made {regions} region(s) of text in the pixels unreadable; {pixels_written}"
         )));
     }
     done

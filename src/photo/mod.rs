@@ -184,22 +184,46 @@ pub fn apply(document: &Document, plan: &Plan) -> Result<Output, Error> {
     })
 }
 
-/// Text in the picture: decoded, redacted and re-encoded in its own format, which leaves every
-/// metadata item behind (the encoders write none) but the colour profile the plan keeps.
+/// Text in the picture. A JPEG is redacted in its DCT blocks ([`redact_jpeg_blocks`]); any
+/// other picture (and a JPEG that cannot be, progressive ones) is decoded, redacted and
+/// re-encoded in its own format, which leaves every metadata item behind (the encoders write
+/// none) but the colour profile the plan keeps.
 fn redact(document: &Document, plan: &Plan, regions: &[Patch]) -> Result<Output, Error> {
     let mut picture = picture(document)?;
     let before_redaction = crate::pixels::before_redaction(1, |_| raster::displayed(&picture));
+    let read_in_pixels = plan.identifiers_in_pixels();
+    let mut done = Vec::new();
+    if document.format == Format::Jpeg {
+        match redact_jpeg_blocks(document, plan, regions, &mut done) {
+            Ok(bytes) => {
+                return Ok(Output {
+                    format: Format::Jpeg,
+                    bytes,
+                    done,
+                    must_not_contain: read_in_pixels.clone(),
+                    read_in_pixels,
+                    before_redaction: Some(before_redaction),
+                });
+            }
+            Err(reason) => {
+                done = vec![Done::removed(format!(
+                    "coded the whole picture again, as its blocks could not be edited alone \
+                     ({reason})"
+                ))];
+            }
+        }
+    }
     for &patch in regions {
         picture.redact(patch, plan.redaction);
     }
     let keep_profile = plan.keeps(Category::ColourProfile);
     let format = saved_as(document.format, &picture);
     let mut bytes = picture.encode(format, keep_profile)?;
-    let mut done = vec![Done::removed(format!(
+    done.push(Done::removed(format!(
         "made {} region(s) of text in the picture unreadable and saved it again, turned upright, \
          with no metadata",
         regions.len()
-    ))];
+    )));
     if format != document.format {
         done.push(Done::removed(format!(
             "saved as {format}: a {} picture cannot be written again here once its pixels change",
@@ -216,7 +240,6 @@ fn redact(document: &Document, plan: &Plan, regions: &[Patch]) -> Result<Output,
             )));
         }
     }
-    let read_in_pixels = plan.identifiers_in_pixels();
     if keep_profile {
         done.push(Done::kept("kept the colour profile"));
     }
@@ -228,6 +251,44 @@ fn redact(document: &Document, plan: &Plan, regions: &[Patch]) -> Result<Output,
         read_in_pixels,
         before_redaction: Some(before_redaction),
     })
+}
+
+/// A JPEG with its metadata stripped as the plan says, then the text redacted in the 8×8 blocks
+/// it lies in: every other block keeps its coefficients, so the photo is not compressed a second
+/// time and stays its size. The regions, found in the picture as shown, are turned back to where
+/// they are stored.
+fn redact_jpeg_blocks(
+    document: &Document,
+    plan: &Plan,
+    regions: &[Patch],
+    done: &mut Vec<Done>,
+) -> Result<Vec<u8>, String> {
+    let keep = Keep {
+        orientation: plan.keeps(Category::Orientation),
+        colour_profile: plan.keeps(Category::ColourProfile),
+    };
+    let (width, height, turn) =
+        raster::stored_size_and_turn(&document.bytes, Format::Jpeg).map_err(|e| e.to_string())?;
+    let stored: Vec<Patch> = regions
+        .iter()
+        .map(|patch| Patch {
+            text: raster::stored_region(patch.text, turn, width, height),
+            area: raster::stored_region(patch.area, turn, width, height),
+        })
+        .collect();
+    let mut stripped_done = Vec::new();
+    let stripped = strip(Format::Jpeg, &document.bytes, keep, &mut stripped_done)
+        .map_err(|e| e.to_string())?;
+    let redacted = crate::pixels::jpeg::redact(&stripped, &stored, plan.redaction)?;
+    done.extend(stripped_done);
+    done.push(Done::removed(format!(
+        "made {} region(s) of text in the picture unreadable in the JPEG's own blocks: {} of {} \
+         blocks coded again, every other one kept exactly, with no second compression",
+        regions.len(),
+        redacted.blocks_changed,
+        redacted.blocks
+    )));
+    Ok(redacted.bytes)
 }
 
 /// The format a picture whose pixels changed is written in: its own, but HEIC and AVIF, for

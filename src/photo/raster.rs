@@ -11,9 +11,10 @@ use image::codecs::jpeg::JpegEncoder;
 use image::codecs::png::PngEncoder;
 use image::codecs::tiff::TiffEncoder;
 use image::codecs::webp::WebPEncoder;
+use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder, ImageEncoder, ImageReader, RgbImage};
 
-use crate::document::{Error, Format, Redaction};
+use crate::document::{Error, Format, Redaction, Region};
 use crate::pixels::{Patch, Plane};
 
 /// 200 megapixels: more than any phone or film scanner writes, and a bound on the memory a file
@@ -44,23 +45,66 @@ pub fn decode(bytes: &[u8], format: Format) -> Result<Picture, Error> {
     if u64::from(width) * u64::from(height) > MAX_PIXELS {
         return Err(cannot_decode_size(format, width, height));
     }
-    let orientation = decoder.orientation().ok();
+    let orientation = shown_turn(decoder.orientation().ok(), bytes, format);
     let icc_profile = decoder
         .icc_profile()
         .ok()
         .flatten()
         .filter(|profile| super::is_icc_profile(profile));
     let mut image = DynamicImage::from_decoder(decoder).map_err(|e| cannot(format, e))?;
+    image.apply_orientation(orientation);
+    Ok(Picture { image, icc_profile })
+}
+
+/// The turn a viewer gives the picture: its EXIF orientation, else one written elsewhere (XMP,
+/// a PNG's text chunk).
+fn shown_turn(exif: Option<Orientation>, bytes: &[u8], format: Format) -> Orientation {
     let besides_exif = super::turn_besides_exif(bytes, format)
         .and_then(|o| u8::try_from(o).ok())
-        .and_then(image::metadata::Orientation::from_exif);
-    if let Some(orientation) = orientation
-        .filter(|&o| o != image::metadata::Orientation::NoTransforms)
+        .and_then(Orientation::from_exif);
+    exif.filter(|&o| o != Orientation::NoTransforms)
         .or(besides_exif)
-    {
-        image.apply_orientation(orientation);
+        .unwrap_or(Orientation::NoTransforms)
+}
+
+/// The stored size and the turn shown of a picture, read from its header alone.
+pub fn stored_size_and_turn(bytes: &[u8], format: Format) -> Result<(u32, u32, Orientation), Error> {
+    let reader = ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| cannot(format, e))?;
+    let mut decoder = reader.into_decoder().map_err(|e| cannot(format, e))?;
+    let (width, height) = decoder.dimensions();
+    let turn = shown_turn(decoder.orientation().ok(), bytes, format);
+    Ok((width, height, turn))
+}
+
+/// Where a region of the picture as shown lies in the stored picture of `width` × `height`.
+pub fn stored_region(region: Region, turn: Orientation, width: u32, height: u32) -> Region {
+    let (w, h) = (width.saturating_sub(1), height.saturating_sub(1));
+    let stored = |x: u32, y: u32| match turn {
+        Orientation::NoTransforms => (x, y),
+        Orientation::Rotate90 => (y, h.saturating_sub(x)),
+        Orientation::Rotate180 => (w.saturating_sub(x), h.saturating_sub(y)),
+        Orientation::Rotate270 => (w.saturating_sub(y), x),
+        Orientation::FlipHorizontal => (w.saturating_sub(x), y),
+        Orientation::FlipVertical => (x, h.saturating_sub(y)),
+        Orientation::Rotate90FlipH => (y, x),
+        Orientation::Rotate270FlipH => (w.saturating_sub(y), h.saturating_sub(x)),
+    };
+    let (a, b) = (
+        stored(region.x, region.y),
+        stored(
+            region.right().saturating_sub(1),
+            region.bottom().saturating_sub(1),
+        ),
+    );
+    let (left, top) = (a.0.min(b.0), a.1.min(b.1));
+    Region {
+        x: left,
+        y: top,
+        width: a.0.max(b.0) - left + 1,
+        height: a.1.max(b.1) - top + 1,
     }
-    Ok(Picture { image, icc_profile })
 }
 
 /// A HEIC picture with its grid put together, turned and mirrored as its container says, and

@@ -7,6 +7,7 @@
 //! at least as tall as the text, so each block holds less than a character, then smooths and adds
 //! noise so it reads as a soft patch; *fill* paints it one colour.
 
+pub mod jpeg;
 mod text;
 
 pub use text::{before_redaction, find_text, text_left};
