@@ -220,6 +220,12 @@ pub fn decode(file: &FileDicomObject<InMemDicomObject>) -> Result<Pixels, String
             return decode_rle_32(file, header);
         }
     }
+    if syntax == JPEG_EXTENDED {
+        let header = Header::of(file)?;
+        if header.bits_stored > 8 {
+            return decode_jpeg_12(file, header);
+        }
+    }
     let decoded = file
         .decode_pixel_data()
         .map_err(|error| format!("cannot decode the pixels: {error}"))?;
@@ -394,6 +400,44 @@ fn decode_jpeg_ls(
         (_, true) => Samples::I16(values.map(|v| ((v << shift) as i16) >> shift).collect()),
     };
     Ok(header.pixels(file, samples, lossy_source))
+}
+
+/// JPEG Extended, whose 12-bit frames dicom-pixeldata's decoder refuses.
+const JPEG_EXTENDED: &str = "1.2.840.10008.1.2.4.51";
+
+/// Grey 12-bit JPEG frames (nuclear medicine, CT), decoded by Caviar's own JPEG reader.
+fn decode_jpeg_12(file: &FileDicomObject<InMemDicomObject>, header: Header) -> Result<Pixels, String> {
+    if header.channels != 1 || header.bits_allocated != 16 {
+        return Err(format!(
+            "{}-bit JPEG with {} sample(s) per pixel in {} bits is not supported",
+            header.bits_stored, header.channels, header.bits_allocated
+        ));
+    }
+    let decoded = encapsulated_frames(file, header.frames)?
+        .par_iter()
+        .map(|stream| crate::pixels::jpeg::decode(stream))
+        .collect::<Result<Vec<_>, String>>()?;
+    for frame in &decoded {
+        if (frame.width, frame.height) != (header.width as usize, header.height as usize)
+            || frame.components != 1
+            || u32::from(frame.precision) > header.bits_allocated
+        {
+            return Err(format!(
+                "a JPEG frame of {}×{} with {} component(s) of {} bits, where the header says \
+                 {}×{} grey",
+                frame.width, frame.height, frame.components, frame.precision, header.width,
+                header.height
+            ));
+        }
+    }
+    let values = decoded.into_iter().flat_map(|frame| frame.samples);
+    let shift = 16 - header.bits_stored.min(16);
+    let samples = if header.signed {
+        Samples::I16(values.map(|v| ((v << shift) as i16) >> shift).collect())
+    } else {
+        Samples::U16(values.collect())
+    };
+    Ok(header.pixels(file, samples, true))
 }
 
 /// What the header says of the pixels, for the decoders that read the stream themselves.
@@ -1008,6 +1052,83 @@ fn percentiles(values: &[f32]) -> (f32, f32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn twelve_bit_jpeg_decodes_as_dcmtk_decodes_it() {
+        // Nuclear medicine in JPEG Extended, 12 bits, which dicom-pixeldata refuses; one of the
+        // two has a scan header written wrong (a spectral range of 0 to 0), which libjpeg and so
+        // dcmtk read as a whole scan. Sample for sample dcmtk's result.
+        let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/dicom/pydicom");
+        if !corpus.is_dir() {
+            assert!(std::env::var_os("CI").is_none(), "not tested on CI: the corpus is absent");
+            eprintln!("skipped: ../shared/corpus is absent");
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["JPGExtended.dcm", "JPEG-lossy.dcm"] {
+            let input = corpus.join(name);
+            let ours = decode(&super::super::parse(&std::fs::read(&input).unwrap()).unwrap()).unwrap();
+            let reference = dir.path().join(name);
+            match std::process::Command::new("dcmdjpeg").arg(&input).arg(&reference).output() {
+                Ok(run) => assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr)),
+                Err(_) => {
+                    assert!(std::env::var_os("CI").is_none(), "not tested on CI: dcmdjpeg is missing");
+                    eprintln!("skipped: dcmdjpeg is missing (Debian: dcmtk)");
+                    return;
+                }
+            }
+            let theirs = decode(&super::super::parse(&std::fs::read(&reference).unwrap()).unwrap()).unwrap();
+            let (Samples::U16(ours), Samples::U16(theirs)) = (&ours.samples, &theirs.samples) else {
+                panic!("{name}: not 16-bit samples");
+            };
+            assert_eq!(ours.len(), theirs.len(), "{name}");
+            let differing = ours.iter().zip(theirs).filter(|(a, b)| a != b).count();
+            let worst = ours.iter().zip(theirs).map(|(a, b)| a.abs_diff(*b)).max().unwrap_or(0);
+            println!("{name}: {differing} of {} samples differ, by {worst} at most", ours.len());
+            assert_eq!(differing, 0, "{name}: {differing} samples differ, by {worst} at most");
+        }
+    }
+
+    #[test]
+    fn a_twelve_bit_jpeg_is_redacted_in_its_blocks() {
+        let input = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/corpus/dicom/pydicom/JPGExtended.dcm");
+        let Ok(bytes) = std::fs::read(&input) else {
+            assert!(std::env::var_os("CI").is_none(), "not tested on CI: the corpus is absent");
+            eprintln!("skipped: ../shared/corpus is absent");
+            return;
+        };
+        let file = super::super::parse(&bytes).unwrap();
+        let frame = encapsulated_frames(&file, 1).unwrap().remove(0);
+        let area = crate::Region { x: 60, y: 300, width: 90, height: 30 };
+        let patch = crate::pixels::Patch { text: area, area };
+        let redacted = crate::pixels::jpeg::redact(&frame, &[patch], crate::Redaction::Fill).unwrap();
+        let (before, after) = (
+            crate::pixels::jpeg::decode(&frame).unwrap(),
+            crate::pixels::jpeg::decode(&redacted.bytes).unwrap(),
+        );
+        assert_eq!(after.precision, 12);
+        let width = before.width;
+        let mut inside = Vec::new();
+        for (i, (a, b)) in before.samples.iter().zip(&after.samples).enumerate() {
+            let (x, y) = (i % width, i / width);
+            let touched = (56..152).contains(&x) && (296..336).contains(&y);
+            assert!(touched || a == b, "({x}, {y}) changed away from the patch");
+            if (64..144).contains(&x) && (304..328).contains(&y) {
+                inside.push((*a, *b));
+            }
+        }
+        // The blocks wholly inside the patch are filled with one value; those across its edge
+        // also hold what is around it, which quantising them again lets ripple into the patch.
+        let spread = |values: Vec<u16>| values.iter().max().unwrap() - values.iter().min().unwrap();
+        let (was, now) = (
+            spread(inside.iter().map(|p| p.0).collect()),
+            spread(inside.iter().map(|p| p.1).collect()),
+        );
+        println!("spread of the patch: {was} before, {now} after");
+        assert!(now <= 1 && was > 10, "spread of the patch: {was} before, {now} after");
+        assert!(redacted.blocks_changed > 0 && redacted.blocks_changed <= 12 * 5);
+    }
 
     #[test]
     fn packbits_written_is_read_back_the_same() {
