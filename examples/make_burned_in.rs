@@ -12,9 +12,6 @@
 //! `-- --bench DIR` writes four full-size images into DIR for timing. There is no clock and no
 //! randomness from the OS (noise is a fixed-seed hash), so a second run gives the same bytes.
 
-#[path = "../tests/common/jpeg_ls_frame.rs"]
-mod jpeg_ls_frame;
-
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
@@ -1226,7 +1223,8 @@ fn ct_fixture(study: &Study, n: u32, encoding: Encoding, file: &str) -> Fixture 
                 .chunks_exact(2)
                 .map(|pair| u16::from_le_bytes([pair[0], pair[1]]))
                 .collect();
-            let frame = jpeg_ls_frame::encode(&stored, (n, n), 1, 16, near);
+            let frame = caviar::dicom::jpeg_ls::encode_frame(&stored, (n, n), 1, 16, near)
+                .expect("JPEG-LS encoding");
             (jpeg_ls_syntax(near), PixelData::Encapsulated(vec![frame]))
         }
         Encoding::Jpeg => panic!("JPEG baseline holds 8-bit samples, not a CT's 16"),
@@ -1495,7 +1493,8 @@ fn ultrasound_fixture(study: &Study, w: u32, h: u32, encoding: Encoding, file: &
         }
         Encoding::JpegLs { near } => {
             let samples: Vec<u16> = canvas.plane.bytes_u8().into_iter().map(u16::from).collect();
-            let frame = jpeg_ls_frame::encode(&samples, (w, h), 3, 8, near);
+            let frame = caviar::dicom::jpeg_ls::encode_frame(&samples, (w, h), 3, 8, near)
+                .expect("JPEG-LS encoding");
             if near > 0 {
                 extra.text(0x0028_2110, b"CS", "01");
                 extra.text(0x0028_2114, b"CS", "ISO_14495_1");

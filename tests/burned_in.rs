@@ -540,10 +540,10 @@ fn a_name_the_user_keeps_beside_redacted_text_is_still_found_when_the_output_is_
 #[test]
 fn a_redacted_dicom_says_truthfully_how_its_pixels_are_stored() {
     // JPEG baseline and near-lossless JPEG-LS both lost information before Caviar saw them.
-    // The JPEG stays JPEG, its colours as they were stored; the JPEG-LS is written uncompressed.
+    // Both stay in their compression, the JPEG's colours as they were stored.
     for (name, syntax, photometric) in [
         ("us_ybr_jpeg.dcm", "1.2.840.10008.1.2.4.50", "YBR_FULL_422"),
-        ("us_rgb_jpeg_ls.dcm", "1.2.840.10008.1.2.1", "RGB"),
+        ("us_rgb_jpeg_ls.dcm", "1.2.840.10008.1.2.4.81", "RGB"),
     ] {
         redacted_lossy_dicom_says_so(name, syntax, photometric);
     }

@@ -270,8 +270,16 @@ fn the_corpus_leaves_no_identifier_and_keeps_pixels_and_links() {
                 .iter()
                 .any(|d| d["what"].as_str().unwrap_or("").contains("unreadable"));
             if text_redacted {
-                // Written uncompressed, but an RLE file stays RLE and a JPEG baseline one JPEG.
-                const KEPT: [&[u8]; 2] = [b"1.2.840.10008.1.2.5\0", b"1.2.840.10008.1.2.4.50"];
+                // Written uncompressed, but RLE, JPEG baseline, JPEG-LS and JPEG lossless files
+                // stay so.
+                const KEPT: [&[u8]; 6] = [
+                    b"1.2.840.10008.1.2.5\0",
+                    b"1.2.840.10008.1.2.4.50",
+                    b"1.2.840.10008.1.2.4.80",
+                    b"1.2.840.10008.1.2.4.81",
+                    b"1.2.840.10008.1.2.4.57",
+                    b"1.2.840.10008.1.2.4.70",
+                ];
                 let input_bytes = std::fs::read(&input).unwrap();
                 let header = |bytes: &[u8]| bytes[..bytes.len().min(512)].to_vec();
                 let kept = KEPT.into_iter().find(|syntax| {

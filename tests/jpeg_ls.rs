@@ -10,7 +10,7 @@ use caviar::{
     load_bytes,
 };
 use common::element;
-use dicom_pixeldata::PixelDecoder;
+use dicom_core::value::Value;
 
 /// Smooth gradients, noise, flat stretches (which JPEG-LS codes in run mode) and edges, over
 /// the whole range of `bits`.
@@ -49,7 +49,7 @@ fn grey_frames_decode_to_exactly_the_samples_coded() {
     for bits in [8, 12, 16] {
         let samples = picture(size, 1, bits);
         let frame = decode_frame(
-            &common::jpeg_ls_frame::encode(&samples, size, 1, bits, 0),
+            &caviar::dicom::jpeg_ls::encode_frame(&samples, size, 1, bits, 0).unwrap(),
             61,
             47,
             1,
@@ -65,7 +65,7 @@ fn colour_coded_one_component_at_a_time_decodes_exactly() {
     let size = (40, 33);
     let samples = picture(size, 3, 8);
     let frame = decode_frame(
-        &common::jpeg_ls_frame::encode(&samples, size, 3, 8, 0),
+        &caviar::dicom::jpeg_ls::encode_frame(&samples, size, 3, 8, 0).unwrap(),
         40,
         33,
         3,
@@ -79,7 +79,7 @@ fn near_lossless_samples_stay_within_near() {
     let size = (40, 33);
     let samples = picture(size, 3, 8);
     let frame = decode_frame(
-        &common::jpeg_ls_frame::encode(&samples, size, 3, 8, 3),
+        &caviar::dicom::jpeg_ls::encode_frame(&samples, size, 3, 8, 3).unwrap(),
         40,
         33,
         3,
@@ -305,7 +305,7 @@ fn interleaved_colour_that_cannot_be_read_is_refused_with_the_reason() {
 fn a_stream_larger_than_the_header_says_is_refused_before_decoding() {
     let samples = picture((64, 64), 1, 8);
     let error = decode_frame(
-        &common::jpeg_ls_frame::encode(&samples, (64, 64), 1, 8, 0),
+        &caviar::dicom::jpeg_ls::encode_frame(&samples, (64, 64), 1, 8, 0).unwrap(),
         32,
         32,
         1,
@@ -431,19 +431,34 @@ fn redacted(bytes: Vec<u8>, frame: u32, region: Region) -> (String, Option<Strin
         .element_by_name("LossyImageCompression")
         .ok()
         .map(|e| e.to_str().unwrap().trim().to_string());
-    let decoded = out.decode_pixel_data().expect("native pixels decode");
-    let data = decoded.data();
-    let samples = match (decoded.bits_allocated(), decoded.pixel_representation()) {
-        (16, dicom_pixeldata::PixelRepresentation::Signed) => data
-            .chunks_exact(2)
-            .map(|c| i64::from(i16::from_le_bytes([c[0], c[1]])))
-            .collect(),
-        (16, _) => data
-            .chunks_exact(2)
-            .map(|c| i64::from(u16::from_le_bytes([c[0], c[1]])))
-            .collect(),
-        _ => data.iter().map(|&b| i64::from(b)).collect(),
+    // Written as JPEG-LS again: each frame one fragment, decoded as any other input is.
+    let number = |name: &str| -> u32 {
+        out.element_by_name(name)
+            .map_or(0, |e| e.to_str().unwrap().trim().parse().unwrap())
     };
+    let (width, height) = (number("Columns"), number("Rows"));
+    let (channels, bits) = (number("SamplesPerPixel") as usize, number("BitsStored"));
+    let signed = number("PixelRepresentation") == 1;
+    let Value::PixelSequence(sequence) = out.element_by_name("PixelData").unwrap().value() else {
+        panic!("the pixel data is not encapsulated");
+    };
+    let samples = sequence
+        .fragments()
+        .iter()
+        .flat_map(|fragment| {
+            decode_frame(fragment, width, height, channels)
+                .expect("the frame decodes")
+                .samples
+        })
+        .map(|v| {
+            if signed {
+                let shift = 16 - bits;
+                i64::from(((v << shift) as i16) >> shift)
+            } else {
+                i64::from(v)
+            }
+        })
+        .collect();
     (syntax, lossy, samples)
 }
 
@@ -479,7 +494,7 @@ fn only_region_changed(
 }
 
 #[test]
-fn a_signed_multiframe_ct_split_over_fragments_is_read_and_written_native() {
+fn a_signed_multiframe_ct_split_over_fragments_is_read_and_written_as_jpeg_ls_again() {
     let size = (48, 40);
     let frames: Vec<Vec<u16>> = (0..3)
         .map(|f| {
@@ -494,7 +509,7 @@ fn a_signed_multiframe_ct_split_over_fragments_is_read_and_written_native() {
         .iter()
         .enumerate()
         .map(|(f, samples)| {
-            let stream = common::jpeg_ls_frame::encode(samples, size, 1, 16, 0);
+            let stream = caviar::dicom::jpeg_ls::encode_frame(samples, size, 1, 16, 0).unwrap();
             if f == 1 {
                 // Fragments are of even length, as DICOM requires.
                 let third = (stream.len() / 3) & !1;
@@ -516,7 +531,7 @@ fn a_signed_multiframe_ct_split_over_fragments_is_read_and_written_native() {
         height: 8,
     };
     let (syntax, lossy, after) = redacted(file, 1, region);
-    assert_eq!(syntax, "1.2.840.10008.1.2.1");
+    assert_eq!(syntax, "1.2.840.10008.1.2.4.80", "JPEG-LS stays JPEG-LS");
     assert_ne!(
         lossy.as_deref(),
         Some("01"),
@@ -531,10 +546,10 @@ fn a_signed_multiframe_ct_split_over_fragments_is_read_and_written_native() {
 }
 
 #[test]
-fn near_lossless_colour_is_written_native_and_marked_lossy() {
+fn near_lossless_colour_is_coded_again_losslessly_and_marked_lossy() {
     let size = (40, 33);
     let samples = picture(size, 3, 8);
-    let stream = common::jpeg_ls_frame::encode(&samples, size, 3, 8, 2);
+    let stream = caviar::dicom::jpeg_ls::encode_frame(&samples, size, 3, 8, 2).unwrap();
     let decoded = decode_frame(&stream, 40, 33, 3).expect("decodes").samples;
     let file = secondary_capture("1.2.840.10008.1.2.4.81", size, 3, 8, false, &[vec![stream]]);
     let region = Region {
@@ -544,14 +559,14 @@ fn near_lossless_colour_is_written_native_and_marked_lossy() {
         height: 10,
     };
     let (syntax, lossy, after) = redacted(file, 0, region);
-    assert_eq!(syntax, "1.2.840.10008.1.2.1");
+    assert_eq!(syntax, "1.2.840.10008.1.2.4.81", "JPEG-LS stays JPEG-LS, coded with NEAR 0");
     assert_eq!(lossy.as_deref(), Some("01"));
     let before: Vec<i64> = decoded.into_iter().map(i64::from).collect();
     only_region_changed(&before, &after, (40, 33, 3), 0, region);
 }
 
 #[test]
-fn colour_interleaved_by_sample_is_read_redacted_and_written_native() {
+fn colour_interleaved_by_sample_is_read_redacted_and_written_as_jpeg_ls_again() {
     let (stream, size, _, decoded) = charls("dcmtk_rgb8_sample");
     let file = secondary_capture("1.2.840.10008.1.2.4.80", size, 3, 8, false, &[vec![stream]]);
     let region = Region {
@@ -561,7 +576,7 @@ fn colour_interleaved_by_sample_is_read_redacted_and_written_native() {
         height: 8,
     };
     let (syntax, lossy, after) = redacted(file, 0, region);
-    assert_eq!(syntax, "1.2.840.10008.1.2.1");
+    assert_eq!(syntax, "1.2.840.10008.1.2.4.80", "JPEG-LS stays JPEG-LS");
     assert_ne!(
         lossy.as_deref(),
         Some("01"),
@@ -590,7 +605,7 @@ fn twelve_bit_colour_interleaved_by_line_and_by_sample_is_read_in_every_frame() 
         height: 10,
     };
     let (syntax, lossy, after) = redacted(file, 1, region);
-    assert_eq!(syntax, "1.2.840.10008.1.2.1");
+    assert_eq!(syntax, "1.2.840.10008.1.2.4.81", "JPEG-LS stays JPEG-LS, coded with NEAR 0");
     assert_eq!(lossy.as_deref(), Some("01"));
     let before: Vec<i64> = [first, second]
         .concat()

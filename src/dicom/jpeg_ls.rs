@@ -31,6 +31,67 @@ pub struct Frame {
     pub samples: Vec<u16>,
 }
 
+/// A frame of `components` interleaved components, coded one component per scan (interleave
+/// mode none), losslessly when `near` is 0: how a redacted JPEG-LS frame is written again.
+/// `pure_jpegls` codes a single component, so each is coded on its own and its scan moved, with
+/// its own identifier, into a frame that declares them all.
+pub fn encode_frame(
+    samples: &[u16],
+    (width, height): (u32, u32),
+    components: usize,
+    precision: u8,
+    near: u8,
+) -> Result<Vec<u8>, String> {
+    if samples.len() != width as usize * height as usize * components {
+        return Err("the samples are not those of the frame".into());
+    }
+    let mut options = jpegls::EncodeOptions::default();
+    options.precision = Some(precision);
+    options.near = near;
+    let mut frame = start_of_frame((width, height), components, precision);
+    for component in 0..components {
+        let plane: Vec<u16> = samples
+            .iter()
+            .skip(component)
+            .step_by(components)
+            .copied()
+            .collect();
+        let mut single = Vec::new();
+        catch_unwind(AssertUnwindSafe(|| {
+            jpegls::encode_with_options(&plane, width, height, &options, &mut single)
+        }))
+        .map_err(|_| "the JPEG-LS encoder failed".to_string())?
+        .map_err(|error| format!("the JPEG-LS encoder failed: {error}"))?;
+        // SOI, SOF55 of one component (13 bytes), SOS of one component (10), the scan, EOI.
+        let shaped = single.len() > 27
+            && single[2..4] == [0xFF, SOF55]
+            && single[15..17] == [0xFF, SOS]
+            && single[single.len() - 2..] == [0xFF, EOI];
+        if !shaped {
+            return Err("the JPEG-LS encoder wrote an unexpected layout".into());
+        }
+        frame.extend([0xFF, SOS, 0, 8, 1, component as u8 + 1, 0, near, 0, 0]);
+        frame.extend(&single[25..single.len() - 2]);
+    }
+    frame.extend([0xFF, EOI]);
+    Ok(frame)
+}
+
+/// The start of an image and the frame header (SOF55) declaring `components` components with
+/// identifiers 1 to `components`.
+pub fn start_of_frame((width, height): (u32, u32), components: usize, precision: u8) -> Vec<u8> {
+    let mut frame = vec![0xFF, SOI, 0xFF, SOF55];
+    frame.extend((8 + 3 * components as u16).to_be_bytes());
+    frame.push(precision);
+    frame.extend((height as u16).to_be_bytes());
+    frame.extend((width as u16).to_be_bytes());
+    frame.push(components as u8);
+    for id in 1..=components as u8 {
+        frame.extend([id, 0x11, 0]);
+    }
+    frame
+}
+
 /// One scan of a frame and the components, by their place in the frame, that it codes.
 struct Scan<'a> {
     components: Vec<usize>,

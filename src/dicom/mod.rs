@@ -11,6 +11,7 @@
 mod bounds;
 mod dates;
 mod deid;
+pub mod jpeg_lossless;
 pub mod jpeg_ls;
 mod key;
 mod pixels;
@@ -980,7 +981,7 @@ pub fn apply(document: &Document, plan: &Plan) -> Result<Output, Error> {
                 decoded.redact(frame, patch, plan.redaction);
             }
             let syntax = file.meta().transfer_syntax().trim_end_matches(['\0', ' ']);
-            stored = (syntax == RLE_LOSSLESS || JPEG_DCT.contains(&syntax))
+            stored = (frame_coding(syntax).is_some() || JPEG_DCT.contains(&syntax))
                 .then(|| pixels::encapsulated_frames(&file, decoded.frames).ok())
                 .flatten();
             redacted = Some(decoded);
@@ -1032,10 +1033,16 @@ pub fn apply(document: &Document, plan: &Plan) -> Result<Output, Error> {
         }
         _ => None,
     };
-    let transfer_syntax = match (redacted, stored, jpeg) {
+    let lossless = frame_coding(&transfer_syntax).filter(|(coding, _)| {
+        redacted.as_ref().is_some_and(|decoded| match coding {
+            pixels::FrameCoding::Rle => decoded.fits_rle(),
+            _ => decoded.fits_lossless_jpeg(),
+        })
+    });
+    let transfer_syntax = match (redacted, stored, jpeg, lossless) {
         // A JPEG stays JPEG: the frames without text keep their bytes, and in the others only
         // the blocks under the text are coded again.
-        (Some(_), _, Some(Ok((fragments, note)))) => {
+        (Some(_), _, Some(Ok((fragments, note))), _) => {
             object.put(DataElement::new(
                 Tag(0x7FE0, 0x0010),
                 VR::OB,
@@ -1047,16 +1054,20 @@ pub fn apply(document: &Document, plan: &Plan) -> Result<Output, Error> {
             pixels_written = note;
             transfer_syntax
         }
-        // An RLE file stays RLE: the frames without text keep their bytes, the others are
-        // coded again, losslessly, so the copy is no bigger than it must be.
-        (Some(decoded), Some(original), None) if decoded.fits_rle() => {
-            decoded.write_rle_into(&mut object, original, &changed);
-            pixels_written = "the frames were kept in RLE: those without text byte for byte, \
-                              the others coded again losslessly"
-                .into();
+        // An RLE, JPEG-LS or JPEG lossless file stays so: the frames without text keep their
+        // bytes, the others are coded again, losslessly, so the copy is no bigger than it must
+        // be. A near-lossless JPEG-LS frame loses nothing more: it is coded again with NEAR 0.
+        (Some(decoded), Some(original), None, Some((coding, name))) => {
+            decoded
+                .write_frames_into(&mut object, original, &changed, coding)
+                .map_err(|reason| Error::Refused(format!("cannot code the frames again: {reason}")))?;
+            pixels_written = format!(
+                "the frames were kept in {name}: those without text byte for byte, the others \
+                 coded again losslessly"
+            );
             transfer_syntax
         }
-        (Some(decoded), _, jpeg) => {
+        (Some(decoded), _, jpeg, _) => {
             if let Some(Err(reason)) = jpeg {
                 pixels_written = format!(
                     "the pixels were written uncompressed, as the JPEG's blocks could not be \
@@ -1066,7 +1077,7 @@ pub fn apply(document: &Document, plan: &Plan) -> Result<Output, Error> {
             decoded.write_into(&mut object);
             EXPLICIT_LE.to_string()
         }
-        (None, _, _) => transfer_syntax,
+        (None, ..) => transfer_syntax,
     };
     if declared_class.is_empty() && text_of(&object, Tag(0x0008, 0x0016)).is_none() {
         return Err(malformed(
@@ -1120,6 +1131,19 @@ pub fn apply(document: &Document, plan: &Plan) -> Result<Output, Error> {
         read_in_pixels,
         before_redaction,
     })
+}
+
+/// How frames of a lossless syntax whose pixels changed are coded again, and its name.
+fn frame_coding(syntax: &str) -> Option<(pixels::FrameCoding, &'static str)> {
+    if syntax == RLE_LOSSLESS {
+        Some((pixels::FrameCoding::Rle, "RLE"))
+    } else if jpeg_ls::TRANSFER_SYNTAXES.contains(&syntax) {
+        Some((pixels::FrameCoding::JpegLs, "JPEG-LS"))
+    } else if jpeg_lossless::TRANSFER_SYNTAXES.contains(&syntax) {
+        Some((pixels::FrameCoding::JpegLossless, "JPEG lossless"))
+    } else {
+        None
+    }
 }
 
 /// The frames of a JPEG baseline file with the text redacted in the blocks it lies in, one

@@ -952,26 +952,70 @@ impl Pixels {
         out
     }
 
-    /// As [`Pixels::write_into`], but the frames as RLE Lossless fragments: `original` for
-    /// those whose pixels did not change (their bytes as they were), encoded again for the
-    /// others, listed in `changed`.
-    pub fn write_rle_into(
+    /// One frame as JPEG-LS, losslessly, each component in a scan of its own; signed samples as
+    /// their stored bits, as JPEG-LS codes them.
+    pub fn jpeg_ls_frame(&self, frame: u32) -> Result<Vec<u8>, String> {
+        let (values, precision) = self.frame_stored_bits(frame);
+        super::jpeg_ls::encode_frame(&values, (self.width, self.height), self.channels, precision, 0)
+    }
+
+    /// A frame's samples as their stored bits (a signed one in two's complement), and how many
+    /// bits that is: what the lossless codecs code.
+    fn frame_stored_bits(&self, frame: u32) -> (Vec<u16>, u8) {
+        let length = self.frame_len();
+        let start = frame as usize * length;
+        let mask = ((1u32 << self.bits_stored.min(16)) - 1) as u16;
+        #[allow(clippy::unnecessary_cast)]
+        let values: Vec<u16> = each!(&self.samples, values => values
+            .get(start..start + length)
+            .unwrap_or_default()
+            .iter()
+            .map(|&v| v as u16 & mask)
+            .collect());
+        (values, self.bits_stored.clamp(2, 16) as u8)
+    }
+
+    /// One frame as JPEG lossless (process 14, predictor 1).
+    pub fn jpeg_lossless_frame(&self, frame: u32) -> Result<Vec<u8>, String> {
+        let (values, precision) = self.frame_stored_bits(frame);
+        super::jpeg_lossless::encode_frame(&values, (self.width, self.height), self.channels, precision)
+    }
+
+    /// Whether the frames can be written back as JPEG-LS or JPEG lossless: 2 to 16 bits, grey
+    /// or colour.
+    pub fn fits_lossless_jpeg(&self) -> bool {
+        matches!(self.samples, Samples::U8(_) | Samples::U16(_) | Samples::I16(_))
+            && self.bits_allocated >= 8
+    }
+
+    /// As [`Pixels::write_into`], but the frames as fragments of the compression they came in:
+    /// `original` for those whose pixels did not change (their bytes as they were), coded again
+    /// in `coding` for the others, listed in `changed`.
+    pub fn write_frames_into(
         self,
         object: &mut InMemDicomObject,
         original: Vec<Vec<u8>>,
         changed: &[u32],
-    ) {
+        coding: FrameCoding,
+    ) -> Result<(), String> {
         let fragments: Vec<Vec<u8>> = original
             .into_iter()
             .enumerate()
             .map(|(frame, stored)| {
-                if changed.contains(&(frame as u32)) {
-                    self.rle_frame(frame as u32)
-                } else {
-                    stored
+                if !changed.contains(&(frame as u32)) {
+                    return Ok(stored);
                 }
+                let mut coded = match coding {
+                    FrameCoding::Rle => self.rle_frame(frame as u32),
+                    FrameCoding::JpegLs => self.jpeg_ls_frame(frame as u32)?,
+                    FrameCoding::JpegLossless => self.jpeg_lossless_frame(frame as u32)?,
+                };
+                if coded.len() % 2 == 1 {
+                    coded.push(0);
+                }
+                Ok(coded)
             })
-            .collect();
+            .collect::<Result<_, String>>()?;
         let pixel_data = Tag(0x7FE0, 0x0010);
         self.write_into(object);
         object.put(DataElement::new(
@@ -982,7 +1026,16 @@ impl Pixels {
                 fragments,
             )),
         ));
+        Ok(())
     }
+}
+
+/// How frames whose pixels changed are coded again, in the compression they came in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FrameCoding {
+    Rle,
+    JpegLs,
+    JpegLossless,
 }
 
 /// PackBits: a run of three or more equal bytes as `1 - n` and the byte, anything else copied

@@ -28,7 +28,7 @@ pub struct Redacted {
 
 /// A Huffman table as DHT stores it, with the codes for both directions.
 #[derive(Clone)]
-struct Table {
+pub(crate) struct Table {
     counts: [u8; 16],
     symbols: Vec<u8>,
     /// Per symbol: its code and the code's length (0 when the table has no code for it).
@@ -40,6 +40,18 @@ struct Table {
 }
 
 impl Table {
+    /// The code of a symbol and its length in bits (0 when the table has none).
+    pub(crate) fn code(&self, symbol: u8) -> (u16, u8) {
+        self.codes[usize::from(symbol)]
+    }
+
+    /// The table as a DHT segment's content gives it: sixteen counts, then the symbols.
+    pub(crate) fn specification(&self) -> Vec<u8> {
+        let mut out = self.counts.to_vec();
+        out.extend_from_slice(&self.symbols);
+        out
+    }
+
     fn new(counts: [u8; 16], symbols: Vec<u8>) -> Result<Table, String> {
         if counts.iter().map(|&c| usize::from(c)).sum::<usize>() != symbols.len() {
             return Err("a Huffman table does not add up".into());
@@ -77,7 +89,7 @@ impl Table {
     }
 
     /// The optimal table for the symbol counts (ITU T.81 annex K.2), codes at most 16 bits long.
-    fn optimal(frequencies: &[u32; 256]) -> Result<Table, String> {
+    pub(crate) fn optimal(frequencies: &[u32; 256]) -> Result<Table, String> {
         let mut frequency: Vec<u64> = frequencies.iter().map(|&f| u64::from(f)).collect();
         // A reserved symbol with a count of one, so no real code is all ones.
         frequency.push(1);
@@ -566,14 +578,14 @@ fn decode_scan(jpeg: &[u8], layout: &mut Layout) -> Result<usize, String> {
 
 /// Bits into bytes, a zero byte stuffed after each 0xFF.
 #[derive(Default)]
-struct BitWriter {
-    out: Vec<u8>,
+pub(crate) struct BitWriter {
+    pub(crate) out: Vec<u8>,
     bits: u32,
     count: u32,
 }
 
 impl BitWriter {
-    fn put(&mut self, value: u32, length: u8) {
+    pub(crate) fn put(&mut self, value: u32, length: u8) {
         for i in (0..length).rev() {
             self.bits = self.bits << 1 | (value >> i & 1);
             self.count += 1;
@@ -589,7 +601,7 @@ impl BitWriter {
     }
 
     /// Pads the last byte with ones, as the standard asks before a marker.
-    fn align(&mut self) {
+    pub(crate) fn align(&mut self) {
         if self.count > 0 {
             self.put((1 << (8 - self.count)) - 1, (8 - self.count) as u8);
         }
@@ -993,8 +1005,7 @@ pub fn redact(jpeg: &[u8], patches: &[Patch], how: Redaction) -> Result<Redacted
             for (id, table) in class_tables.iter().enumerate() {
                 if let Some(table) = table {
                     content.push((class as u8) << 4 | id as u8);
-                    content.extend_from_slice(&table.counts);
-                    content.extend_from_slice(&table.symbols);
+                    content.extend(table.specification());
                 }
             }
         }

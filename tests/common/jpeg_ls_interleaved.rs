@@ -59,7 +59,7 @@ pub fn encode(
         }
         std::mem::swap(&mut previous, &mut current);
     }
-    let mut stream = super::jpeg_ls_frame::start_of_frame((width, height), components, precision);
+    let mut stream = caviar::dicom::jpeg_ls::start_of_frame((width, height), components, precision);
     stream.extend([0xFF, 0xDA]);
     stream.extend((6 + 2 * components as u16).to_be_bytes());
     stream.push(components as u8);

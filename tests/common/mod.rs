@@ -3,7 +3,6 @@
 
 #![allow(dead_code)] // Each test file uses only some of these.
 
-pub mod jpeg_ls_frame;
 pub mod jpeg_ls_interleaved;
 pub mod planted;
 
