@@ -164,7 +164,15 @@ impl Walk<'_> {
         {
             return Some(self.year_kept(element, &here));
         }
+        let tag_pair = (tag.group(), tag.element());
         match treatment {
+            Treatment::Empty
+                if element.vr() == VR::SQ
+                    && profile::removed_if_sequence(tag_pair, self.options) =>
+            {
+                self.record(&here, category_of(&element), &element, "removed");
+                None
+            }
             Treatment::Remove => {
                 let category = category_of(&element);
                 self.record(&here, category, &element, "removed");

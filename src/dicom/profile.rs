@@ -32,6 +32,16 @@ pub(crate) fn treatment(tag: (u16, u16), options: &DicomOptions) -> Option<Treat
     Some(option_treatment(row, options).unwrap_or_else(|| basic_treatment(row.basic)))
 }
 
+/// Whether the table lets the attribute be removed or emptied (X/Z). For a sequence the two are
+/// not alike: where a module lists it as optional (type 3, as the General Study module lists the
+/// Referenced Study Sequence) it must hold one item or more if present, so an emptied one makes
+/// the file invalid, and it is removed instead.
+pub(crate) fn removed_if_sequence(tag: (u16, u16), options: &DicomOptions) -> bool {
+    row(tag).is_some_and(|row| {
+        row.basic == Basic::RemoveOrEmpty && option_treatment(row, options).is_none()
+    })
+}
+
 /// The standard's name for an attribute the table lists, including repeating groups and private
 /// attributes, which a data dictionary names per group or not at all.
 pub(crate) fn attribute_name(tag: (u16, u16)) -> Option<&'static str> {
@@ -98,6 +108,22 @@ mod tests {
     use super::Treatment::*;
     use super::*;
     use crate::document::Profile;
+
+    #[test]
+    fn a_sequence_the_table_lets_go_is_removed_not_left_empty() {
+        // dciodvfy: an empty Referenced Study Sequence breaks the General Study module.
+        let basic = DicomOptions::for_profile(Profile::Patient);
+        let referenced_study = (0x0008, 0x1110);
+        assert!(removed_if_sequence(referenced_study, &basic));
+        // X/Z/D may be required with a value: a dummy, as before.
+        assert!(!removed_if_sequence((0x0008, 0x1111), &basic));
+        // Retaining UIDs keeps the references.
+        let uids = DicomOptions {
+            retain_uids: true,
+            ..basic
+        };
+        assert!(!removed_if_sequence(referenced_study, &uids));
+    }
 
     const PATIENT_NAME: (u16, u16) = (0x0010, 0x0010);
     const PATIENT_BIRTH_DATE: (u16, u16) = (0x0010, 0x0030);

@@ -7,8 +7,8 @@
 
 use std::borrow::Cow;
 
-use super::tiff::{self, Entry, Ifd, Reader};
-use super::{Collector, size, text};
+use super::ifd::{self, Entry, Ifd, Reader};
+use super::{Collector, Packet, SMALL_COPY, TURN_EXPLAINED, size, text};
 use crate::document::Category;
 
 /// Which numbering a directory's tags follow: GPS and Interop directories reuse small numbers
@@ -41,19 +41,10 @@ enum Sub {
     Interop,
 }
 
-#[derive(Debug, Clone, Copy)]
-enum Packet {
-    Xmp,
-    Iptc,
-    Photoshop,
-}
 
 const UNKNOWN: &str = "data this tool does not recognise; removed";
 const UNREADABLE: &str = "EXIF data that could not be fully read; removed whole";
 const THUMBNAIL: &str = "a small copy of the picture, possibly before your edits";
-pub(super) const SMALL_COPY: &str = "a smaller copy of the picture, possibly before your edits";
-pub(super) const TURN_EXPLAINED: &str =
-    "how the picture is turned on screen; kept so it looks the same";
 
 const S: Meaning = Meaning::Structure;
 const SETTING: Meaning = Meaning::Item(
@@ -716,7 +707,7 @@ impl<'a, 'f> Walk<'a, 'f> {
                 }
                 Some((name, Meaning::Item(category, explanation))) => {
                     let damaged_orientation = space == Space::Main
-                        && entry.tag == tiff::ORIENTATION
+                        && entry.tag == ifd::ORIENTATION
                         && !matches!(entry.number(0), Some(1..=8));
                     let (category, explanation) = if damaged_orientation {
                         (Category::Unknown, "a damaged orientation value; removed")
@@ -799,13 +790,7 @@ impl<'a, 'f> Walk<'a, 'f> {
             ));
             return;
         };
-        match packet {
-            Packet::Xmp => super::xmp::inspect(data, &format!("{container} XMP"), self.found),
-            Packet::Iptc => {
-                super::iptc::inspect_iim(data, &format!("{container} IPTC"), self.found)
-            }
-            Packet::Photoshop => super::iptc::inspect_photoshop(data, self.found),
-        }
+        super::inspect_packet(packet, data, container, self.found);
     }
 }
 
@@ -834,7 +819,7 @@ fn main_value(entry: &Entry) -> String {
         return value_text(entry);
     };
     match entry.tag {
-        tiff::ORIENTATION => match entry.number(0) {
+        ifd::ORIENTATION => match entry.number(0) {
             Some(value) => u16::try_from(value)
                 .ok()
                 .and_then(orientation_text)
@@ -1104,7 +1089,7 @@ pub(super) fn orientation(tiff_data: &[u8]) -> Option<u16> {
         return None;
     }
     let ifd = reader.ifd(reader.first).ok()?;
-    let value = ifd.get(tiff::ORIENTATION)?.number(0)?;
+    let value = ifd.get(ifd::ORIENTATION)?.number(0)?;
     u16::try_from(value).ok().filter(|v| (1..=8).contains(v))
 }
 
@@ -1114,7 +1099,7 @@ pub(super) fn orientation_only(orientation: u16) -> Vec<u8> {
     let mut payload = b"II*\0".to_vec();
     payload.extend_from_slice(&8u32.to_le_bytes());
     payload.extend_from_slice(&1u16.to_le_bytes());
-    payload.extend_from_slice(&tiff::ORIENTATION.to_le_bytes());
+    payload.extend_from_slice(&ifd::ORIENTATION.to_le_bytes());
     payload.extend_from_slice(&SHORT.to_le_bytes());
     payload.extend_from_slice(&1u32.to_le_bytes());
     payload.extend_from_slice(&orientation.to_le_bytes());
@@ -1145,7 +1130,7 @@ pub(super) fn orientation_kept(original: &[u8]) -> Option<(u16, Vec<u8>)> {
 mod tests {
     use super::*;
     use crate::document::{Action, Finding, Location};
-    use crate::photo::tiff::Order;
+    use crate::photo::ifd::Order;
     use crate::photo::tiff::tests::{Builder, ORDERS, V, findings};
 
     const RATIONAL: u16 = 5;

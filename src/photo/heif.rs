@@ -808,7 +808,7 @@ fn describe(
     item: &Item,
 ) -> (Category, &'static str, &'static str) {
     if thumbnails.contains(&item.id) {
-        return (Category::Picture, "thumbnail", exif::SMALL_COPY);
+        return (Category::Picture, "thumbnail", super::SMALL_COPY);
     }
     if let Some(kind) = meta.auxiliary_type(bytes, item.id) {
         let (what, why) = if kind.contains("hdrgainmap") || kind.contains("gainmap") {
@@ -908,7 +908,7 @@ pub(super) fn inspect(bytes: &[u8], format: Format, found: &mut Collector) -> Re
                 container,
                 text(&property.kind),
                 turn_text(bytes, property),
-                exif::TURN_EXPLAINED,
+                super::TURN_EXPLAINED,
             ),
             b"colr"
                 if bytes.get(property.content.start..property.content.start + 4)

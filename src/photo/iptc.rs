@@ -1,7 +1,7 @@
 //! IPTC (the press-photo fields: by-line, caption, city) and the Photoshop resource blocks that
 //! usually carry it in JPEG and TIFF files, along with thumbnails and copies of EXIF and XMP.
 
-use super::{Collector, exif, size, text, xmp};
+use super::{Collector, Packet, inspect_packet, size, text};
 use crate::document::Category;
 
 /// Photoshop image resources: a signature, a 16-bit id, a padded Pascal name, a 32-bit length and
@@ -30,8 +30,8 @@ pub(super) fn inspect_photoshop(resources: &[u8], found: &mut Collector) {
                 size(resource.data.len()),
                 "thumbnail: a small copy of the picture, possibly before your edits",
             ),
-            0x0422 => exif::inspect(resource.data, "Photoshop EXIF", found),
-            0x0424 => xmp::inspect(resource.data, "Photoshop XMP", found),
+            0x0422 => inspect_packet(Packet::Exif, resource.data, "Photoshop", found),
+            0x0424 => inspect_packet(Packet::Xmp, resource.data, "Photoshop", found),
             0x0425 => found.add(
                 Category::History,
                 "Photoshop",

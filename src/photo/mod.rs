@@ -11,6 +11,7 @@ mod av1;
 mod exif;
 mod gif;
 mod heif;
+mod ifd;
 mod iptc;
 mod jpeg;
 mod png;
@@ -361,6 +362,31 @@ impl Removed {
                 size(len)
             )));
         }
+    }
+}
+
+/// What a small copy of the picture gives away, wherever it is stored (EXIF, TIFF, HEIF).
+const SMALL_COPY: &str = "a smaller copy of the picture, possibly before your edits";
+/// Why an orientation is kept, wherever it is written (EXIF, XMP, HEIF).
+const TURN_EXPLAINED: &str = "how the picture is turned on screen; kept so it looks the same";
+
+/// A metadata payload stored inside another (XMP or IPTC in an EXIF directory, EXIF or XMP in
+/// Photoshop's resources): routed here, so that the payloads need not know one another.
+#[derive(Debug, Clone, Copy)]
+enum Packet {
+    Exif,
+    Xmp,
+    Iptc,
+    Photoshop,
+}
+
+/// Explains a payload found inside `container`.
+fn inspect_packet(packet: Packet, data: &[u8], container: &str, found: &mut Collector) {
+    match packet {
+        Packet::Exif => exif::inspect(data, &format!("{container} EXIF"), found),
+        Packet::Xmp => xmp::inspect(data, &format!("{container} XMP"), found),
+        Packet::Iptc => iptc::inspect_iim(data, &format!("{container} IPTC"), found),
+        Packet::Photoshop => iptc::inspect_photoshop(data, found),
     }
 }
 

@@ -202,7 +202,7 @@ fn is_syntax(name: &str) -> bool {
 
 fn classify(property: &str) -> (Category, &'static str) {
     if property == "tiff:Orientation" {
-        return (Category::Orientation, super::exif::TURN_EXPLAINED);
+        return (Category::Orientation, super::TURN_EXPLAINED);
     }
     let name = local(property);
     let prefix = property.split(':').next().unwrap_or("");
