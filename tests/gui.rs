@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use caviar::gui::settings::Settings;
-use caviar::gui::state::{Action, Stage, State, Verdict};
+use caviar::gui::state::{Command, Stage, State, Verdict};
 use caviar::gui::{App, egui};
 use caviar::text::Lang;
 use caviar::{Location, Region};
@@ -40,7 +40,7 @@ fn open_app(folder: &Path, files: &[PathBuf]) -> Harness<'static, App> {
     );
     let mut app = App::new(state, Arc::new(|| {}));
     if !files.is_empty() {
-        app.perform(Action::Open(files.to_vec()));
+        app.perform(Command::Open(files.to_vec()));
     }
     Harness::builder()
         .with_size(egui::vec2(1280.0, 820.0))
@@ -120,7 +120,7 @@ fn an_opened_ct_shows_what_identifies_with_a_checkbox_each() {
         .iter()
         .position(|f| f.value.contains("DUPONT^JEAN"))
         .expect("the header's name is a finding");
-    harness.state_mut().perform(Action::Toggle(at));
+    harness.state_mut().perform(Command::Toggle(at));
     harness.run_steps(2);
     let after = &harness.state().state.files[0]
         .plan
@@ -153,7 +153,7 @@ fn phone_pictures_open_show_their_text_and_export_like_a_jpeg() {
     );
 
     let out = folder.path().join("out");
-    harness.state_mut().perform(Action::ExportAll(out.clone()));
+    harness.state_mut().perform(Command::ExportAll(out.clone()));
     wait(&mut harness, "the exports", |s| {
         s.exporting == 0 && s.files.iter().all(|f| f.verdict.is_some())
     });
@@ -322,7 +322,7 @@ fn right_drag_sets_window_and_level_and_arrows_step_through_frames() {
         harness.step();
     }
     assert_eq!(harness.state().state.files[0].frame, 0);
-    harness.state_mut().perform(Action::SetFrame(500));
+    harness.state_mut().perform(Command::SetFrame(500));
     harness.run_steps(2);
     assert_eq!(harness.state().state.files[0].frame, 19);
 }
@@ -374,7 +374,7 @@ fn a_name_read_on_the_picture_is_found_in_the_caption_however_it_is_written() {
     let mut harness = analysed(folder.path(), "post_french.png");
     // `Zoé Bénard` is written on the film; typed in lower case with no accent and no cue, no
     // rule would take `benard` for a name.
-    harness.state_mut().perform(Action::SetCaption(
+    harness.state_mut().perform(Command::SetCaption(
         "merci a toute l'equipe, benard 2024".into(),
     ));
     harness.run_steps(2);
@@ -390,13 +390,13 @@ fn export_for_posting_writes_a_clean_picture_and_caption_and_says_it_checked() {
     harness
         .state_mut()
         .state
-        .apply(Action::SetCaption("CT de Jean Dupont".into()));
+        .apply(Command::SetCaption("CT de Jean Dupont".into()));
     let out = folder.path().join("out");
     std::fs::create_dir(&out).unwrap();
     let post = out.join("post.png");
     harness
         .state_mut()
-        .perform(Action::ExportPost(post.clone()));
+        .perform(Command::ExportPost(post.clone()));
     wait(&mut harness, "the export", |s| {
         s.files[0].verdict.is_some() && s.exporting == 0
     });
@@ -432,7 +432,7 @@ fn export_dicom_writes_a_verified_de_identified_file() {
     let out = folder.path().join("clean.dcm");
     harness
         .state_mut()
-        .perform(Action::ExportDicom(out.clone()));
+        .perform(Command::ExportDicom(out.clone()));
     wait(&mut harness, "the export", |s| {
         s.files[0].verdict.is_some() && s.exporting == 0
     });
@@ -452,7 +452,7 @@ fn export_dicom_writes_a_verified_de_identified_file() {
     wait(&mut harness, "the copy to be analysed", ready);
     harness
         .state_mut()
-        .perform(Action::ExportDicom(original.clone()));
+        .perform(Command::ExportDicom(original.clone()));
     harness.run_steps(3);
     let state = &harness.state().state;
     assert_eq!(state.exporting, 0);
@@ -479,11 +479,11 @@ fn export_all_writes_every_file_verified_into_the_folder_with_the_caption() {
     wait(&mut harness, "both files", |s| {
         s.files.len() == 2 && ready(s)
     });
-    harness.state_mut().state.apply(Action::SetCaption(
+    harness.state_mut().state.apply(Command::SetCaption(
         "Mon scanner, merci au CHU de Bordeaux".into(),
     ));
     let out = folder.path().join("export");
-    harness.state_mut().perform(Action::ExportAll(out.clone()));
+    harness.state_mut().perform(Command::ExportAll(out.clone()));
     wait(&mut harness, "the exports", |s| {
         s.exporting == 0 && s.files.iter().all(|f| f.verdict.is_some())
     });
@@ -505,7 +505,7 @@ fn export_all_writes_every_file_verified_into_the_folder_with_the_caption() {
     let inside = case.join("clean");
     harness
         .state_mut()
-        .perform(Action::ExportAll(inside.clone()));
+        .perform(Command::ExportAll(inside.clone()));
     harness.run_steps(2);
     assert!(!inside.exists());
     assert_eq!(harness.state().state.exporting, 0);
@@ -542,13 +542,13 @@ fn export_all_never_replaces_an_opened_file_nor_one_export_by_another() {
     wait(&mut harness, "the files", |s| {
         s.files.len() == 3 && ready(s)
     });
-    harness.state_mut().state.apply(Action::SetCaption(
+    harness.state_mut().state.apply(Command::SetCaption(
         "Ma radio, merci au CHU de Bordeaux".into(),
     ));
 
     // Into the folder that holds the first photo: its own output would be itself, and the
     // second photo's output would be the first photo.
-    harness.state_mut().perform(Action::ExportAll(a.clone()));
+    harness.state_mut().perform(Command::ExportAll(a.clone()));
     let caption_said = |s: &State| s.notice.as_deref().unwrap_or("").contains("caption.txt");
     wait(&mut harness, "the exports into a/", |s| {
         s.exporting == 0 && s.files[..2].iter().all(|f| f.verdict.is_some()) && caption_said(s)
@@ -591,7 +591,7 @@ fn export_all_never_replaces_an_opened_file_nor_one_export_by_another() {
     }
     harness.state_mut().state.notice = None;
     let out = folder.path().join("out");
-    harness.state_mut().perform(Action::ExportAll(out.clone()));
+    harness.state_mut().perform(Command::ExportAll(out.clone()));
     wait(&mut harness, "the exports into out/", |s| {
         s.exporting == 0 && s.files[..2].iter().all(|f| f.verdict.is_some()) && caption_said(s)
     });
@@ -677,7 +677,7 @@ fn an_export_that_cannot_be_written_says_why_and_leaves_nothing() {
     let target = blocker.join("clean.dcm");
     harness
         .state_mut()
-        .perform(Action::ExportDicom(target.clone()));
+        .perform(Command::ExportDicom(target.clone()));
     wait(&mut harness, "the export", |s| {
         s.files[0].verdict.is_some() && s.exporting == 0
     });

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use caviar::gui::settings::Settings;
-use caviar::gui::state::{Action, Stage, State};
+use caviar::gui::state::{Command, Stage, State};
 use caviar::gui::{App, egui};
 use caviar::text::Lang;
 use egui_kittest::Harness;
@@ -33,7 +33,7 @@ fn app(folder: &Path, lang: Lang, files: &[&str]) -> Harness<'static, App> {
         })
         .collect();
     if !files.is_empty() {
-        app.perform(Action::Open(files));
+        app.perform(Command::Open(files));
     }
     Harness::builder()
         .with_size(egui::vec2(1280.0, 820.0))
@@ -68,7 +68,7 @@ fn a_ct_with_its_findings() {
     });
     harness.snapshot("ct_findings");
     // The same picture as it will be exported: the boxes blurred.
-    harness.state_mut().perform(Action::ShowExported(true));
+    harness.state_mut().perform(Command::ShowExported(true));
     settle(&mut harness, |s| {
         s.files[0]
             .exported_view

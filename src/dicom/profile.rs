@@ -32,14 +32,21 @@ pub(crate) fn treatment(tag: (u16, u16), options: &DicomOptions) -> Option<Treat
     Some(option_treatment(row, options).unwrap_or_else(|| basic_treatment(row.basic)))
 }
 
-/// Whether the table lets the attribute be removed or emptied (X/Z). For a sequence the two are
-/// not alike: where a module lists it as optional (type 3, as the General Study module lists the
-/// Referenced Study Sequence) it must hold one item or more if present, so an emptied one makes
-/// the file invalid, and it is removed instead.
+/// Sequences the table removes or empties (X/Z) that their module requires present (type 2):
+/// the Acquisition Context Sequence (PS3.3 C.7.6.14). Emptied, they stay valid.
+const TYPE_2_SEQUENCES: [(u16, u16); 1] = [(0x0040, 0x0555)];
+
+/// Whether the table lets the attribute be removed or emptied (X/Z) and, were it a sequence,
+/// removing it is the valid choice. For a sequence the two are not alike: where a module lists
+/// it as optional (type 3, as the General Study module lists the Referenced Study Sequence) it
+/// must hold one item or more if present, so an emptied one makes the file invalid; where it is
+/// type 2, an emptied one is what the module asks for. Those two are the table's only X/Z
+/// sequences.
 pub(crate) fn removed_if_sequence(tag: (u16, u16), options: &DicomOptions) -> bool {
-    row(tag).is_some_and(|row| {
-        row.basic == Basic::RemoveOrEmpty && option_treatment(row, options).is_none()
-    })
+    !TYPE_2_SEQUENCES.contains(&tag)
+        && row(tag).is_some_and(|row| {
+            row.basic == Basic::RemoveOrEmpty && option_treatment(row, options).is_none()
+        })
 }
 
 /// The standard's name for an attribute the table lists, including repeating groups and private
@@ -117,6 +124,8 @@ mod tests {
         assert!(removed_if_sequence(referenced_study, &basic));
         // X/Z/D may be required with a value: a dummy, as before.
         assert!(!removed_if_sequence((0x0008, 0x1111), &basic));
+        // A type 2 sequence must stay, emptied.
+        assert!(!removed_if_sequence((0x0040, 0x0555), &basic));
         // Retaining UIDs keeps the references.
         let uids = DicomOptions {
             retain_uids: true,

@@ -8,10 +8,10 @@ use egui::{
     TextureHandle, TextureOptions, Vec2, pos2, vec2,
 };
 
-use super::state::{Action, Entry, State, is_drawn};
+use super::state::{Command, Entry, State, is_drawn};
 use super::strings::Say;
 use crate::view::Picture;
-use crate::{Action as Proposal, Location, Region, Window};
+use crate::{Action, Location, Region, Window};
 
 /// What the canvas keeps between frames: the uploaded picture, the view, and what the pointer
 /// is doing. None of it is part of what gets exported.
@@ -60,7 +60,7 @@ impl Canvas {
         self.pan = Vec2::ZERO;
     }
 
-    pub fn show(&mut self, ui: &mut egui::Ui, state: &State, actions: &mut Vec<Action>) {
+    pub fn show(&mut self, ui: &mut egui::Ui, state: &State, actions: &mut Vec<Command>) {
         let Some(index) = state.selected else {
             return;
         };
@@ -134,12 +134,12 @@ impl Canvas {
             })
             .unwrap_or_default();
         for &(i, rect, finding) in &boxes {
-            let colour = if finding.action == Proposal::Keep {
+            let colour = if finding.action == Action::Keep {
                 KEEP
             } else {
                 REMOVE
             };
-            if exported_edits.is_none() && finding.action != Proposal::Keep {
+            if exported_edits.is_none() && finding.action != Action::Keep {
                 painter.rect_filled(rect, CornerRadius::ZERO, colour.gamma_multiply(0.25));
             }
             let stroke = if self.selected_region == Some(i) {
@@ -182,7 +182,7 @@ impl Canvas {
             match response.interact_pointer_pos().and_then(under) {
                 Some((i, _)) => {
                     self.selected_region = Some(i);
-                    actions.push(Action::Toggle(i));
+                    actions.push(Command::Toggle(i));
                 }
                 None => self.selected_region = None,
             }
@@ -211,7 +211,7 @@ impl Canvas {
                     height: (start.y - y).abs().round() as u32,
                 };
                 if region.width >= 2 && region.height >= 2 {
-                    actions.push(Action::AddRegion {
+                    actions.push(Command::AddRegion {
                         frame: entry.frame,
                         region,
                     });
@@ -234,7 +234,7 @@ impl Canvas {
                 let moved = ui.input(|i| i.pointer.press_origin().zip(i.pointer.latest_pos()));
                 if let (Some(start), Some((from, to))) = (self.window_drag, moved) {
                     let step = start.width / 256.0;
-                    actions.push(Action::SetWindow(Window {
+                    actions.push(Command::SetWindow(Window {
                         center: start.center - (to.y - from.y) * step,
                         width: (start.width + (to.x - from.x) * step * 2.0).max(1.0),
                     }));

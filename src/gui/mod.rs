@@ -21,7 +21,7 @@ use egui::{Key, KeyboardShortcut, Modifiers};
 use self::canvas::Canvas;
 use self::panels::Drafts;
 use self::settings::Settings;
-use self::state::{Action, State, Task};
+use self::state::{Command, State, Task};
 use self::worker::Worker;
 
 /// The application id: the `.desktop` file's name and the window's class, so the desktop
@@ -33,7 +33,7 @@ pub struct App {
     worker: Worker,
     canvas: Canvas,
     drafts: Drafts,
-    pending: Vec<Action>,
+    pending: Vec<Command>,
     /// When the process started, while the first frame is not drawn yet and CAVIAR_TIMING
     /// asks for its time (scripts/gui-smoke.sh reports it).
     timing: Option<std::time::Instant>,
@@ -58,7 +58,7 @@ impl App {
     }
 
     /// Carry out an action at the next frame, as if the interface had asked for it.
-    pub fn perform(&mut self, action: Action) {
+    pub fn perform(&mut self, action: Command) {
         self.pending.push(action);
     }
 
@@ -80,7 +80,7 @@ impl App {
                 .collect()
         });
         if !dropped.is_empty() {
-            actions.push(Action::Open(dropped));
+            actions.push(Command::Open(dropped));
         }
 
         let state = &self.state;
@@ -140,12 +140,12 @@ impl App {
         }
     }
 
-    fn act(&mut self, ctx: &egui::Context, actions: Vec<Action>) {
+    fn act(&mut self, ctx: &egui::Context, actions: Vec<Command>) {
         for action in actions {
-            if action == Action::Cancel {
+            if action == Command::Cancel {
                 self.worker.cancel();
             }
-            if matches!(action, Action::Select(_) | Action::Next | Action::Previous) {
+            if matches!(action, Command::Select(_) | Command::Next | Command::Previous) {
                 self.canvas.selected_region = None;
             }
             let tasks = self.state.apply(action);
@@ -165,15 +165,15 @@ impl App {
     /// Ctrl+O open, Ctrl+E export for posting, Delete removes the selected drawn region, Ctrl+Z
     /// undoes a region edit, Page Up/Down go through the files, ←/→ through the frames. Keys
     /// meant for a text field stay there.
-    fn shortcuts(&mut self, ctx: &egui::Context) -> Vec<Action> {
+    fn shortcuts(&mut self, ctx: &egui::Context) -> Vec<Command> {
         let mut actions = Vec::new();
         let command = |key| KeyboardShortcut::new(Modifiers::COMMAND, key);
         ctx.input_mut(|i| {
             if i.consume_shortcut(&command(Key::O)) {
-                actions.push(Action::AskOpen);
+                actions.push(Command::AskOpen);
             }
             if i.consume_shortcut(&command(Key::E)) {
-                actions.push(Action::AskExportPost);
+                actions.push(Command::AskExportPost);
             }
         });
         if ctx.text_edit_focused() {
@@ -182,25 +182,25 @@ impl App {
         let frame = self.state.current().map_or(0, |f| f.frame);
         ctx.input_mut(|i| {
             if i.consume_shortcut(&command(Key::Z)) {
-                actions.push(Action::Undo);
+                actions.push(Command::Undo);
             }
             if (i.consume_key(Modifiers::NONE, Key::Delete)
                 || i.consume_key(Modifiers::NONE, Key::Backspace))
                 && let Some(region) = self.canvas.selected_region.take()
             {
-                actions.push(Action::DeleteRegion(region));
+                actions.push(Command::DeleteRegion(region));
             }
             if i.consume_key(Modifiers::NONE, Key::PageDown) {
-                actions.push(Action::Next);
+                actions.push(Command::Next);
             }
             if i.consume_key(Modifiers::NONE, Key::PageUp) {
-                actions.push(Action::Previous);
+                actions.push(Command::Previous);
             }
             if i.consume_key(Modifiers::NONE, Key::ArrowRight) {
-                actions.push(Action::SetFrame(frame + 1));
+                actions.push(Command::SetFrame(frame + 1));
             }
             if i.consume_key(Modifiers::NONE, Key::ArrowLeft) {
-                actions.push(Action::SetFrame(frame.saturating_sub(1)));
+                actions.push(Command::SetFrame(frame.saturating_sub(1)));
             }
         });
         actions
@@ -245,7 +245,7 @@ pub fn run(files: Vec<PathBuf>) -> ExitCode {
             let mut app = App::new(state, Arc::new(move || ctx.request_repaint()));
             app.timing = timing.then_some(started);
             if !files.is_empty() {
-                app.perform(Action::Open(files));
+                app.perform(Command::Open(files));
             }
             Ok(Box::new(app))
         }),

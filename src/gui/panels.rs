@@ -6,10 +6,10 @@ use egui::text::{LayoutJob, TextFormat};
 use egui::{Color32, RichText};
 
 use super::canvas::Canvas;
-use super::state::{Action, Stage, State, Verdict, display_name, is_drawn};
+use super::state::{Command, Stage, State, Verdict, display_name, is_drawn};
 use super::strings::Say;
 use crate::text::{self, Lang};
-use crate::{Action as Proposal, DicomOptions, Finding, Format, Location, Profile, Redaction};
+use crate::{Action, DicomOptions, Finding, Format, Location, Profile, Redaction};
 
 /// Text typed but not yet handed over (the "my name" field).
 #[derive(Default)]
@@ -17,14 +17,14 @@ pub struct Drafts {
     pub mine: String,
 }
 
-pub fn top(ui: &mut egui::Ui, state: &State, actions: &mut Vec<Action>) {
+pub fn top(ui: &mut egui::Ui, state: &State, actions: &mut Vec<Command>) {
     ui.horizontal_wrapped(|ui| {
         if ui
             .button(state.say(Say::Open))
             .on_hover_text(state.say(Say::OpenHint))
             .clicked()
         {
-            actions.push(Action::AskOpen);
+            actions.push(Command::AskOpen);
         }
         ui.separator();
         let ready = state.current().is_some_and(|f| f.plan.is_some());
@@ -37,7 +37,7 @@ pub fn top(ui: &mut egui::Ui, state: &State, actions: &mut Vec<Action>) {
             .on_hover_text(state.say(Say::ExportPostHint))
             .clicked()
         {
-            actions.push(Action::AskExportPost);
+            actions.push(Command::AskExportPost);
         }
         if ui
             .add_enabled(
@@ -47,7 +47,7 @@ pub fn top(ui: &mut egui::Ui, state: &State, actions: &mut Vec<Action>) {
             .on_hover_text(state.say(Say::ExportDicomHint))
             .clicked()
         {
-            actions.push(Action::AskExportDicom);
+            actions.push(Command::AskExportDicom);
         }
         let any_ready = state.files.iter().any(|f| f.plan.is_some());
         if ui
@@ -55,7 +55,7 @@ pub fn top(ui: &mut egui::Ui, state: &State, actions: &mut Vec<Action>) {
             .on_hover_text(state.say(Say::ExportAllHint))
             .clicked()
         {
-            actions.push(Action::AskExportAll);
+            actions.push(Command::AskExportAll);
         }
         if state.exporting > 0 {
             ui.spinner();
@@ -71,7 +71,7 @@ pub fn top(ui: &mut egui::Ui, state: &State, actions: &mut Vec<Action>) {
                 .clicked()
                 && state.choices.profile != profile
             {
-                actions.push(Action::SetProfile(profile));
+                actions.push(Command::SetProfile(profile));
             }
         }
         ui.separator();
@@ -82,7 +82,7 @@ pub fn top(ui: &mut egui::Ui, state: &State, actions: &mut Vec<Action>) {
                 .clicked()
                 && state.choices.redaction != redaction
             {
-                actions.push(Action::SetRedaction(redaction));
+                actions.push(Command::SetRedaction(redaction));
             }
         }
         ui.separator();
@@ -90,14 +90,14 @@ pub fn top(ui: &mut egui::Ui, state: &State, actions: &mut Vec<Action>) {
         ui.separator();
         for (lang, name) in [(Lang::Fr, "Français"), (Lang::En, "English")] {
             if ui.selectable_label(state.lang == lang, name).clicked() && state.lang != lang {
-                actions.push(Action::SetLang(lang));
+                actions.push(Command::SetLang(lang));
             }
         }
     });
 }
 
 /// The PS3.15 options, for those who know them.
-fn advanced(ui: &mut egui::Ui, state: &State, actions: &mut Vec<Action>) {
+fn advanced(ui: &mut egui::Ui, state: &State, actions: &mut Vec<Command>) {
     let options = state.choices.dicom;
     let values = [
         options.retain_safe_private,
@@ -115,12 +115,12 @@ fn advanced(ui: &mut egui::Ui, state: &State, actions: &mut Vec<Action>) {
     for (name, value) in DicomOptions::NAMES.into_iter().zip(values) {
         let mut on = value;
         if ui.checkbox(&mut on, name).changed() {
-            actions.push(Action::SetDicomOption(name, on));
+            actions.push(Command::SetDicomOption(name, on));
         }
     }
 }
 
-pub fn files(ui: &mut egui::Ui, state: &State, actions: &mut Vec<Action>) {
+pub fn files(ui: &mut egui::Ui, state: &State, actions: &mut Vec<Command>) {
     ui.heading(state.say(Say::Files));
     if state.busy() {
         let done = state
@@ -134,7 +134,7 @@ pub fn files(ui: &mut egui::Ui, state: &State, actions: &mut Vec<Action>) {
                 &[&done.to_string(), &state.files.len().to_string()],
             ));
             if ui.button(state.say(Say::Cancel)).clicked() {
-                actions.push(Action::Cancel);
+                actions.push(Command::Cancel);
             }
         });
     }
@@ -164,14 +164,14 @@ pub fn files(ui: &mut egui::Ui, state: &State, actions: &mut Vec<Action>) {
                     .selectable_label(state.selected == Some(index), label)
                     .clicked()
                 {
-                    actions.push(Action::Select(index));
+                    actions.push(Command::Select(index));
                 }
             });
         }
     });
 }
 
-pub fn findings(ui: &mut egui::Ui, state: &State, actions: &mut Vec<Action>) {
+pub fn findings(ui: &mut egui::Ui, state: &State, actions: &mut Vec<Command>) {
     ui.heading(state.say(Say::FindingsTitle));
     let Some(entry) = state.current() else {
         return;
@@ -210,7 +210,7 @@ fn group<'a>(
     state: &State,
     title: Say,
     items: impl Iterator<Item = &'a (usize, &'a Finding)>,
-    actions: &mut Vec<Action>,
+    actions: &mut Vec<Command>,
 ) {
     ui.add_space(6.0);
     ui.strong(state.say(title));
@@ -228,7 +228,7 @@ fn group<'a>(
         } else {
             shorten(&finding.value)
         };
-        if finding.action == Proposal::Unresolved {
+        if finding.action == Action::Unresolved {
             ui.colored_label(
                 Color32::from_rgb(220, 60, 60),
                 Say::Unresolved.with(state.lang, &[&finding.explanation]),
@@ -237,13 +237,13 @@ fn group<'a>(
         }
         let hover = format!("{explanation}\n{}", finding.location);
         if state.can_keep(finding) {
-            let mut remove = finding.action == Proposal::Remove;
+            let mut remove = finding.action == Action::Remove;
             if ui
                 .checkbox(&mut remove, value)
                 .on_hover_text(hover)
                 .changed()
             {
-                actions.push(Action::Toggle(index));
+                actions.push(Command::Toggle(index));
             }
             ui.weak(RichText::new(explanation).small());
         } else {
@@ -258,7 +258,7 @@ fn group<'a>(
     }
 }
 
-fn caption_group(ui: &mut egui::Ui, state: &State, actions: &mut Vec<Action>) {
+fn caption_group(ui: &mut egui::Ui, state: &State, actions: &mut Vec<Command>) {
     ui.add_space(6.0);
     ui.strong(state.say(Say::GroupCaption));
     let spans = text::find(&state.caption, &state.known());
@@ -274,7 +274,7 @@ fn caption_group(ui: &mut egui::Ui, state: &State, actions: &mut Vec<Action>) {
             .on_hover_text(span.kind.explanation())
             .changed()
         {
-            actions.push(Action::ToggleCaptionSpan(found));
+            actions.push(Command::ToggleCaptionSpan(found));
         }
     }
 }
@@ -289,7 +289,7 @@ fn shorten(value: &str) -> String {
     }
 }
 
-pub fn caption(ui: &mut egui::Ui, state: &State, drafts: &mut Drafts, actions: &mut Vec<Action>) {
+pub fn caption(ui: &mut egui::Ui, state: &State, drafts: &mut Drafts, actions: &mut Vec<Command>) {
     let known = state.known();
     let spans = text::find(&state.caption, &known);
     let cleaned = state.cleaned_caption();
@@ -339,7 +339,7 @@ pub fn caption(ui: &mut egui::Ui, state: &State, drafts: &mut Drafts, actions: &
             .show(ui);
         let response = &output.response.response.clone().labelled_by(title);
         if response.changed() {
-            actions.push(Action::SetCaption(edited.clone()));
+            actions.push(Command::SetCaption(edited.clone()));
         }
         if let Some(pointer) = response.hover_pos() {
             let at = output
@@ -364,7 +364,7 @@ pub fn caption(ui: &mut egui::Ui, state: &State, drafts: &mut Drafts, actions: &
         ui.horizontal(|ui| {
             ui.strong(state.say(Say::CaptionClean));
             if ui.button(state.say(Say::Copy)).clicked() {
-                actions.push(Action::CopyCaption);
+                actions.push(Command::CopyCaption);
             }
         });
         ui.add(egui::Label::new(cleaned.text.as_str()).wrap());
@@ -379,7 +379,7 @@ pub fn caption(ui: &mut egui::Ui, state: &State, drafts: &mut Drafts, actions: &
                         .on_hover_text(Say::Remove.with(state.lang, &[value]))
                         .clicked()
                     {
-                        actions.push(Action::RemoveMine(index));
+                        actions.push(Command::RemoveMine(index));
                     }
                 });
             }
@@ -394,7 +394,7 @@ pub fn caption(ui: &mut egui::Ui, state: &State, drafts: &mut Drafts, actions: &
                 if (ui.button(state.say(Say::Add)).clicked() || entered)
                     && !drafts.mine.trim().is_empty()
                 {
-                    actions.push(Action::AddMine(std::mem::take(&mut drafts.mine)));
+                    actions.push(Command::AddMine(std::mem::take(&mut drafts.mine)));
                 }
             });
         });
@@ -402,7 +402,7 @@ pub fn caption(ui: &mut egui::Ui, state: &State, drafts: &mut Drafts, actions: &
 }
 
 /// Above the picture: before/after, the frame, the window, fit.
-pub fn view_bar(ui: &mut egui::Ui, state: &State, canvas: &mut Canvas, actions: &mut Vec<Action>) {
+pub fn view_bar(ui: &mut egui::Ui, state: &State, canvas: &mut Canvas, actions: &mut Vec<Command>) {
     let Some(entry) = state.current() else {
         return;
     };
@@ -413,7 +413,7 @@ pub fn view_bar(ui: &mut egui::Ui, state: &State, canvas: &mut Canvas, actions: 
                 .clicked()
                 && state.show_exported != exported
             {
-                actions.push(Action::ShowExported(exported));
+                actions.push(Command::ShowExported(exported));
             }
         }
         if ui.button(state.say(Say::ResetView)).clicked() {
@@ -424,7 +424,7 @@ pub fn view_bar(ui: &mut egui::Ui, state: &State, canvas: &mut Canvas, actions: 
             let mut frame = entry.frame + 1;
             let slider = egui::Slider::new(&mut frame, 1..=frames).text(state.say(Say::Frame));
             if ui.add(slider).changed() {
-                actions.push(Action::SetFrame(frame - 1));
+                actions.push(Command::SetFrame(frame - 1));
             }
         }
         if let Some(window) = entry.window
@@ -443,13 +443,13 @@ pub fn view_bar(ui: &mut egui::Ui, state: &State, canvas: &mut Canvas, actions: 
 }
 
 /// Before anything is open: what to do.
-pub fn welcome(ui: &mut egui::Ui, state: &State, actions: &mut Vec<Action>) {
+pub fn welcome(ui: &mut egui::Ui, state: &State, actions: &mut Vec<Command>) {
     ui.vertical_centered(|ui| {
         ui.add_space(ui.available_height() / 3.0);
         ui.heading(state.say(Say::DropHere));
         ui.add_space(8.0);
         if ui.button(state.say(Say::Open)).clicked() {
-            actions.push(Action::AskOpen);
+            actions.push(Command::AskOpen);
         }
         ui.weak(state.say(Say::DropOr));
         ui.add_space(24.0);
@@ -457,11 +457,11 @@ pub fn welcome(ui: &mut egui::Ui, state: &State, actions: &mut Vec<Action>) {
     });
 }
 
-pub fn notice(ui: &mut egui::Ui, state: &State, actions: &mut Vec<Action>) {
+pub fn notice(ui: &mut egui::Ui, state: &State, actions: &mut Vec<Command>) {
     if let Some(notice) = &state.notice {
         ui.horizontal(|ui| {
             if ui.small_button("×").clicked() {
-                actions.push(Action::Dismiss);
+                actions.push(Command::Dismiss);
             }
             ui.label(notice);
         });

@@ -1,6 +1,6 @@
 //! The app's state and the one step that changes it.
 //!
-//! The interface draws a `&State` and returns [`Action`]s; [`State::apply`] carries them out and
+//! The interface draws a `&State` and returns [`Command`]s; [`State::apply`] carries them out and
 //! returns the [`Task`]s that take time (opening, analysing, previewing, exporting), which the
 //! app hands to worker threads; their [`Message`]s come back through [`State::receive`]. Tests
 //! drive these two functions directly, and the interface through `egui_kittest`.
@@ -15,7 +15,7 @@ use crate::document::FileReport;
 use crate::text::{self, Known, Lang, Replacement};
 use crate::view::Picture;
 use crate::{
-    Action as Proposal, Category, DicomOptions, Document, Finding, Findings, Format, Location,
+    Action, Category, DicomOptions, Document, Finding, Findings, Format, Location,
     Plan, Profile, Redaction, Region, Window,
 };
 
@@ -89,7 +89,7 @@ pub enum Verdict {
 
 /// What the interface asks for.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Action {
+pub enum Command {
     Open(Vec<PathBuf>),
     AskOpen,
     Select(usize),
@@ -303,7 +303,7 @@ impl State {
             .and_then(|f| f.source.as_ref())
             .is_some_and(|s| s.format == Format::Dicom);
         match finding.location {
-            Location::Pixels { .. } => finding.action != Proposal::Unresolved,
+            Location::Pixels { .. } => finding.action != Action::Unresolved,
             _ => {
                 !dicom
                     && matches!(
@@ -325,24 +325,24 @@ impl State {
         )
     }
 
-    pub fn apply(&mut self, action: Action) -> Vec<Task> {
+    pub fn apply(&mut self, action: Command) -> Vec<Task> {
         match action {
-            Action::Open(paths) => return self.open(&paths),
-            Action::AskOpen => return vec![Task::Dialog(Dialog::Open)],
-            Action::Select(index) if index < self.files.len() => self.select(index),
-            Action::Select(_) => {}
-            Action::Next | Action::Previous if self.files.is_empty() => {}
-            Action::Next => {
+            Command::Open(paths) => return self.open(&paths),
+            Command::AskOpen => return vec![Task::Dialog(Dialog::Open)],
+            Command::Select(index) if index < self.files.len() => self.select(index),
+            Command::Select(_) => {}
+            Command::Next | Command::Previous if self.files.is_empty() => {}
+            Command::Next => {
                 let next = self
                     .selected
                     .map_or(0, |i| (i + 1).min(self.files.len() - 1));
                 self.select(next);
             }
-            Action::Previous => {
+            Command::Previous => {
                 let previous = self.selected.map_or(0, |i| i.saturating_sub(1));
                 self.select(previous);
             }
-            Action::Toggle(finding) => {
+            Command::Toggle(finding) => {
                 let allowed = self
                     .current()
                     .and_then(|f| f.plan.as_ref())
@@ -354,18 +354,18 @@ impl State {
                 self.edit(|items| {
                     if let Some(f) = items.get_mut(finding) {
                         f.action = match f.action {
-                            Proposal::Remove => Proposal::Keep,
-                            Proposal::Keep => Proposal::Remove,
-                            Proposal::Unresolved => Proposal::Unresolved,
+                            Action::Remove => Action::Keep,
+                            Action::Keep => Action::Remove,
+                            Action::Unresolved => Action::Unresolved,
                         };
                     }
                 });
             }
-            Action::AddRegion { frame, region } => {
+            Command::AddRegion { frame, region } => {
                 let drawn = drawn_region(frame, region);
                 self.edit(|items| items.push(drawn));
             }
-            Action::DeleteRegion(finding) => {
+            Command::DeleteRegion(finding) => {
                 let drawn = self
                     .current()
                     .and_then(|f| f.plan.as_ref())
@@ -379,7 +379,7 @@ impl State {
                     self.notice = Some(self.say(Say::OnlyYours).into());
                 }
             }
-            Action::Undo => {
+            Command::Undo => {
                 if let Some(entry) = self.selected.and_then(|i| self.files.get_mut(i))
                     && let (Some(plan), Some(items)) = (entry.plan.as_mut(), entry.undo.pop())
                 {
@@ -387,13 +387,13 @@ impl State {
                     entry.edits += 1;
                 }
             }
-            Action::SetFrame(frame) => {
+            Command::SetFrame(frame) => {
                 if let Some(entry) = self.selected.and_then(|i| self.files.get_mut(i)) {
                     let frames = entry.picture.as_ref().map_or(1, |p| p.frames());
                     entry.frame = frame.min(frames.saturating_sub(1));
                 }
             }
-            Action::SetWindow(window) => {
+            Command::SetWindow(window) => {
                 if let Some(entry) = self.selected.and_then(|i| self.files.get_mut(i)) {
                     entry.window = Some(Window {
                         center: window.center,
@@ -401,61 +401,61 @@ impl State {
                     });
                 }
             }
-            Action::ShowExported(on) => self.show_exported = on,
-            Action::SetProfile(profile) => {
+            Command::ShowExported(on) => self.show_exported = on,
+            Command::SetProfile(profile) => {
                 self.choices.profile = profile;
                 self.choices.dicom = DicomOptions::for_profile(profile);
                 self.replan();
             }
-            Action::SetDicomOption(name, on) => match self.choices.dicom.set(name, on) {
+            Command::SetDicomOption(name, on) => match self.choices.dicom.set(name, on) {
                 Ok(()) => self.replan(),
                 Err(reason) => self.notice = Some(reason),
             },
-            Action::SetRedaction(redaction) => {
+            Command::SetRedaction(redaction) => {
                 self.choices.redaction = redaction;
                 self.replan();
             }
-            Action::SetCaption(caption) => self.caption = caption,
-            Action::ToggleCaptionSpan(span) => {
+            Command::SetCaption(caption) => self.caption = caption,
+            Command::ToggleCaptionSpan(span) => {
                 if let Some(at) = self.caption_kept.iter().position(|k| *k == span) {
                     self.caption_kept.remove(at);
                 } else {
                     self.caption_kept.push(span);
                 }
             }
-            Action::AddMine(value) => {
+            Command::AddMine(value) => {
                 let value = value.trim().to_string();
                 if !value.is_empty() && !self.mine.contains(&value) {
                     self.mine.push(value);
                     return self.save_settings();
                 }
             }
-            Action::RemoveMine(index) => {
+            Command::RemoveMine(index) => {
                 if index < self.mine.len() {
                     self.mine.remove(index);
                     return self.save_settings();
                 }
             }
-            Action::SetLang(lang) => {
+            Command::SetLang(lang) => {
                 self.lang = lang;
                 return self.save_settings();
             }
-            Action::CopyCaption => {
+            Command::CopyCaption => {
                 self.notice = Some(self.say(Say::Copied).into());
                 return vec![Task::Copy(self.cleaned_caption().text)];
             }
-            Action::AskExportPost => return self.ask_export(Dialog::Post),
-            Action::AskExportDicom => return self.ask_export(Dialog::Dicom),
-            Action::AskExportAll => {
+            Command::AskExportPost => return self.ask_export(Dialog::Post),
+            Command::AskExportDicom => return self.ask_export(Dialog::Dicom),
+            Command::AskExportAll => {
                 if self.files.iter().any(|f| f.plan.is_some()) {
                     return vec![Task::Dialog(Dialog::Folder)];
                 }
                 self.notice = Some(self.say(Say::NothingToExport).into());
             }
-            Action::ExportPost(path) => return self.export_current(path, true),
-            Action::ExportDicom(path) => return self.export_current(path, false),
-            Action::ExportAll(folder) => return self.export_all(folder),
-            Action::Cancel => {
+            Command::ExportPost(path) => return self.export_current(path, true),
+            Command::ExportDicom(path) => return self.export_current(path, false),
+            Command::ExportAll(folder) => return self.export_all(folder),
+            Command::Cancel => {
                 let stopped = self.say(Say::Stopped).to_string();
                 for entry in &mut self.files {
                     if matches!(entry.stage, Stage::Opening | Stage::Analysing) {
@@ -464,7 +464,7 @@ impl State {
                 }
                 self.notice = Some(self.say(Say::Cancelled).into());
             }
-            Action::Dismiss => self.notice = None,
+            Command::Dismiss => self.notice = None,
         }
         self.preview_if_shown()
     }
@@ -571,10 +571,10 @@ impl State {
                     return Vec::new();
                 };
                 return match dialog {
-                    Dialog::Open => self.apply(Action::Open(paths)),
-                    Dialog::Post => self.apply(Action::ExportPost(path)),
-                    Dialog::Dicom => self.apply(Action::ExportDicom(path)),
-                    Dialog::Folder => self.apply(Action::ExportAll(path)),
+                    Dialog::Open => self.apply(Command::Open(paths)),
+                    Dialog::Post => self.apply(Command::ExportPost(path)),
+                    Dialog::Dicom => self.apply(Command::ExportDicom(path)),
+                    Dialog::Folder => self.apply(Command::ExportAll(path)),
                 };
             }
             Message::CaptionWritten(Ok(path)) => {
@@ -878,7 +878,7 @@ fn drawn_region(frame: u32, region: Region) -> Finding {
         value: String::new(),
         explanation: DRAWN.into(),
         confidence: 1.0,
-        action: Proposal::Remove,
+        action: Action::Remove,
     }
 }
 
@@ -932,7 +932,7 @@ impl Entry {
         self.plan.as_ref().map_or(0, |plan| {
             plan.findings
                 .identifying()
-                .filter(|f| f.action == Proposal::Remove)
+                .filter(|f| f.action == Action::Remove)
                 .count()
         })
     }

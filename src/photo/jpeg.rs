@@ -41,14 +41,15 @@ enum Part {
     Scan(Range<usize>),
 }
 
-/// A picture's parts from SOI to EOI, and where the bytes after its EOI begin.
-struct Picture {
+/// The parts of one picture of the file, from SOI to EOI, and where the bytes after its EOI
+/// begin.
+struct Parts {
     parts: Vec<Part>,
     end: usize,
 }
 
 /// Walk one JPEG picture starting at `start` (which must hold SOI).
-fn walk(bytes: &[u8], start: usize) -> Result<Picture, Error> {
+fn walk(bytes: &[u8], start: usize) -> Result<Parts, Error> {
     let malformed = |reason: &str| Error::malformed(Format::Jpeg, reason);
     if bytes.get(start..start + 2) != Some(&[0xFF, SOI]) {
         return Err(malformed("missing start-of-image marker"));
@@ -75,7 +76,7 @@ fn walk(bytes: &[u8], start: usize) -> Result<Picture, Error> {
         pos += 2;
         match marker {
             EOI => {
-                return Ok(Picture { parts, end: pos });
+                return Ok(Parts { parts, end: pos });
             }
             0x01 | 0xD0..=0xD7 => {
                 parts.push(Part::Segment {
@@ -137,7 +138,7 @@ fn scan_end(bytes: &[u8], start: usize) -> Option<usize> {
 
 /// Whether the picture's ICC_PROFILE segments, put back together in their sequence order, form
 /// one valid profile. Anything else under that label could be any data, so it is not kept.
-fn has_valid_icc_profile(bytes: &[u8], picture: &Picture) -> bool {
+fn has_valid_icc_profile(bytes: &[u8], picture: &Parts) -> bool {
     let mut chunks: Vec<(u8, &[u8])> = picture
         .parts
         .iter()
@@ -166,7 +167,7 @@ fn identified<'a>(bytes: &'a [u8], payload: &Range<usize>, id: &[u8]) -> Option<
 
 /// Pictures following the main one: each one starting with SOI right after the previous EOI.
 /// Whatever else follows is returned as the range of hidden trailing bytes.
-fn pictures(bytes: &[u8]) -> Result<(Vec<Picture>, Range<usize>), Error> {
+fn pictures(bytes: &[u8]) -> Result<(Vec<Parts>, Range<usize>), Error> {
     let mut pictures = vec![walk(bytes, 0)?];
     let mut end = pictures[0].end;
     while bytes[end..].starts_with(&[0xFF, SOI, 0xFF]) {
@@ -204,7 +205,7 @@ const GAIN_MAP_MARKS: [&[u8]; 2] = [
 ];
 
 impl Extra {
-    fn of_picture(bytes: &[u8], picture: &Picture) -> Extra {
+    fn of_picture(bytes: &[u8], picture: &Parts) -> Extra {
         let own = &bytes[picture_start(picture)..picture.end];
         if GAIN_MAP_MARKS
             .iter()
@@ -311,7 +312,7 @@ pub(super) fn inspect(bytes: &[u8], found: &mut Collector) -> Result<(), Error> 
     Ok(())
 }
 
-fn picture_start(picture: &Picture) -> usize {
+fn picture_start(picture: &Parts) -> usize {
     match picture.parts.first() {
         Some(Part::Segment { whole, .. }) => whole.start - 2,
         Some(Part::Scan(range)) => range.start,
@@ -319,7 +320,7 @@ fn picture_start(picture: &Picture) -> usize {
     }
 }
 
-fn inspect_picture(bytes: &[u8], picture: &Picture, found: &mut Collector) {
+fn inspect_picture(bytes: &[u8], picture: &Parts, found: &mut Collector) {
     let mut extended_xmp: BTreeMap<Vec<u8>, Vec<u8>> = BTreeMap::new();
     let mut icc_bytes = 0;
     let mut scans = 0;
@@ -633,7 +634,7 @@ pub(super) fn turn_besides_exif(bytes: &[u8]) -> Option<u16> {
     turn_besides_exif_in(bytes, &pictures[0])
 }
 
-fn turn_besides_exif_in(bytes: &[u8], picture: &Picture) -> Option<u16> {
+fn turn_besides_exif_in(bytes: &[u8], picture: &Parts) -> Option<u16> {
     let segments = || {
         picture.parts.iter().filter_map(|part| match part {
             Part::Segment {

@@ -100,7 +100,7 @@ pub fn analyze(document: &Document) -> Result<Findings, Error> {
 /// The picture, decoded from the stripped bytes: a decoder that trips on an odd metadata block
 /// must not keep the picture from being read, and the orientation and colour profile are kept
 /// for the decoder to apply and carry.
-fn picture(document: &Document) -> Result<raster::Picture, Error> {
+fn picture(document: &Document) -> Result<raster::Decoded, Error> {
     let keep = Keep {
         orientation: true,
         colour_profile: true,
@@ -117,7 +117,7 @@ pub fn view(document: &Document) -> Result<image::RgbImage, Error> {
 /// A rendered picture as a new file with nothing in it but pixels: the encoders write no
 /// metadata. PNG is lossless; JPEG is written at quality 95.
 pub fn encode_plain(picture: image::RgbImage, format: Format) -> Result<Vec<u8>, Error> {
-    raster::Picture {
+    raster::Decoded {
         image: image::DynamicImage::ImageRgb8(picture),
         icc_profile: None,
     }
@@ -294,7 +294,7 @@ fn redact_jpeg_blocks(
 
 /// The format a picture whose pixels changed is written in: its own, but HEIC and AVIF, for
 /// which no encoder is at hand: JPEG, or PNG when the picture has transparency to keep.
-fn saved_as(format: Format, picture: &raster::Picture) -> Format {
+fn saved_as(format: Format, picture: &raster::Decoded) -> Format {
     match format {
         Format::Heic | Format::Avif if picture.image.color().has_alpha() => Format::Png,
         Format::Heic | Format::Avif => Format::Jpeg,

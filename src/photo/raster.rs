@@ -21,7 +21,8 @@ use crate::pixels::{Patch, Plane};
 /// that lies about its size can make the decoder take.
 const MAX_PIXELS: u64 = 200_000_000;
 
-pub struct Picture {
+/// The picture as shown, decoded, with the colour profile it is shown in.
+pub struct Decoded {
     pub image: DynamicImage,
     pub icc_profile: Option<Vec<u8>>,
 }
@@ -31,7 +32,7 @@ fn cannot(format: Format, error: impl std::fmt::Display) -> Error {
 }
 
 /// The first (or only) picture of the file, turned as its orientation says.
-pub fn decode(bytes: &[u8], format: Format) -> Result<Picture, Error> {
+pub fn decode(bytes: &[u8], format: Format) -> Result<Decoded, Error> {
     match format {
         Format::Heic => return decode_heic(bytes),
         Format::Avif => return decode_avif(bytes),
@@ -53,7 +54,7 @@ pub fn decode(bytes: &[u8], format: Format) -> Result<Picture, Error> {
         .filter(|profile| super::is_icc_profile(profile));
     let mut image = DynamicImage::from_decoder(decoder).map_err(|e| cannot(format, e))?;
     image.apply_orientation(orientation);
-    Ok(Picture { image, icc_profile })
+    Ok(Decoded { image, icc_profile })
 }
 
 /// The turn a viewer gives the picture: its EXIF orientation, else one written elsewhere (XMP,
@@ -109,7 +110,7 @@ pub fn stored_region(region: Region, turn: Orientation, width: u32, height: u32)
 
 /// A HEIC picture with its grid put together, turned and mirrored as its container says, and
 /// its alpha plane when it has one; decoded in pure Rust (`heic-decoder`), 8 or 10 bits.
-fn decode_heic(bytes: &[u8]) -> Result<Picture, Error> {
+fn decode_heic(bytes: &[u8]) -> Result<Decoded, Error> {
     let cannot = |error: heic_decoder::HeifError| cannot(Format::Heic, error);
     let info = heic_decoder::probe(bytes).map_err(cannot)?;
     if info.width as u64 * info.height as u64 > MAX_PIXELS {
@@ -135,12 +136,12 @@ fn decode_heic(bytes: &[u8]) -> Result<Picture, Error> {
         let rgb = decoded.to_rgb8().map_err(cannot)?;
         DynamicImage::ImageRgb8(RgbImage::from_raw(width, height, rgb.data).ok_or_else(malformed)?)
     };
-    Ok(Picture { image, icc_profile })
+    Ok(Decoded { image, icc_profile })
 }
 
 /// An AVIF picture with its grid put together, cropped, turned and mirrored as its container
 /// says, and its alpha plane when it has one; decoded in Rust (`rav1d`), 8 to 12 bits.
-fn decode_avif(bytes: &[u8]) -> Result<Picture, Error> {
+fn decode_avif(bytes: &[u8]) -> Result<Decoded, Error> {
     let coded = super::heif::av1_picture(bytes)?;
     let colour = assemble(&coded.colour, |planes| {
         let (matrix, full_range) = coded.matrix.unwrap_or((planes.matrix, planes.full_range));
@@ -175,7 +176,7 @@ fn decode_avif(bytes: &[u8]) -> Result<Picture, Error> {
     let icc_profile = coded
         .icc_profile
         .filter(|profile| super::is_icc_profile(profile));
-    Ok(Picture { image, icc_profile })
+    Ok(Decoded { image, icc_profile })
 }
 
 /// One picture made of the decoded tiles, each turned into RGB by `to_rgb`.
@@ -265,11 +266,11 @@ fn cannot_decode_size(
 }
 
 /// What the text reader looks at.
-pub fn displayed(picture: &Picture) -> RgbImage {
+pub fn displayed(picture: &Decoded) -> RgbImage {
     picture.image.to_rgb8()
 }
 
-impl Picture {
+impl Decoded {
     pub fn redact(&mut self, patch: Patch, how: Redaction) {
         let (width, height) = (self.image.width(), self.image.height());
         let channels = usize::from(self.image.color().channel_count());
