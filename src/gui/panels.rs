@@ -261,12 +261,12 @@ fn group<'a>(
 fn caption_group(ui: &mut egui::Ui, state: &State, actions: &mut Vec<Command>) {
     ui.add_space(6.0);
     ui.strong(state.say(Say::GroupCaption));
-    let spans = text::find(&state.caption, &state.known());
-    if spans.is_empty() {
+    let view = state.caption_view();
+    if view.spans.is_empty() {
         ui.weak(state.say(Say::NoneHere));
     }
     let lang = text::detect_lang(&state.caption);
-    for span in spans {
+    for span in &view.spans {
         let found = state.caption[span.start..span.end].to_string();
         let mut remove = !state.caption_kept.contains(&found);
         if ui
@@ -290,9 +290,8 @@ fn shorten(value: &str) -> String {
 }
 
 pub fn caption(ui: &mut egui::Ui, state: &State, drafts: &mut Drafts, actions: &mut Vec<Command>) {
-    let known = state.known();
-    let spans = text::find(&state.caption, &known);
-    let cleaned = state.cleaned_caption();
+    let view = state.caption_view();
+    let (known, spans, cleaned) = (&view.known, &view.spans, &view.cleaned);
     ui.columns(2, |columns| {
         let ui = &mut columns[0];
         let title = ui.strong(state.say(Say::CaptionTitle)).id;
@@ -300,7 +299,12 @@ pub fn caption(ui: &mut egui::Ui, state: &State, drafts: &mut Drafts, actions: &
         let kept = &state.caption_kept;
         let mut layouter = |ui: &egui::Ui, buffer: &dyn egui::TextBuffer, wrap: f32| {
             let typed = buffer.as_str();
-            let found = text::find(typed, &known);
+            // While typing, the text edited runs ahead of the caption by a frame.
+            let found = if typed == state.caption {
+                spans.clone()
+            } else {
+                text::find(typed, known)
+            };
             let font = egui::TextStyle::Body.resolve(ui.style());
             let colour = ui.visuals().text_color();
             let mut job = LayoutJob::default();

@@ -5,6 +5,7 @@
 //! app hands to worker threads; their [`Message`]s come back through [`State::receive`]. Tests
 //! drive these two functions directly, and the interface through `egui_kittest`.
 
+use std::cell::{Ref, RefCell};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -233,6 +234,33 @@ pub struct State {
     /// What the user dropped or opened, folders included: exports never go inside them.
     inputs: Vec<PathBuf>,
     settings_path: Option<PathBuf>,
+    /// What the caption panels show, made again only when what it depends on changed.
+    caption_view: RefCell<CaptionView>,
+}
+
+/// The caption as the panels show it: its identifiers and the caption as it will be posted.
+/// Finding them means tokenising the caption and building the known identifiers; done on every
+/// frame by each panel that needs them, that was four searches a frame.
+pub struct CaptionView {
+    /// What it was made from: the caption, the spans kept, every known value.
+    made_from: (String, Vec<String>, Vec<String>),
+    pub known: Known,
+    pub spans: Vec<text::Span>,
+    pub cleaned: text::Redacted,
+}
+
+impl CaptionView {
+    fn of(made_from: (String, Vec<String>, Vec<String>), known: Known) -> CaptionView {
+        let (caption, kept, _) = &made_from;
+        let spans = text::find(caption, &known);
+        let cleaned = text::redact_caption_keeping(caption, None, &known, Replacement::Tag, kept);
+        CaptionView {
+            made_from,
+            known,
+            spans,
+            cleaned,
+        }
+    }
 }
 
 impl State {
@@ -257,7 +285,31 @@ impl State {
             walking: 0,
             inputs: Vec::new(),
             settings_path,
+            caption_view: RefCell::new(CaptionView::of(Default::default(), Known::default())),
         }
+    }
+
+    /// The caption's identifiers and its cleaned text, made again when the caption, the spans
+    /// kept or the known identifiers changed since last asked.
+    pub fn caption_view(&self) -> Ref<'_, CaptionView> {
+        let known_values: Vec<String> = self
+            .files
+            .iter()
+            .filter_map(|f| f.plan.as_ref())
+            .flat_map(|plan| {
+                plan.findings
+                    .known
+                    .iter()
+                    .map(|k| format!("{:?} {}", k.category, k.value))
+            })
+            .chain(self.mine.iter().cloned())
+            .collect();
+        let made_from = (self.caption.clone(), self.caption_kept.clone(), known_values);
+        if self.caption_view.borrow().made_from != made_from {
+            let view = CaptionView::of(made_from, self.known());
+            *self.caption_view.borrow_mut() = view;
+        }
+        self.caption_view.borrow()
     }
 
     pub fn say(&self, say: Say) -> &'static str {
