@@ -537,7 +537,7 @@ fn un_sequence_items(mut bytes: &[u8]) -> Option<Vec<InMemDicomObject>> {
         let body = bytes.get(8..8 + length)?;
         // The item's own lengths are checked as a file's are: dicom-object would reserve what
         // they claim, whatever the item holds.
-        super::bounds::check_data_set(body, super::IMPLICIT_LE).ok()?;
+        super::raw::check_data_set(body, super::IMPLICIT_LE).ok()?;
         items.push(
             InMemDicomObject::read_dataset_with_ts(std::io::Cursor::new(body), implicit).ok()?,
         );

@@ -20,7 +20,7 @@ use dicom_core::{Tag, VR};
 use dicom_dictionary_std::StandardDataDictionary;
 use dicom_transfer_syntax_registry::{TransferSyntaxIndex, TransferSyntaxRegistry};
 
-use super::{EXPLICIT_BE, IMPLICIT_LE};
+use crate::dicom::{EXPLICIT_BE, IMPLICIT_LE};
 
 /// Sequences inside sequences. Structured reports, the deepest real data sets, nest a few dozen
 /// levels at most.
@@ -38,7 +38,7 @@ const UNDEFINED: u32 = u32::MAX;
 
 /// Why a data set encoded in `syntax` (a transfer syntax UID) cannot be given to the reader, if it
 /// cannot. A syntax the reader does not know is let through: the reader refuses it before reading.
-pub(super) fn check_data_set(data: &[u8], syntax: &str) -> Result<(), String> {
+pub(in crate::dicom) fn check_data_set(data: &[u8], syntax: &str) -> Result<(), String> {
     // Looked up as the reader looks it up (it forgives any trailing whitespace, not only padding),
     // so the walk always decodes what the reader will.
     let Some(syntax) = TransferSyntaxRegistry.get(syntax) else {
