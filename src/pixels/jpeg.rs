@@ -110,23 +110,20 @@ impl Table {
             };
             frequency[v1] += frequency[v2];
             frequency[v2] = 0;
-            let mut v = v1;
-            loop {
-                size[v] += 1;
-                if others[v] == usize::MAX {
-                    break;
+            // Every symbol of both merged trees gets one bit longer; the second tree's chain is
+            // hung on the end of the first's.
+            let mut lengthen = |mut v: usize| {
+                loop {
+                    size[v] += 1;
+                    if others[v] == usize::MAX {
+                        return v;
+                    }
+                    v = others[v];
                 }
-                v = others[v];
-            }
-            others[v] = v2;
-            let mut v = v2;
-            loop {
-                size[v] += 1;
-                if others[v] == usize::MAX {
-                    break;
-                }
-                v = others[v];
-            }
+            };
+            let end_of_first = lengthen(v1);
+            lengthen(v2);
+            others[end_of_first] = v2;
         }
         let mut bits = [0u32; 33];
         for &s in &size {
