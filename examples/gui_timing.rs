@@ -15,7 +15,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use caviar::gui::settings::Settings;
-use caviar::gui::state::{Action, Stage, State};
+use caviar::gui::state::{Command, Stage, State};
 use caviar::gui::{App, egui};
 use caviar::text::Lang;
 use dicom_core::value::PrimitiveValue;
@@ -31,7 +31,7 @@ fn main() {
     for when in ["first drop, models loaded on the way", "second drop"] {
         let mut harness = app(folder.path());
         let start = Instant::now();
-        harness.state_mut().perform(Action::Open(vec![
+        harness.state_mut().perform(Command::Open(vec![
             root.join("fixtures/burned-in/ct_16bit.dcm"),
         ]));
         let shown = step_until(&mut harness, |s| {
@@ -50,7 +50,7 @@ fn main() {
     let photo = folder.path().join("photo.jpg");
     write_photo(&photo);
     let mut harness = app(folder.path());
-    harness.state_mut().perform(Action::Open(vec![photo]));
+    harness.state_mut().perform(Command::Open(vec![photo]));
     step_until(&mut harness, |s| {
         s.files.first().is_some_and(|f| f.stage == Stage::Ready)
     });
@@ -76,13 +76,13 @@ fn main() {
     let decoded = write_series(&root.join("fixtures/burned-in/ct_16bit.dcm"), &series, 100);
     let before = resident();
     let mut harness = app(folder.path());
-    harness.state_mut().perform(Action::Open(vec![series]));
+    harness.state_mut().perform(Command::Open(vec![series]));
     step_until(&mut harness, |s| {
         s.files.first().is_some_and(|f| f.picture.is_some())
     });
     let mut times = Vec::new();
     for frame in 0..100 {
-        harness.state_mut().perform(Action::SetFrame(frame));
+        harness.state_mut().perform(Command::SetFrame(frame));
         let start = Instant::now();
         harness.step();
         times.push(start.elapsed());
