@@ -10,6 +10,7 @@ use dicom_core::value::{PrimitiveValue, Value};
 use dicom_core::{DataElement, Tag, VR};
 use dicom_object::{FileDicomObject, InMemDicomObject};
 use dicom_pixeldata::{PixelDecoder, PixelRepresentation, PlanarConfiguration};
+use dicom_transfer_syntax_registry::{TransferSyntaxIndex, TransferSyntaxRegistry};
 use image::RgbImage;
 use rayon::prelude::*;
 
@@ -228,7 +229,12 @@ pub fn decode(file: &FileDicomObject<InMemDicomObject>) -> Result<Pixels, String
     }
     let decoded = file
         .decode_pixel_data()
-        .map_err(|error| format!("cannot decode the pixels: {error}"))?;
+        .map_err(|error| {
+            let name = TransferSyntaxRegistry
+                .get(syntax)
+                .map_or(syntax, |known| known.name());
+            format!("cannot decode the pixels, stored as {name}: {error}")
+        })?;
     let width = decoded.columns();
     let height = decoded.rows();
     let frames = decoded.number_of_frames().max(1);
