@@ -116,6 +116,18 @@ impl Quad {
         distance(self.0[0], self.0[1]).max(distance(self.0[3], self.0[2]))
     }
 
+    /// The same quad in the picture of `width` × `height` turned upside down, its corners still
+    /// in reading order (top left first).
+    pub fn turned_half(&self, width: u32, height: u32) -> Quad {
+        let turn = |[x, y]: Point| [width as f32 - x, height as f32 - y];
+        Quad([
+            turn(self.0[2]),
+            turn(self.0[3]),
+            turn(self.0[0]),
+            turn(self.0[1]),
+        ])
+    }
+
     pub fn height(&self) -> f32 {
         distance(self.0[0], self.0[3]).max(distance(self.0[1], self.0[2]))
     }

@@ -354,59 +354,54 @@ pub fn read_afresh(image: &RgbImage) -> Result<Vec<TextBox>, Error> {
 
 /// Lines written up or down the picture: a film's label photographed sideways, a screenshot
 /// whose orientation tag is wrong. The detector follows rows only, so the picture is also looked
-/// at turned a quarter each way; a line found there that reads as text, and that no box of the
-/// upright reading already covers, comes back in the picture's own coordinates. Text turned one
-/// way is upside down in the other turn, where it reads as nonsense: of two readings of one
-/// line, the surer is kept.
+/// at turned a quarter clockwise; a line found there that no box of the upright reading already
+/// covers is read both ways up, since text written down the picture stands upright in that turn
+/// and text written up it stands on its head. Turned the other way it reads as nonsense: of the
+/// two readings, the surer is kept, and comes back in the picture's own coordinates. One pass of
+/// the detector serves both directions: it finds lines standing on their heads as well.
 fn sideways(
     models: &models::Models,
     image: &RgbImage,
     upright: &[TextBox],
 ) -> Result<Vec<TextBox>, Error> {
-    let (width, height) = image.dimensions();
+    let height = image.height();
+    let turned = image::imageops::rotate90(image);
+    let Some(sight) = Sight::of(&turned) else {
+        return Ok(Vec::new());
+    };
+    let (turned_width, turned_height) = turned.dimensions();
+    // `rotate90` puts (x, y) at (height - 1 - y, x).
+    let back = |r: Region| Region {
+        x: r.y,
+        y: height.saturating_sub(r.x + r.width),
+        width: r.height,
+        height: r.width,
+    };
+    let (detections, _) = detect_all(models, &sight.part(&turned), &sight, 0)?;
+    let lines: Vec<Quad> = distinct(detections)
+        .into_iter()
+        .map(|d| d.quad)
+        .filter(|quad| quad.width() >= 2.0 * quad.height())
+        .filter(|quad| {
+            let region = back(quad.bounds(turned_width, turned_height));
+            !upright.iter().any(|b| region.half_within(b.region))
+        })
+        .collect();
+    if lines.is_empty() {
+        return Ok(Vec::new());
+    }
+    let upside_down = image::imageops::rotate180(&turned);
+    let flipped: Vec<Quad> = lines
+        .iter()
+        .map(|quad| quad.turned_half(turned_width, turned_height))
+        .collect();
     let mut found: Vec<TextBox> = Vec::new();
-    for clockwise in [true, false] {
-        let turned = if clockwise {
-            image::imageops::rotate90(image)
-        } else {
-            image::imageops::rotate270(image)
-        };
-        let Some(sight) = Sight::of(&turned) else {
-            continue;
-        };
-        let (turned_width, turned_height) = turned.dimensions();
-        // `rotate90` puts (x, y) at (height - 1 - y, x); `rotate270` at (y, width - 1 - x).
-        let back = |r: Region| {
-            if clockwise {
-                Region {
-                    x: r.y,
-                    y: height.saturating_sub(r.x + r.width),
-                    width: r.height,
-                    height: r.width,
-                }
-            } else {
-                Region {
-                    x: width.saturating_sub(r.y + r.height),
-                    y: r.x,
-                    width: r.height,
-                    height: r.width,
-                }
-            }
-        };
-        let (detections, _) = detect_all(models, &sight.part(&turned), &sight, 0)?;
-        let lines: Vec<Quad> = distinct(detections)
+    for (quad, readings) in lines.iter().zip(
+        recognize::read_quads(models, &turned, &lines)?
             .into_iter()
-            .map(|d| d.quad)
-            .filter(|quad| quad.width() >= 2.0 * quad.height())
-            .filter(|quad| {
-                let region = back(quad.bounds(turned_width, turned_height));
-                !upright.iter().any(|b| region.half_within(b.region))
-            })
-            .collect();
-        for (quad, reading) in lines
-            .iter()
-            .zip(recognize::read_quads(models, &turned, &lines)?)
-        {
+            .zip(recognize::read_quads(models, &upside_down, &flipped)?),
+    ) {
+        for reading in [readings.0, readings.1] {
             if reads_as_text(&reading) {
                 found.push(TextBox {
                     region: back(quad.bounds(turned_width, turned_height)),
