@@ -484,7 +484,10 @@ fn write_plan(
     let output = crate::apply(document, plan)?;
     report.done = output.done.clone();
     let (destination, remaining) = if document.format == output.format {
-        (destination.to_path_buf(), write_verified(destination, &output)?)
+        (
+            destination.to_path_buf(),
+            write_verified(destination, &output)?,
+        )
     } else {
         write_renamed(destination, document.format, &output)?
     };

@@ -452,9 +452,23 @@ fn pixels_outside_the_redacted_regions_are_unchanged() {
                 if !jpeg {
                     return (frame, area);
                 }
-                let (x, y) = ((area.x / 16 * 16).saturating_sub(2), (area.y / 16 * 16).saturating_sub(2));
-                let (right, bottom) = (area.right().div_ceil(16) * 16 + 2, area.bottom().div_ceil(16) * 16 + 2);
-                (frame, Region { x, y, width: right - x, height: bottom - y })
+                let (x, y) = (
+                    (area.x / 16 * 16).saturating_sub(2),
+                    (area.y / 16 * 16).saturating_sub(2),
+                );
+                let (right, bottom) = (
+                    area.right().div_ceil(16) * 16 + 2,
+                    area.bottom().div_ceil(16) * 16 + 2,
+                );
+                (
+                    frame,
+                    Region {
+                        x,
+                        y,
+                        width: right - x,
+                        height: bottom - y,
+                    },
+                )
             })
             .collect();
         let frame_len = width as usize * height as usize * channels;

@@ -289,7 +289,9 @@ fn the_corpus_leaves_no_identifier_and_keeps_pixels_and_links() {
                 });
                 let expected: &[u8] = kept.unwrap_or(b"1.2.840.10008.1.2.1\0");
                 assert!(
-                    header(&bytes).windows(expected.len()).any(|w| w == expected),
+                    header(&bytes)
+                        .windows(expected.len())
+                        .any(|w| w == expected),
                     "{profile}: {} redacted pixels are not written in {}",
                     input.display(),
                     String::from_utf8_lossy(expected)
@@ -622,9 +624,19 @@ fn a_redacted_jpeg_volume_stays_jpeg_and_changes_only_near_its_text() {
     let Some(corpus) = corpus() else { return };
     let temp = tempfile::tempdir().unwrap();
     let input = corpus.join("pydicom-data/color3d_jpeg_baseline.dcm");
-    let report = scrub(&input, &temp.path().join("out"), &temp.path().join("key"), "teaching");
+    let report = scrub(
+        &input,
+        &temp.path().join("out"),
+        &temp.path().join("key"),
+        "teaching",
+    );
     let file = &report["reports"][0];
-    assert!(file["done"].to_string().contains("JPEG compression was kept"), "{file}");
+    assert!(
+        file["done"]
+            .to_string()
+            .contains("JPEG compression was kept"),
+        "{file}"
+    );
     let output = std::fs::read(file["output"].as_str().expect("written")).unwrap();
     let original = std::fs::read(&input).unwrap();
     assert!(
@@ -636,7 +648,11 @@ fn a_redacted_jpeg_volume_stays_jpeg_and_changes_only_near_its_text() {
     let before = pixel_data(&open(&original).unwrap()).expect("fragments");
     let after = pixel_data(&open(&output).unwrap()).expect("fragments");
     let frames = |fragments: &[Vec<u8>]| -> Vec<Vec<u8>> {
-        fragments.iter().filter(|f| !f.is_empty()).cloned().collect()
+        fragments
+            .iter()
+            .filter(|f| !f.is_empty())
+            .cloned()
+            .collect()
     };
     let (before, after) = (frames(&before), frames(&after));
     assert_eq!(before.len(), after.len());

@@ -143,9 +143,9 @@ fn phone_pictures_open_show_their_text_and_export_like_a_jpeg() {
         assert_eq!(entry.stage, Stage::Ready);
         assert!(entry.picture.is_some(), "the picture is shown");
     }
-    let name = By::new().role(Role::CheckBox).predicate(|node| {
-        node.label().is_some_and(|label| label.contains("MOREAU"))
-    });
+    let name = By::new()
+        .role(Role::CheckBox)
+        .predicate(|node| node.label().is_some_and(|label| label.contains("MOREAU")));
     assert_eq!(
         harness.get(name).accesskit_node().toggled(),
         Some(Toggled::True),
@@ -168,7 +168,11 @@ fn phone_pictures_open_show_their_text_and_export_like_a_jpeg() {
         Some(Verdict::Clean(out.join("phone.heic"))),
         "nothing to blur, so still HEIC"
     );
-    assert!(std::fs::read(out.join("screenshot.jpg")).unwrap().starts_with(&[0xFF, 0xD8]));
+    assert!(
+        std::fs::read(out.join("screenshot.jpg"))
+            .unwrap()
+            .starts_with(&[0xFF, 0xD8])
+    );
 }
 
 #[test]

@@ -559,7 +559,10 @@ fn near_lossless_colour_is_coded_again_losslessly_and_marked_lossy() {
         height: 10,
     };
     let (syntax, lossy, after) = redacted(file, 0, region);
-    assert_eq!(syntax, "1.2.840.10008.1.2.4.81", "JPEG-LS stays JPEG-LS, coded with NEAR 0");
+    assert_eq!(
+        syntax, "1.2.840.10008.1.2.4.81",
+        "JPEG-LS stays JPEG-LS, coded with NEAR 0"
+    );
     assert_eq!(lossy.as_deref(), Some("01"));
     let before: Vec<i64> = decoded.into_iter().map(i64::from).collect();
     only_region_changed(&before, &after, (40, 33, 3), 0, region);
@@ -605,7 +608,10 @@ fn twelve_bit_colour_interleaved_by_line_and_by_sample_is_read_in_every_frame() 
         height: 10,
     };
     let (syntax, lossy, after) = redacted(file, 1, region);
-    assert_eq!(syntax, "1.2.840.10008.1.2.4.81", "JPEG-LS stays JPEG-LS, coded with NEAR 0");
+    assert_eq!(
+        syntax, "1.2.840.10008.1.2.4.81",
+        "JPEG-LS stays JPEG-LS, coded with NEAR 0"
+    );
     assert_eq!(lossy.as_deref(), Some("01"));
     let before: Vec<i64> = [first, second]
         .concat()

@@ -841,7 +841,12 @@ fn phone_pictures_stay_heic_or_avif_or_are_saved_as_jpeg_once_their_text_is_blur
                 "{output}"
             );
             assert!(pixels_redacted(report), "{name}: {report}");
-            assert!(report["done"].to_string().contains(&format!("saved as {saved}")), "{name}");
+            assert!(
+                report["done"]
+                    .to_string()
+                    .contains(&format!("saved as {saved}")),
+                "{name}"
+            );
             assert!(written.starts_with(magic), "{name}");
             assert!(!temp.path().join("out").join(name).exists());
         }
@@ -850,7 +855,11 @@ fn phone_pictures_stay_heic_or_avif_or_are_saved_as_jpeg_once_their_text_is_blur
         .iter()
         .filter_map(|report| report["output"].as_str())
         .collect();
-    assert_eq!(outputs.len(), names.len(), "two files saved under one name: {outputs:?}");
+    assert_eq!(
+        outputs.len(),
+        names.len(),
+        "two files saved under one name: {outputs:?}"
+    );
 
     // Files already where the JPEG would go are never overwritten: the second name is used,
     // and when both are taken nothing is written.
@@ -860,7 +869,11 @@ fn phone_pictures_stay_heic_or_avif_or_are_saved_as_jpeg_once_their_text_is_blur
     std::fs::write(out.join("screenshot.jpg"), b"someone else's file").unwrap();
     let run = caviar(&[&"scrub", &heif.join("screenshot.heic"), &"--out", &out]);
     assert!(run.status.success());
-    assert!(std::fs::read(out.join("screenshot.heic.jpg")).unwrap().starts_with(&[0xFF, 0xD8]));
+    assert!(
+        std::fs::read(out.join("screenshot.heic.jpg"))
+            .unwrap()
+            .starts_with(&[0xFF, 0xD8])
+    );
     std::fs::write(out.join("screenshot.heic.jpg"), b"and another").unwrap();
     let run = caviar(&[&"scrub", &heif.join("screenshot.heic"), &"--out", &out]);
     assert!(!run.status.success());
@@ -868,7 +881,10 @@ fn phone_pictures_stay_heic_or_avif_or_are_saved_as_jpeg_once_their_text_is_blur
         std::fs::read(out.join("screenshot.jpg")).unwrap(),
         b"someone else's file"
     );
-    assert_eq!(std::fs::read(out.join("screenshot.heic.jpg")).unwrap(), b"and another");
+    assert_eq!(
+        std::fs::read(out.join("screenshot.heic.jpg")).unwrap(),
+        b"and another"
+    );
     assert!(String::from_utf8_lossy(&run.stderr).contains("already there"));
 }
 
@@ -931,7 +947,8 @@ fn a_turned_jpeg_is_redacted_in_its_blocks_where_the_text_shows() {
             let mut total = 0u32;
             for y in name.1.clone() {
                 for x in name.0.start + 1..name.0.end {
-                    total += u32::from(image.get_pixel(x, y)[1].abs_diff(image.get_pixel(x - 1, y)[1]));
+                    total +=
+                        u32::from(image.get_pixel(x, y)[1].abs_diff(image.get_pixel(x - 1, y)[1]));
                 }
             }
             total as f32 / ((name.0.len() - 1) * name.1.len()) as f32
@@ -947,6 +964,10 @@ fn a_turned_jpeg_is_redacted_in_its_blocks_where_the_text_shows() {
             .enumerate_pixels()
             .filter(|&(x, y, p)| far(x, y) && before.get_pixel(x, y) != p)
             .count();
-        assert!(moved < 2000, "{}: {moved} pixels changed far from the name", input.display());
+        assert!(
+            moved < 2000,
+            "{}: {moved} pixels changed far from the name",
+            input.display()
+        );
     }
 }

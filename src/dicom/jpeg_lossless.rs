@@ -16,7 +16,11 @@ fn category(difference: i32) -> (u8, u32) {
         return (16, 0);
     }
     let size = (32 - difference.unsigned_abs().leading_zeros()) as u8;
-    let bits = if difference < 0 { difference - 1 } else { difference };
+    let bits = if difference < 0 {
+        difference - 1
+    } else {
+        difference
+    };
     (size, bits as u32 & ((1u32 << size) - 1))
 }
 
@@ -29,8 +33,7 @@ pub fn encode_frame(
     precision: u8,
 ) -> Result<Vec<u8>, String> {
     let (w, h) = (width as usize, height as usize);
-    if samples.len() != w * h * components || !(2..=16).contains(&precision) || w == 0 || h == 0
-    {
+    if samples.len() != w * h * components || !(2..=16).contains(&precision) || w == 0 || h == 0 {
         return Err("the samples are not those of the frame".into());
     }
     let mask = ((1u32 << precision) - 1) as u16;
@@ -107,13 +110,21 @@ mod tests {
 
     #[test]
     fn frames_decode_to_the_very_samples_coded() {
-        for (width, height, components, precision) in
-            [(37, 21, 1, 8), (16, 9, 1, 16), (23, 17, 3, 8), (40, 30, 1, 12), (1, 1, 1, 8)]
-        {
+        for (width, height, components, precision) in [
+            (37, 21, 1, 8),
+            (16, 9, 1, 16),
+            (23, 17, 3, 8),
+            (40, 30, 1, 12),
+            (1, 1, 1, 8),
+        ] {
             let samples = picture(width, height, components, precision);
-            let stream =
-                encode_frame(&samples, (width as u32, height as u32), components, precision)
-                    .unwrap();
+            let stream = encode_frame(
+                &samples,
+                (width as u32, height as u32),
+                components,
+                precision,
+            )
+            .unwrap();
             let mut decoder = jpeg_decoder::Decoder::new(std::io::Cursor::new(&stream));
             let decoded = decoder.decode().expect("jpeg-decoder reads it");
             let info = decoder.info().unwrap();
@@ -127,7 +138,10 @@ mod tests {
             } else {
                 decoded.iter().map(|&v| u16::from(v)).collect()
             };
-            assert!(values == samples, "{width}×{height}×{components} at {precision} bits");
+            assert!(
+                values == samples,
+                "{width}×{height}×{components} at {precision} bits"
+            );
         }
     }
 }

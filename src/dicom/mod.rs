@@ -27,8 +27,8 @@ use dicom_core::{DataElement, Tag, VR};
 use dicom_object::meta::FileMetaTableBuilder;
 use dicom_object::{FileDicomObject, InMemDicomObject};
 
-pub use raw::{has_magic, sniff};
 use raw::{cut_private_un_sequences, has_pixel_data, parse, parse_header, pixel_data_span};
+pub use raw::{has_magic, sniff};
 pub use view::{Stack, stack};
 
 use crate::document::{
@@ -49,7 +49,6 @@ const EXPLICIT_BE: &str = "1.2.840.10008.1.2.2";
 fn malformed(reason: impl std::fmt::Display) -> Error {
     Error::malformed(Format::Dicom, reason.to_string())
 }
-
 
 fn is_dicomdir(file: &FileDicomObject<InMemDicomObject>) -> bool {
     file.meta()
@@ -596,10 +595,9 @@ pub fn apply(document: &Document, plan: &Plan) -> Result<Output, Error> {
             object.put(DataElement::new(
                 Tag(0x7FE0, 0x0010),
                 VR::OB,
-                dicom_core::value::Value::PixelSequence(dicom_core::value::PixelFragmentSequence::new(
-                    Vec::<u32>::new(),
-                    fragments,
-                )),
+                dicom_core::value::Value::PixelSequence(
+                    dicom_core::value::PixelFragmentSequence::new(Vec::<u32>::new(), fragments),
+                ),
             ));
             pixels_written = note;
             transfer_syntax
@@ -610,7 +608,9 @@ pub fn apply(document: &Document, plan: &Plan) -> Result<Output, Error> {
         (Some(decoded), Some(original), None, Some((coding, name))) => {
             decoded
                 .write_frames_into(&mut object, original, &changed, coding)
-                .map_err(|reason| Error::Refused(format!("cannot code the frames again: {reason}")))?;
+                .map_err(|reason| {
+                    Error::Refused(format!("cannot code the frames again: {reason}"))
+                })?;
             pixels_written = format!(
                 "the frames were kept in {name}: those without text byte for byte, the others \
                  coded again losslessly"

@@ -227,14 +227,12 @@ pub fn decode(file: &FileDicomObject<InMemDicomObject>) -> Result<Pixels, String
             return decode_jpeg_12(file, header);
         }
     }
-    let decoded = file
-        .decode_pixel_data()
-        .map_err(|error| {
-            let name = TransferSyntaxRegistry
-                .get(syntax)
-                .map_or(syntax, |known| known.name());
-            format!("cannot decode the pixels, stored as {name}: {error}")
-        })?;
+    let decoded = file.decode_pixel_data().map_err(|error| {
+        let name = TransferSyntaxRegistry
+            .get(syntax)
+            .map_or(syntax, |known| known.name());
+        format!("cannot decode the pixels, stored as {name}: {error}")
+    })?;
     let width = decoded.columns();
     let height = decoded.rows();
     let frames = decoded.number_of_frames().max(1);
@@ -412,7 +410,10 @@ fn decode_jpeg_ls(
 const JPEG_EXTENDED: &str = "1.2.840.10008.1.2.4.51";
 
 /// Grey 12-bit JPEG frames (nuclear medicine, CT), decoded by Caviar's own JPEG reader.
-fn decode_jpeg_12(file: &FileDicomObject<InMemDicomObject>, header: Header) -> Result<Pixels, String> {
+fn decode_jpeg_12(
+    file: &FileDicomObject<InMemDicomObject>,
+    header: Header,
+) -> Result<Pixels, String> {
     if header.channels != 1 || header.bits_allocated != 16 {
         return Err(format!(
             "{}-bit JPEG with {} sample(s) per pixel in {} bits is not supported",
@@ -431,7 +432,11 @@ fn decode_jpeg_12(file: &FileDicomObject<InMemDicomObject>, header: Header) -> R
             return Err(format!(
                 "a JPEG frame of {}×{} with {} component(s) of {} bits, where the header says \
                  {}×{} grey",
-                frame.width, frame.height, frame.components, frame.precision, header.width,
+                frame.width,
+                frame.height,
+                frame.components,
+                frame.precision,
+                header.width,
                 header.height
             ));
         }
@@ -962,7 +967,13 @@ impl Pixels {
     /// their stored bits, as JPEG-LS codes them.
     pub fn jpeg_ls_frame(&self, frame: u32) -> Result<Vec<u8>, String> {
         let (values, precision) = self.frame_stored_bits(frame);
-        super::jpeg_ls::encode_frame(&values, (self.width, self.height), self.channels, precision, 0)
+        super::jpeg_ls::encode_frame(
+            &values,
+            (self.width, self.height),
+            self.channels,
+            precision,
+            0,
+        )
     }
 
     /// A frame's samples as their stored bits (a signed one in two's complement), and how many
@@ -984,14 +995,21 @@ impl Pixels {
     /// One frame as JPEG lossless (process 14, predictor 1).
     pub fn jpeg_lossless_frame(&self, frame: u32) -> Result<Vec<u8>, String> {
         let (values, precision) = self.frame_stored_bits(frame);
-        super::jpeg_lossless::encode_frame(&values, (self.width, self.height), self.channels, precision)
+        super::jpeg_lossless::encode_frame(
+            &values,
+            (self.width, self.height),
+            self.channels,
+            precision,
+        )
     }
 
     /// Whether the frames can be written back as JPEG-LS or JPEG lossless: 2 to 16 bits, grey
     /// or colour.
     pub fn fits_lossless_jpeg(&self) -> bool {
-        matches!(self.samples, Samples::U8(_) | Samples::U16(_) | Samples::I16(_))
-            && self.bits_allocated >= 8
+        matches!(
+            self.samples,
+            Samples::U8(_) | Samples::U16(_) | Samples::I16(_)
+        ) && self.bits_allocated >= 8
     }
 
     /// As [`Pixels::write_into`], but the frames as fragments of the compression they came in:
@@ -1117,34 +1135,63 @@ mod tests {
         // Nuclear medicine in JPEG Extended, 12 bits, which dicom-pixeldata refuses; one of the
         // two has a scan header written wrong (a spectral range of 0 to 0), which libjpeg and so
         // dcmtk read as a whole scan. Sample for sample dcmtk's result.
-        let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/dicom/pydicom");
+        let corpus =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/dicom/pydicom");
         if !corpus.is_dir() {
-            assert!(std::env::var_os("CI").is_none(), "not tested on CI: the corpus is absent");
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "not tested on CI: the corpus is absent"
+            );
             eprintln!("skipped: ../shared/corpus is absent");
             return;
         }
         let dir = tempfile::tempdir().unwrap();
         for name in ["JPGExtended.dcm", "JPEG-lossy.dcm"] {
             let input = corpus.join(name);
-            let ours = decode(&super::super::parse(&std::fs::read(&input).unwrap()).unwrap()).unwrap();
+            let ours =
+                decode(&super::super::parse(&std::fs::read(&input).unwrap()).unwrap()).unwrap();
             let reference = dir.path().join(name);
-            match std::process::Command::new("dcmdjpeg").arg(&input).arg(&reference).output() {
-                Ok(run) => assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr)),
+            match std::process::Command::new("dcmdjpeg")
+                .arg(&input)
+                .arg(&reference)
+                .output()
+            {
+                Ok(run) => assert!(
+                    run.status.success(),
+                    "{}",
+                    String::from_utf8_lossy(&run.stderr)
+                ),
                 Err(_) => {
-                    assert!(std::env::var_os("CI").is_none(), "not tested on CI: dcmdjpeg is missing");
+                    assert!(
+                        std::env::var_os("CI").is_none(),
+                        "not tested on CI: dcmdjpeg is missing"
+                    );
                     eprintln!("skipped: dcmdjpeg is missing (Debian: dcmtk)");
                     return;
                 }
             }
-            let theirs = decode(&super::super::parse(&std::fs::read(&reference).unwrap()).unwrap()).unwrap();
-            let (Samples::U16(ours), Samples::U16(theirs)) = (&ours.samples, &theirs.samples) else {
+            let theirs =
+                decode(&super::super::parse(&std::fs::read(&reference).unwrap()).unwrap()).unwrap();
+            let (Samples::U16(ours), Samples::U16(theirs)) = (&ours.samples, &theirs.samples)
+            else {
                 panic!("{name}: not 16-bit samples");
             };
             assert_eq!(ours.len(), theirs.len(), "{name}");
             let differing = ours.iter().zip(theirs).filter(|(a, b)| a != b).count();
-            let worst = ours.iter().zip(theirs).map(|(a, b)| a.abs_diff(*b)).max().unwrap_or(0);
-            println!("{name}: {differing} of {} samples differ, by {worst} at most", ours.len());
-            assert_eq!(differing, 0, "{name}: {differing} samples differ, by {worst} at most");
+            let worst = ours
+                .iter()
+                .zip(theirs)
+                .map(|(a, b)| a.abs_diff(*b))
+                .max()
+                .unwrap_or(0);
+            println!(
+                "{name}: {differing} of {} samples differ, by {worst} at most",
+                ours.len()
+            );
+            assert_eq!(
+                differing, 0,
+                "{name}: {differing} samples differ, by {worst} at most"
+            );
         }
     }
 
@@ -1153,15 +1200,24 @@ mod tests {
         let input = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../shared/corpus/dicom/pydicom/JPGExtended.dcm");
         let Ok(bytes) = std::fs::read(&input) else {
-            assert!(std::env::var_os("CI").is_none(), "not tested on CI: the corpus is absent");
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "not tested on CI: the corpus is absent"
+            );
             eprintln!("skipped: ../shared/corpus is absent");
             return;
         };
         let file = super::super::parse(&bytes).unwrap();
         let frame = encapsulated_frames(&file, 1).unwrap().remove(0);
-        let area = crate::Region { x: 60, y: 300, width: 90, height: 30 };
+        let area = crate::Region {
+            x: 60,
+            y: 300,
+            width: 90,
+            height: 30,
+        };
         let patch = crate::pixels::Patch { text: area, area };
-        let redacted = crate::pixels::jpeg::redact(&frame, &[patch], crate::Redaction::Fill).unwrap();
+        let redacted =
+            crate::pixels::jpeg::redact(&frame, &[patch], crate::Redaction::Fill).unwrap();
         let (before, after) = (
             crate::pixels::jpeg::decode(&frame).unwrap(),
             crate::pixels::jpeg::decode(&redacted.bytes).unwrap(),
@@ -1185,7 +1241,10 @@ mod tests {
             spread(inside.iter().map(|p| p.1).collect()),
         );
         println!("spread of the patch: {was} before, {now} after");
-        assert!(now <= 1 && was > 10, "spread of the patch: {was} before, {now} after");
+        assert!(
+            now <= 1 && was > 10,
+            "spread of the patch: {was} before, {now} after"
+        );
         assert!(redacted.blocks_changed > 0 && redacted.blocks_changed <= 12 * 5);
     }
 

@@ -215,7 +215,10 @@ pub(super) enum Layout {
 /// as UN with undefined length makes it reserve 4 GB (seconds of work, then an error); a value
 /// claiming more bytes than the file holds does the same. Both are refused up front. Only the
 /// top level is measured here; nested values are bounded by their sequence's length.
-pub(super) fn refuse_what_the_reader_mishandles(bytes: &[u8], undefined_un: bool) -> Result<Layout, Error> {
+pub(super) fn refuse_what_the_reader_mishandles(
+    bytes: &[u8],
+    undefined_un: bool,
+) -> Result<Layout, Error> {
     if undefined_un {
         return Err(Error::Refused(
             "this DICOM file stores a sequence as UN with undefined length, which cannot be \

@@ -145,7 +145,10 @@ impl App {
             if action == Command::Cancel {
                 self.worker.cancel();
             }
-            if matches!(action, Command::Select(_) | Command::Next | Command::Previous) {
+            if matches!(
+                action,
+                Command::Select(_) | Command::Next | Command::Previous
+            ) {
                 self.canvas.selected_region = None;
             }
             let tasks = self.state.apply(action);

@@ -16,8 +16,8 @@ use crate::document::FileReport;
 use crate::text::{self, Known, Lang, Replacement};
 use crate::view::Picture;
 use crate::{
-    Action, Category, DicomOptions, Document, Finding, Findings, Format, Location,
-    Plan, Profile, Redaction, Region, Window,
+    Action, Category, DicomOptions, Document, Finding, Findings, Format, Location, Plan, Profile,
+    Redaction, Region, Window,
 };
 
 use super::settings::Settings;
@@ -304,7 +304,11 @@ impl State {
             })
             .chain(self.mine.iter().cloned())
             .collect();
-        let made_from = (self.caption.clone(), self.caption_kept.clone(), known_values);
+        let made_from = (
+            self.caption.clone(),
+            self.caption_kept.clone(),
+            known_values,
+        );
         if self.caption_view.borrow().made_from != made_from {
             let view = CaptionView::of(made_from, self.known());
             *self.caption_view.borrow_mut() = view;

@@ -200,11 +200,7 @@ impl Planes {
                 let blue = (f32::from(self.planes[1][at]) - middle) / chroma_scale;
                 let red = (f32::from(self.planes[2][at]) - middle) / chroma_scale;
                 let (r, g, b) = match weights {
-                    None => (
-                        red + middle / chroma_scale,
-                        y,
-                        blue + middle / chroma_scale,
-                    ),
+                    None => (red + middle / chroma_scale, y, blue + middle / chroma_scale),
                     Some((kr, kb)) => {
                         let r = y + (2.0 - 2.0 * kr) * red;
                         let b = y + (2.0 - 2.0 * kb) * blue;
@@ -222,7 +218,11 @@ impl Planes {
         let (black, luma_scale, _) = self.scales(full_range);
         self.planes[0]
             .iter()
-            .map(|&y| ((f32::from(y) - black) / luma_scale * 255.0).round().clamp(0.0, 255.0) as u8)
+            .map(|&y| {
+                ((f32::from(y) - black) / luma_scale * 255.0)
+                    .round()
+                    .clamp(0.0, 255.0) as u8
+            })
             .collect()
     }
 }

@@ -41,7 +41,6 @@ enum Sub {
     Interop,
 }
 
-
 const UNKNOWN: &str = "data this tool does not recognise; removed";
 const UNREADABLE: &str = "EXIF data that could not be fully read; removed whole";
 const THUMBNAIL: &str = "a small copy of the picture, possibly before your edits";

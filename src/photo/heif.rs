@@ -770,13 +770,16 @@ pub(super) fn av1_picture(bytes: &[u8]) -> Result<Av1Picture, Error> {
                     matrix = Some((reader.u16()?, reader.u8()? & 0x80 != 0));
                 }
                 b"prof" | b"rICC" => {
-                    icc_profile = Some(bytes[property.content.start + 4..property.content.end].to_vec());
+                    icc_profile =
+                        Some(bytes[property.content.start + 4..property.content.end].to_vec());
                 }
                 _ => {}
             },
             b"clap" => {
-                let mut fraction = || -> Result<(u32, u32), Error> { Ok((reader.u32()?, reader.u32()?)) };
-                let (width, height, left, top) = (fraction()?, fraction()?, fraction()?, fraction()?);
+                let mut fraction =
+                    || -> Result<(u32, u32), Error> { Ok((reader.u32()?, reader.u32()?)) };
+                let (width, height, left, top) =
+                    (fraction()?, fraction()?, fraction()?, fraction()?);
                 transforms.push(Transform::Crop {
                     width,
                     height,

@@ -69,7 +69,10 @@ fn shown_turn(exif: Option<Orientation>, bytes: &[u8], format: Format) -> Orient
 }
 
 /// The stored size and the turn shown of a picture, read from its header alone.
-pub fn stored_size_and_turn(bytes: &[u8], format: Format) -> Result<(u32, u32, Orientation), Error> {
+pub fn stored_size_and_turn(
+    bytes: &[u8],
+    format: Format,
+) -> Result<(u32, u32, Orientation), Error> {
     let reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
         .map_err(|e| cannot(format, e))?;
@@ -210,11 +213,17 @@ fn assemble(
             return Err(cannot("the tiles of its grid differ in size".into()));
         }
         let (row, column) = (index / grid.columns, index % grid.columns);
-        let (x, y) = (column as i64 * i64::from(size.0), row as i64 * i64::from(size.1));
+        let (x, y) = (
+            column as i64 * i64::from(size.0),
+            row as i64 * i64::from(size.1),
+        );
         image::imageops::replace(&mut canvas, &tile, x, y);
     }
     let covered = tile_size.map_or((0, 0), |(w, h)| {
-        (grid.columns as u64 * u64::from(w), grid.rows as u64 * u64::from(h))
+        (
+            grid.columns as u64 * u64::from(w),
+            grid.rows as u64 * u64::from(h),
+        )
     });
     if covered.0 < grid.width as u64 || covered.1 < grid.height as u64 {
         return Err(cannot("its tiles do not cover the picture".into()));

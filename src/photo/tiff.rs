@@ -13,7 +13,6 @@ use super::ifd::{
 use super::{Collector, Keep, jpeg, size, text};
 use crate::document::{Category, Done, Error, Format};
 
-
 /// Find every metadata item of a TIFF file, page by page.
 pub(super) fn inspect(bytes: &[u8], found: &mut Collector) -> Result<(), Error> {
     let damaged = |reason: String| Error::malformed(Format::Tiff, reason);

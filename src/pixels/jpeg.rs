@@ -14,9 +14,9 @@ use super::{Patch, Plane};
 
 /// The natural (row by row) position of the n-th coefficient in zigzag order.
 const ZIGZAG: [usize; 64] = [
-    0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5, 12, 19, 26, 33, 40, 48, 41, 34, 27,
-    20, 13, 6, 7, 14, 21, 28, 35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44, 51, 58,
-    59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63,
+    0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5, 12, 19, 26, 33, 40, 48, 41, 34, 27, 20,
+    13, 6, 7, 14, 21, 28, 35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44, 51, 58, 59,
+    52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63,
 ];
 
 /// A JPEG redacted in place, and how much of it changed.
@@ -158,11 +158,13 @@ impl Table {
         }
         let mut symbols = Vec::new();
         for length in 1..=32 {
-            for symbol in 0..256 {
-                if size[symbol] == length {
-                    symbols.push(symbol as u8);
-                }
-            }
+            symbols.extend(
+                size[..256]
+                    .iter()
+                    .enumerate()
+                    .filter(|&(_, &s)| s == length)
+                    .map(|(symbol, _)| symbol as u8),
+            );
         }
         Table::new(counts, symbols)
     }
@@ -335,7 +337,9 @@ fn read_quantisation(mut segment: &[u8], quant: &mut [[u16; 64]; 4]) -> Result<(
         let values = segment
             .get(1..1 + size)
             .ok_or("a quantisation table is cut off")?;
-        let table = quant.get_mut(id).ok_or("a quantisation table's slot is impossible")?;
+        let table = quant
+            .get_mut(id)
+            .ok_or("a quantisation table's slot is impossible")?;
         for (i, value) in table.iter_mut().enumerate() {
             *value = if precision == 0 {
                 u16::from(values[i])
@@ -564,7 +568,8 @@ fn decode_scan(jpeg: &[u8], layout: &mut Layout) -> Result<usize, String> {
     // The coded data ends at the first marker that is not a restart.
     let data = &jpeg[layout.data.start..];
     let mut end = reader.at;
-    while end + 1 < data.len() && !(data[end] == 0xFF && !matches!(data[end + 1], 0x00 | 0xD0..=0xD7)) {
+    let is_end = |at: usize| data[at] == 0xFF && !matches!(data[at + 1], 0x00 | 0xD0..=0xD7);
+    while end + 1 < data.len() && !is_end(end) {
         end += 1;
     }
     if end + 1 >= data.len() {
@@ -628,7 +633,9 @@ fn encode_scan(
         counts[class][id][usize::from(symbol)] += 1;
         if let Some(writer) = writer {
             let table = if class == 0 { tables.0 } else { tables.1 };
-            let (code, length) = table[id].as_ref().map_or((0, 0), |t| t.codes[usize::from(symbol)]);
+            let (code, length) = table[id]
+                .as_ref()
+                .map_or((0, 0), |t| t.codes[usize::from(symbol)]);
             writer.put(u32::from(code), length);
         }
     };
@@ -779,7 +786,9 @@ fn to_coefficients(
     let mut horizontal = [0f32; 64];
     for y in 0..8 {
         for u in 0..8 {
-            horizontal[y * 8 + u] = (0..8).map(|x| factors[u][x] * (samples[y * 8 + x] - middle)).sum();
+            horizontal[y * 8 + u] = (0..8)
+                .map(|x| factors[u][x] * (samples[y * 8 + x] - middle))
+                .sum();
         }
     }
     let mut coefficients = [0i32; 64];
@@ -795,9 +804,16 @@ fn to_coefficients(
 fn scaled(region: Region, (h, h_max): (usize, usize), (v, v_max): (usize, usize)) -> Region {
     let scale = |value: u32, f: usize, f_max: usize, up: bool| {
         let product = value as usize * f;
-        (if up { product.div_ceil(f_max) } else { product / f_max }) as u32
+        (if up {
+            product.div_ceil(f_max)
+        } else {
+            product / f_max
+        }) as u32
     };
-    let (x0, y0) = (scale(region.x, h, h_max, false), scale(region.y, v, v_max, false));
+    let (x0, y0) = (
+        scale(region.x, h, h_max, false),
+        scale(region.y, v, v_max, false),
+    );
     let (x1, y1) = (
         scale(region.right(), h, h_max, true),
         scale(region.bottom(), v, v_max, true),
@@ -831,7 +847,10 @@ fn redact_component(
         return Vec::new();
     }
     let last = |value: u32, blocks: usize| ((value as usize).saturating_sub(1) / 8).min(blocks - 1);
-    let (bx0, by0) = ((area.x as usize / 8).min(c.wide - 1), (area.y as usize / 8).min(c.high - 1));
+    let (bx0, by0) = (
+        (area.x as usize / 8).min(c.wide - 1),
+        (area.y as usize / 8).min(c.high - 1),
+    );
     let (bx1, by1) = (last(area.right(), c.wide), last(area.bottom(), c.high));
     let (cx0, cy0) = (bx0.saturating_sub(1), by0.saturating_sub(1));
     let (cx1, cy1) = ((bx1 + 1).min(c.wide - 1), (by1 + 1).min(c.high - 1));
@@ -987,7 +1006,12 @@ pub fn redact(jpeg: &[u8], patches: &[Patch], how: Redaction) -> Result<Redacted
     }
     let mut writer = BitWriter::default();
     let [dc_tables, ac_tables] = &tables;
-    encode_scan(&layout, (dc_tables, ac_tables), Some(&mut writer), &mut needed);
+    encode_scan(
+        &layout,
+        (dc_tables, ac_tables),
+        Some(&mut writer),
+        &mut needed,
+    );
 
     let mut bytes = Vec::with_capacity(jpeg.len());
     if rebuilt {
@@ -1100,12 +1124,16 @@ mod tests {
             let grown = area.padded(16 + 8, width, height);
             let mut moved_outside = 0;
             for (x, y, pixel) in after.enumerate_pixels() {
-                let inside = x >= grown.x && x < grown.right() && y >= grown.y && y < grown.bottom();
+                let inside =
+                    x >= grown.x && x < grown.right() && y >= grown.y && y < grown.bottom();
                 if !inside && pixel != before.get_pixel(x, y) {
                     moved_outside += 1;
                 }
             }
-            assert_eq!(moved_outside, 0, "{name}: pixels changed away from the patch");
+            assert_eq!(
+                moved_outside, 0,
+                "{name}: pixels changed away from the patch"
+            );
             // Strokes are steps between neighbours: a few levels of noise are left, no edge.
             let steps = |image: &image::RgbImage| {
                 let mut total = 0f32;
@@ -1167,6 +1195,10 @@ mod tests {
         let mut flat = [1u32; 256];
         flat[7] = 1_000_000;
         let long = Table::optimal(&flat).unwrap();
-        assert!(long.codes.iter().all(|&(_, length)| (1..=16).contains(&length)));
+        assert!(
+            long.codes
+                .iter()
+                .all(|&(_, length)| (1..=16).contains(&length))
+        );
     }
 }
