@@ -16,6 +16,9 @@ pub mod pixels;
 pub mod text;
 pub mod view;
 
+#[cfg(test)]
+mod testing;
+
 #[cfg(feature = "gui")]
 pub mod gui;
 

@@ -963,19 +963,6 @@ impl Pixels {
         out
     }
 
-    /// One frame as JPEG-LS, losslessly, each component in a scan of its own; signed samples as
-    /// their stored bits, as JPEG-LS codes them.
-    pub fn jpeg_ls_frame(&self, frame: u32) -> Result<Vec<u8>, String> {
-        let (values, precision) = self.frame_stored_bits(frame);
-        super::jpeg_ls::encode_frame(
-            &values,
-            (self.width, self.height),
-            self.channels,
-            precision,
-            0,
-        )
-    }
-
     /// A frame's samples as their stored bits (a signed one in two's complement), and how many
     /// bits that is: what the lossless codecs code.
     fn frame_stored_bits(&self, frame: u32) -> (Vec<u16>, u8) {
@@ -990,17 +977,6 @@ impl Pixels {
             .map(|&v| v as u16 & mask)
             .collect());
         (values, self.bits_stored.clamp(2, 16) as u8)
-    }
-
-    /// One frame as JPEG lossless (process 14, predictor 1).
-    pub fn jpeg_lossless_frame(&self, frame: u32) -> Result<Vec<u8>, String> {
-        let (values, precision) = self.frame_stored_bits(frame);
-        super::jpeg_lossless::encode_frame(
-            &values,
-            (self.width, self.height),
-            self.channels,
-            precision,
-        )
     }
 
     /// Whether the frames can be written back as JPEG-LS or JPEG lossless: 2 to 16 bits, grey
@@ -1029,10 +1005,19 @@ impl Pixels {
                 if !changed.contains(&(frame as u32)) {
                     return Ok(stored);
                 }
+                let frame = frame as u32;
+                let (size, channels) = ((self.width, self.height), self.channels);
                 let mut coded = match coding {
-                    FrameCoding::Rle => self.rle_frame(frame as u32),
-                    FrameCoding::JpegLs => self.jpeg_ls_frame(frame as u32)?,
-                    FrameCoding::JpegLossless => self.jpeg_lossless_frame(frame as u32)?,
+                    FrameCoding::Rle => self.rle_frame(frame),
+                    // NEAR 0: lossless, also in the near-lossless syntax.
+                    FrameCoding::JpegLs => {
+                        let (values, precision) = self.frame_stored_bits(frame);
+                        super::jpeg_ls::encode_frame(&values, size, channels, precision, 0)?
+                    }
+                    FrameCoding::JpegLossless => {
+                        let (values, precision) = self.frame_stored_bits(frame);
+                        super::jpeg_lossless::encode_frame(&values, size, channels, precision)?
+                    }
                 };
                 if coded.len() % 2 == 1 {
                     coded.push(0);
@@ -1135,40 +1120,17 @@ mod tests {
         // Nuclear medicine in JPEG Extended, 12 bits, which dicom-pixeldata refuses; one of the
         // two has a scan header written wrong (a spectral range of 0 to 0), which libjpeg and so
         // dcmtk read as a whole scan. Sample for sample dcmtk's result.
-        let corpus =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/dicom/pydicom");
-        if !corpus.is_dir() {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "not tested on CI: the corpus is absent"
-            );
-            eprintln!("skipped: ../shared/corpus is absent");
+        let Some(corpus) = crate::testing::corpus("dicom/pydicom") else {
             return;
-        }
+        };
         let dir = tempfile::tempdir().unwrap();
         for name in ["JPGExtended.dcm", "JPEG-lossy.dcm"] {
             let input = corpus.join(name);
             let ours =
                 decode(&super::super::parse(&std::fs::read(&input).unwrap()).unwrap()).unwrap();
             let reference = dir.path().join(name);
-            match std::process::Command::new("dcmdjpeg")
-                .arg(&input)
-                .arg(&reference)
-                .output()
-            {
-                Ok(run) => assert!(
-                    run.status.success(),
-                    "{}",
-                    String::from_utf8_lossy(&run.stderr)
-                ),
-                Err(_) => {
-                    assert!(
-                        std::env::var_os("CI").is_none(),
-                        "not tested on CI: dcmdjpeg is missing"
-                    );
-                    eprintln!("skipped: dcmdjpeg is missing (Debian: dcmtk)");
-                    return;
-                }
+            if !crate::testing::reference("dcmdjpeg", "dcmtk", &input, &reference) {
+                return;
             }
             let theirs =
                 decode(&super::super::parse(&std::fs::read(&reference).unwrap()).unwrap()).unwrap();
@@ -1197,16 +1159,10 @@ mod tests {
 
     #[test]
     fn a_twelve_bit_jpeg_is_redacted_in_its_blocks() {
-        let input = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../shared/corpus/dicom/pydicom/JPGExtended.dcm");
-        let Ok(bytes) = std::fs::read(&input) else {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "not tested on CI: the corpus is absent"
-            );
-            eprintln!("skipped: ../shared/corpus is absent");
+        let Some(corpus) = crate::testing::corpus("dicom/pydicom") else {
             return;
         };
+        let bytes = std::fs::read(corpus.join("JPGExtended.dcm")).unwrap();
         let file = super::super::parse(&bytes).unwrap();
         let frame = encapsulated_frames(&file, 1).unwrap().remove(0);
         let area = crate::Region {
