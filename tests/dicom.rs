@@ -179,8 +179,8 @@ fn pixel_data(object: &InMemDicomObject) -> Option<Vec<Vec<u8>>> {
     })
 }
 
-/// A UID's text, also when a converter stored it as UN (raw bytes).
-fn uid(object: &InMemDicomObject, tag: Tag) -> Option<String> {
+/// An element's text (a UID, a code string), also when a converter stored it as UN (raw bytes).
+fn value_text(object: &InMemDicomObject, tag: Tag) -> Option<String> {
     let element = object.get(tag)?;
     let text = if element.vr() == VR::UN {
         String::from_utf8_lossy(&element.to_bytes().ok()?).into_owned()
@@ -226,7 +226,7 @@ fn the_corpus_leaves_no_identifier_and_keeps_pixels_and_links() {
             let bytes = std::fs::read(output).unwrap();
             let after = open(&bytes).unwrap_or_else(|| panic!("{output} does not parse"));
             assert_eq!(
-                uid(&after, Tag(0x0012, 0x0062)).as_deref(),
+                value_text(&after, Tag(0x0012, 0x0062)).as_deref(),
                 Some("YES"),
                 "{}",
                 input.display()
@@ -304,8 +304,8 @@ fn the_corpus_leaves_no_identifier_and_keeps_pixels_and_links() {
                 );
             }
             if let (Some(original), Some(new)) = (
-                uid(&before, Tag(0x0020, 0x000D)),
-                uid(&after, Tag(0x0020, 0x000D)),
+                value_text(&before, Tag(0x0020, 0x000D)),
+                value_text(&after, Tag(0x0020, 0x000D)),
             ) {
                 let previous = studies.insert(original.clone(), new.clone());
                 assert!(
@@ -339,7 +339,7 @@ fn the_same_key_gives_the_same_uids_and_another_key_does_not() {
             "teaching",
         );
         let bytes = std::fs::read(temp.path().join(out).join("CT_small.dcm")).unwrap();
-        uid(&open(&bytes).unwrap(), Tag(0x0020, 0x000D)).unwrap()
+        value_text(&open(&bytes).unwrap(), Tag(0x0020, 0x000D)).unwrap()
     };
     let first = study("first", "key");
     assert_eq!(first, study("second", "key"));
@@ -429,10 +429,10 @@ fn dates_keep_their_year_only_when_asked() {
     );
     let after = open(&std::fs::read(out.join("CT_small.dcm")).unwrap()).unwrap();
     assert_eq!(
-        uid(&after, Tag(0x0008, 0x0020)).as_deref(),
+        value_text(&after, Tag(0x0008, 0x0020)).as_deref(),
         Some("20040101")
     );
-    assert_eq!(uid(&after, Tag(0x0008, 0x0030)).as_deref(), Some(""));
+    assert_eq!(value_text(&after, Tag(0x0008, 0x0030)).as_deref(), Some(""));
 }
 
 #[test]
@@ -614,6 +614,76 @@ fn a_redacted_rle_file_stays_rle_and_small() {
         shown(&rle) == shown(&native),
         "other pixels than the same screen redacted"
     );
+}
+
+#[test]
+fn a_redacted_jpeg_2000_stays_jpeg_2000_its_size_and_shows_what_the_uncompressed_one_shows() {
+    // An ultrasound in colour through the reversible colour transform, and a signed 16-bit CT,
+    // each also stored uncompressed in pydicom-data. Written uncompressed, the ultrasound grew
+    // from 154 kB to 901 kB; its text frame is now coded again losslessly as JPEG 2000.
+    let Some(corpus) = corpus() else { return };
+    let temp = tempfile::tempdir().unwrap();
+    let key = temp.path().join("key");
+    let written = |name: &str| {
+        let input = corpus.join("pydicom-data").join(name);
+        let report = scrub(
+            &input,
+            &temp.path().join(name.replace('.', "-")),
+            &key,
+            "teaching",
+        );
+        let file = &report["reports"][0];
+        assert!(
+            file["done"].to_string().contains("unreadable"),
+            "{name}: no text redacted: {file}"
+        );
+        let output = std::fs::read(file["output"].as_str().expect("written")).unwrap();
+        let syntax = dicom_object::from_reader(std::io::Cursor::new(&output[128..]))
+            .expect("a Part 10 file")
+            .meta()
+            .transfer_syntax()
+            .trim_end_matches('\0')
+            .to_string();
+        let grown = output.len() as f64 / std::fs::metadata(&input).unwrap().len() as f64;
+        let done = file["done"].to_string();
+        (open(&output).expect("parses"), syntax, grown, done, output)
+    };
+    let shown = |bytes: &[u8]| {
+        let path = temp.path().join("shown.dcm");
+        std::fs::write(&path, bytes).unwrap();
+        let document = caviar::load(&path).expect("loads");
+        caviar::view::picture(&document)
+            .expect("decodes")
+            .render(0, None)
+            .into_owned()
+    };
+    for (compressed, uncompressed, photometric) in [
+        ("US1_J2KR.dcm", "US1_UNCR.dcm", "YBR_RCT"),
+        ("693_J2KR.dcm", "693_UNCR.dcm", "MONOCHROME2"),
+    ] {
+        let (object, syntax, grown, _, bytes) = written(compressed);
+        assert_eq!(syntax, "1.2.840.10008.1.2.4.90", "{compressed}");
+        assert!(grown <= 1.1, "{compressed} grew {grown:.2} times");
+        assert_eq!(
+            value_text(&object, Tag(0x0028, 0x0004)).as_deref(),
+            Some(photometric),
+            "{compressed}"
+        );
+        let (.., native) = written(uncompressed);
+        assert!(
+            shown(&bytes) == shown(&native),
+            "{compressed} shows other pixels than {uncompressed} redacted"
+        );
+    }
+    // A lossy frame is coded again losslessly: nothing more is lost, and the file still says
+    // it was lossy once.
+    let (object, syntax, _, done, _) = written("US1_J2KI.dcm");
+    assert_eq!(syntax, "1.2.840.10008.1.2.4.91");
+    assert_eq!(
+        value_text(&object, Tag(0x0028, 0x2110)).as_deref(),
+        Some("01")
+    );
+    assert!(done.contains("losslessly"), "{done}");
 }
 
 #[test]

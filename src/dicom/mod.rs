@@ -11,6 +11,7 @@
 
 mod dates;
 mod deid;
+pub mod jpeg2000;
 pub mod jpeg_lossless;
 pub mod jpeg_ls;
 mod key;
@@ -530,7 +531,7 @@ pub fn apply(document: &Document, plan: &Plan) -> Result<Output, Error> {
                 decoded.redact(frame, patch, plan.redaction);
             }
             let syntax = file.meta().transfer_syntax().trim_end_matches(['\0', ' ']);
-            stored = (frame_coding(syntax).is_some() || JPEG_DCT.contains(&syntax))
+            stored = (frame_coding(syntax, "").is_some() || JPEG_DCT.contains(&syntax))
                 .then(|| pixels::encapsulated_frames(&file, decoded.frames).ok())
                 .flatten();
             redacted = Some(decoded);
@@ -568,6 +569,7 @@ pub fn apply(document: &Document, plan: &Plan) -> Result<Output, Error> {
         ));
     }
 
+    let source_photometric = text_of(&file, Tag(0x0028, 0x0004)).unwrap_or_default();
     let declared_class = file
         .meta()
         .media_storage_sop_class_uid()
@@ -582,7 +584,7 @@ pub fn apply(document: &Document, plan: &Plan) -> Result<Output, Error> {
         }
         _ => None,
     };
-    let lossless = frame_coding(&transfer_syntax).filter(|(coding, _)| {
+    let lossless = frame_coding(&transfer_syntax, &source_photometric).filter(|(coding, _)| {
         redacted.as_ref().is_some_and(|decoded| match coding {
             pixels::FrameCoding::Rle => decoded.fits_rle(),
             _ => decoded.fits_lossless_jpeg(),
@@ -606,6 +608,7 @@ pub fn apply(document: &Document, plan: &Plan) -> Result<Output, Error> {
         // bytes, the others are coded again, losslessly, so the copy is no bigger than it must
         // be. A near-lossless JPEG-LS frame loses nothing more: it is coded again with NEAR 0.
         (Some(decoded), Some(original), None, Some((coding, name))) => {
+            let lossy_source = decoded.lossy_source();
             decoded
                 .write_frames_into(&mut object, original, &changed, coding)
                 .map_err(|reason| {
@@ -615,6 +618,12 @@ pub fn apply(document: &Document, plan: &Plan) -> Result<Output, Error> {
                 "the frames were kept in {name}: those without text byte for byte, the others \
                  coded again losslessly"
             );
+            if lossy_source {
+                pixels_written.push_str(
+                    " (they lose nothing more, but lossless coding makes them larger than they \
+                     were)",
+                );
+            }
             transfer_syntax
         }
         (Some(decoded), _, jpeg, _) => {
@@ -683,14 +692,21 @@ pub fn apply(document: &Document, plan: &Plan) -> Result<Output, Error> {
     })
 }
 
-/// How frames of a lossless syntax whose pixels changed are coded again, and its name.
-fn frame_coding(syntax: &str) -> Option<(pixels::FrameCoding, &'static str)> {
+/// How frames of a lossless syntax whose pixels changed are coded again, and its name. A lossy
+/// JPEG 2000 frame is coded again losslessly too: it loses nothing more.
+fn frame_coding(syntax: &str, photometric: &str) -> Option<(pixels::FrameCoding, &'static str)> {
     if syntax == RLE_LOSSLESS {
         Some((pixels::FrameCoding::Rle, "RLE"))
     } else if jpeg_ls::TRANSFER_SYNTAXES.contains(&syntax) {
         Some((pixels::FrameCoding::JpegLs, "JPEG-LS"))
     } else if jpeg_lossless::TRANSFER_SYNTAXES.contains(&syntax) {
         Some((pixels::FrameCoding::JpegLossless, "JPEG lossless"))
+    } else if jpeg2000::TRANSFER_SYNTAXES.contains(&syntax) {
+        let colour_transform = matches!(photometric, "YBR_RCT" | "YBR_ICT");
+        Some((
+            pixels::FrameCoding::Jpeg2000 { colour_transform },
+            "JPEG 2000",
+        ))
     } else {
         None
     }

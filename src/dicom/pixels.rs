@@ -2,8 +2,9 @@
 //!
 //! Every syntax the registry decodes (native, deflate, RLE, JPEG baseline/extended/lossless,
 //! JPEG 2000), and JPEG-LS, which it decodes only through a C++ library, come out as stored
-//! sample values; what is written back is native explicit VR little endian, interleaved, with
-//! the attributes that describe it corrected. Redaction changes sample values only inside its
+//! sample values. What is written back is native explicit VR little endian, interleaved, with
+//! the attributes that describe it corrected, unless the frames can go back in the compression
+//! they came in ([`Pixels::write_frames_into`]). Redaction changes sample values only inside its
 //! regions, so a CT keeps its Hounsfield units everywhere else.
 
 use dicom_core::value::{PrimitiveValue, Value};
@@ -852,6 +853,7 @@ impl Pixels {
                     range,
                     alpha: false,
                     indexed,
+                    grain: false,
                 }
                 .redact(patch, how);
             }
@@ -979,6 +981,12 @@ impl Pixels {
         (values, self.bits_stored.clamp(2, 16) as u8)
     }
 
+    /// Whether the pixels came through a lossy compression: coded again losslessly, they lose
+    /// nothing more, but they no longer compress as they did.
+    pub fn lossy_source(&self) -> bool {
+        self.lossy_source
+    }
+
     /// Whether the frames can be written back as JPEG-LS or JPEG lossless: 2 to 16 bits, grey
     /// or colour.
     pub fn fits_lossless_jpeg(&self) -> bool {
@@ -1018,6 +1026,17 @@ impl Pixels {
                         let (values, precision) = self.frame_stored_bits(frame);
                         super::jpeg_lossless::encode_frame(&values, size, channels, precision)?
                     }
+                    FrameCoding::Jpeg2000 { colour_transform } => {
+                        let (values, precision) = self.frame_stored_bits(frame);
+                        super::jpeg2000::encode_frame(
+                            &values,
+                            size,
+                            channels,
+                            precision,
+                            self.signed,
+                            colour_transform,
+                        )?
+                    }
                 };
                 if coded.len() % 2 == 1 {
                     coded.push(0);
@@ -1026,7 +1045,29 @@ impl Pixels {
             })
             .collect::<Result<_, String>>()?;
         let pixel_data = Tag(0x7FE0, 0x0010);
+        let photometric = Tag(0x0028, 0x0004);
+        // A JPEG 2000 frame says itself whether it went through the colour transform; the
+        // attribute follows what the frames now are, and those kept still are what they were.
+        let transformed_photometric = match coding {
+            FrameCoding::Jpeg2000 {
+                colour_transform: true,
+            } if changed.len() < self.frames as usize => object
+                .get(photometric)
+                .and_then(|element| element.to_str().ok())
+                .map(|name| name.trim().to_string()),
+            FrameCoding::Jpeg2000 {
+                colour_transform: true,
+            } => Some("YBR_RCT".to_string()),
+            _ => None,
+        };
         self.write_into(object);
+        if let Some(name) = transformed_photometric {
+            object.put(DataElement::new(
+                photometric,
+                VR::CS,
+                PrimitiveValue::from(name),
+            ));
+        }
         object.put(DataElement::new(
             pixel_data,
             VR::OB,
@@ -1045,6 +1086,11 @@ pub enum FrameCoding {
     Rle,
     JpegLs,
     JpegLossless,
+    /// Reversibly, through the colour transform when the source's frames went through one
+    /// (YBR_RCT or YBR_ICT).
+    Jpeg2000 {
+        colour_transform: bool,
+    },
 }
 
 /// PackBits: a run of three or more equal bytes as `1 - n` and the byte, anything else copied

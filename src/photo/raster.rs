@@ -295,6 +295,7 @@ impl Decoded {
                     range: (0.0, $max),
                     alpha: $alpha,
                     indexed: false,
+                    grain: true,
                 }
                 .redact(patch, how)
             };

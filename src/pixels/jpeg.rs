@@ -894,6 +894,7 @@ fn redact_component(
             range: (0.0, f32::from(((1u32 << precision) - 1) as u16)),
             alpha: false,
             indexed: false,
+            grain: true,
         }
         .redact(local, how);
     }

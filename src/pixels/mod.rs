@@ -4,8 +4,8 @@
 //! Redaction works on the stored sample values (8 to 32 bits, signed or not, grey or colour), so
 //! a DICOM keeps its pixel values everywhere outside the redacted regions; the same code serves
 //! photos. Neither method leaves anything to undo: *blur* first averages the region into blocks
-//! at least as tall as the text, so each block holds less than a character, then smooths and adds
-//! noise so it reads as a soft patch; *fill* paints it one colour.
+//! at least as tall as the text, so each block holds less than a character, then smooths it (and,
+//! in a photograph, adds a faint grain) so it reads as a soft patch; *fill* paints it one colour.
 
 pub mod jpeg;
 mod text;
@@ -53,6 +53,11 @@ pub struct Plane<'a, T> {
     /// never had (bright noise that the recogniser reads as digits), so a patch then takes the
     /// index most of its surroundings have, whatever the redaction asked for.
     pub indexed: bool,
+    /// Whether a blur adds a faint grain (1% of the range), so that the patch reads as part of
+    /// a photograph rather than a smear. Pictures coded lossily take it for free; a DICOM frame
+    /// written back losslessly would pay for every grainy value (a JPEG 2000 or JPEG-LS frame
+    /// grew by a fifth or more), and a radiologist expects a plain patch anyway.
+    pub grain: bool,
 }
 
 /// Margin added around every region before redaction: a box drawn around the ink of a letter
@@ -286,7 +291,11 @@ impl<T: Sample> Plane<'_, T> {
         }
         let smoothed = box_smooth(&values, width, height, self.channels, block as usize / 2);
         let mut noise = Noise::seeded(region);
-        let amplitude = (self.range.1 - self.range.0) * 0.01;
+        let amplitude = if self.grain {
+            (self.range.1 - self.range.0) * 0.01
+        } else {
+            0.0
+        };
         for y in 0..height {
             for x in 0..width {
                 let pixel = (y * width + x) * self.channels;
@@ -473,6 +482,7 @@ mod tests {
             range: (0.0, 4095.0),
             alpha: false,
             indexed: false,
+            grain: true,
         }
     }
 
@@ -527,6 +537,7 @@ mod tests {
             range: (0.0, 255.0),
             alpha: true,
             indexed: false,
+            grain: true,
         }
         .redact(patch(region(0, 8, 64, 16)), Redaction::Blur);
         for y in 0..h {
@@ -582,6 +593,7 @@ mod tests {
             range: (0.0, 255.0),
             alpha: false,
             indexed: false,
+            grain: true,
         };
         plane.redact(patch(region(4, 4, 8, 8)), Redaction::Fill);
         assert_eq!(
@@ -601,6 +613,7 @@ mod tests {
             range: (-2048.0, 2047.0),
             alpha: false,
             indexed: false,
+            grain: true,
         };
         plane.redact(patch(region(8, 8, 16, 10)), Redaction::Blur);
         assert!(samples.iter().all(|&v| (-1041..=-959).contains(&v)));
