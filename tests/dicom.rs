@@ -270,15 +270,17 @@ fn the_corpus_leaves_no_identifier_and_keeps_pixels_and_links() {
                 .iter()
                 .any(|d| d["what"].as_str().unwrap_or("").contains("unreadable"));
             if text_redacted {
-                // Written uncompressed, but RLE, JPEG baseline, JPEG-LS and JPEG lossless files
-                // stay so.
-                const KEPT: [&[u8]; 6] = [
+                // Written uncompressed, but RLE, JPEG baseline, JPEG-LS, JPEG lossless and
+                // JPEG 2000 files stay so.
+                const KEPT: [&[u8]; 8] = [
                     b"1.2.840.10008.1.2.5\0",
                     b"1.2.840.10008.1.2.4.50",
                     b"1.2.840.10008.1.2.4.80",
                     b"1.2.840.10008.1.2.4.81",
                     b"1.2.840.10008.1.2.4.57",
                     b"1.2.840.10008.1.2.4.70",
+                    b"1.2.840.10008.1.2.4.90",
+                    b"1.2.840.10008.1.2.4.91",
                 ];
                 let input_bytes = std::fs::read(&input).unwrap();
                 let header = |bytes: &[u8]| bytes[..bytes.len().min(512)].to_vec();
