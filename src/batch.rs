@@ -9,13 +9,10 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
 
-use serde::Serialize;
-
 use crate::document::{
     DicomOptions, Document, Done, Error, FileReport, Finding, Findings, Format, Key,
     KnownIdentifier, Plan, Profile, Redaction,
 };
-use crate::text;
 
 /// One input file and the path its clean copy goes to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -245,71 +242,23 @@ pub fn plan_caption(path: &Path, out: &Path, planned: &mut Jobs) -> Result<Capti
     })
 }
 
-/// A redacted stretch of a caption as reports and `caviar text --json` show it: offsets in
-/// characters of the original caption.
-#[derive(Debug, Clone, Serialize)]
-pub struct CaptionSpan {
-    pub start: usize,
-    pub end: usize,
-    pub label: &'static str,
-    pub text: String,
-}
-
-impl CaptionSpan {
-    pub fn all(caption: &str, spans: &[text::Span]) -> Vec<CaptionSpan> {
-        spans
-            .iter()
-            .map(|span| {
-                let (start, end) = span.chars(caption);
-                CaptionSpan {
-                    start,
-                    end,
-                    label: span.kind.label(),
-                    text: caption[span.start..span.end].to_string(),
-                }
-            })
-            .collect()
-    }
-}
-
-#[derive(Debug, Serialize)]
-pub struct CaptionReport {
-    pub input: PathBuf,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub output: Option<PathBuf>,
-    pub lang: text::Lang,
-    pub spans: Vec<CaptionSpan>,
-    pub clean: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
-}
-
-/// Redacts the caption with the rules and with every name and number the scrubbed files'
-/// headers revealed, checks the result, and writes it only if nothing identifying is left.
-pub fn scrub_caption(job: CaptionJob, reports: &[FileReport]) -> CaptionReport {
+/// The caption through the pipeline as any file is: its identifiers found with the rules and
+/// with every name and number the scrubbed files revealed, replaced, read again, and written
+/// only if nothing identifying is left.
+pub fn scrub_caption(job: CaptionJob, reports: &[FileReport]) -> FileReport {
     let known: Vec<KnownIdentifier> = reports
         .iter()
         .flat_map(|report| report.findings.known.iter().cloned())
         .collect();
-    let known = text::known_from(&known);
-    let redacted = text::redact_caption(&job.text, None, &known, text::Replacement::Tag);
-    let mut report = CaptionReport {
-        input: job.input,
-        output: None,
-        lang: redacted.lang,
-        spans: CaptionSpan::all(&job.text, &redacted.spans),
-        clean: false,
-        error: None,
-    };
-    if !redacted.is_clean() {
-        report.error = Some("still looks identifying after redaction; not written".to_string());
-    } else if let Err(error) = write_atomically(&job.output, redacted.text.as_bytes()) {
-        report.error = Some(error.to_string());
-    } else {
-        report.output = Some(job.output);
-        report.clean = true;
+    let document = Document::caption(job.input.clone(), job.text, known);
+    match guarded("reading the caption", || crate::analyze(&document)) {
+        Ok(findings) => export(&document, &Plan::default_for(&findings), &job.output),
+        Err(error) => FileReport {
+            format: Some(Format::Caption),
+            error: Some(error.to_string()),
+            ..FileReport::new(job.input)
+        },
     }
-    report
 }
 
 /// Where the secret key comes from. It is read (or created) only when the first DICOM file

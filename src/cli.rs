@@ -256,29 +256,58 @@ struct ScrubReport<'a> {
     failed: usize,
     reports: &'a [FileReport],
     #[serde(skip_serializing_if = "Option::is_none")]
-    caption: Option<&'a batch::CaptionReport>,
+    caption: Option<&'a FileReport>,
 }
 
-fn print_caption(caption: &batch::CaptionReport) {
+fn print_caption(caption: &FileReport) {
     let input = caption.input.display();
     match (&caption.error, &caption.output) {
-        (Some(error), _) => eprintln!("caviar: {input}: {error}"),
+        (Some(error), _) => eprintln!("caviar: caption {input}: {error}"),
         (None, Some(output)) => eprintln!(
             "caviar: caption {input}: {} replaced, written to {}",
-            match caption.spans.len() {
+            match caption.done.len() {
                 1 => "1 item".to_string(),
                 n => format!("{n} items"),
             },
             output.display()
         ),
-        (None, None) => {}
+        (None, None) => eprintln!(
+            "caviar: caption {input}: still looks identifying after redaction; not written"
+        ),
     }
 }
 
 #[derive(Serialize)]
 struct TextOutput<'a> {
     text: &'a str,
-    spans: Vec<batch::CaptionSpan>,
+    spans: Vec<CaptionSpan>,
+}
+
+/// A redacted stretch of a caption as `caviar text --json` shows it: offsets in characters of
+/// the original caption.
+#[derive(Serialize)]
+struct CaptionSpan {
+    start: usize,
+    end: usize,
+    label: &'static str,
+    text: String,
+}
+
+impl CaptionSpan {
+    fn all(caption: &str, spans: &[text::Span]) -> Vec<CaptionSpan> {
+        spans
+            .iter()
+            .map(|span| {
+                let (start, end) = span.chars(caption);
+                CaptionSpan {
+                    start,
+                    end,
+                    label: span.kind.label(),
+                    text: caption[span.start..span.end].to_string(),
+                }
+            })
+            .collect()
+    }
 }
 
 /// `caviar text`: the caption on stdin, redacted on stdout. Input that is not UTF-8 is refused
@@ -309,7 +338,7 @@ fn redact_text(
     let written = if json {
         let output = TextOutput {
             text: &redacted.text,
-            spans: batch::CaptionSpan::all(&caption, &redacted.spans),
+            spans: CaptionSpan::all(&caption, &redacted.spans),
         };
         serde_json::to_writer(&mut out, &output)
             .map_err(std::io::Error::from)

@@ -23,6 +23,8 @@ pub enum Format {
     /// HEIF with AV1 pictures: what Android phones and browsers increasingly save.
     Avif,
     Dicom,
+    /// The text posted with a picture, UTF-8.
+    Caption,
 }
 
 impl Format {
@@ -36,6 +38,7 @@ impl Format {
             Format::Heic => "HEIC",
             Format::Avif => "AVIF",
             Format::Dicom => "DICOM",
+            Format::Caption => "caption",
         }
     }
 }
@@ -52,6 +55,7 @@ impl Format {
             Format::Heic => "heic",
             Format::Avif => "avif",
             Format::Dicom => "dcm",
+            Format::Caption => "txt",
         }
     }
 }
@@ -69,6 +73,22 @@ pub struct Document {
     pub source: PathBuf,
     pub format: Format,
     pub bytes: Vec<u8>,
+    /// What the documents shared with this one revealed, searched for in it too: the patient's
+    /// name from a DICOM header, or the user's own name, in the caption of the post. Empty for
+    /// a file read on its own.
+    pub known: Vec<KnownIdentifier>,
+}
+
+impl Document {
+    /// A caption, searched with what the files it goes with revealed.
+    pub fn caption(source: PathBuf, text: String, known: Vec<KnownIdentifier>) -> Document {
+        Document {
+            source,
+            format: Format::Caption,
+            bytes: text.into_bytes(),
+            known,
+        }
+    }
 }
 
 /// What kind of thing a finding reveals. The user sees findings grouped by it, and it decides
@@ -643,6 +663,15 @@ pub struct Output {
     pub read_in_pixels: Vec<String>,
     /// The pixels as the analysis saw them, when text in them was made unreadable.
     pub before_redaction: Option<BeforeRedaction>,
+    /// What the output is searched for besides what its format reveals: the document's
+    /// [`Document::known`].
+    pub known: Vec<KnownIdentifier>,
+    /// What the user chose to keep where it was found (a caption's `Dr Martin`): verification
+    /// does not hold it against the output.
+    pub kept: Vec<String>,
+    /// Byte ranges of the output that Caviar wrote in place of what it removed (`[nom]`,
+    /// `Personne A`): verification reads them as blanks, not as what they replaced.
+    pub written: Vec<(usize, usize)>,
 }
 
 /// The pixels of an input as its analysis saw them, kept beside an output whose text in the

@@ -51,6 +51,7 @@ pub fn load_bytes(source: &Path, bytes: Vec<u8>) -> Result<Document, Error> {
         source: source.to_path_buf(),
         format,
         bytes,
+        known: Vec::new(),
     })
 }
 
@@ -61,6 +62,7 @@ pub fn load_bytes(source: &Path, bytes: Vec<u8>) -> Result<Document, Error> {
 pub fn analyze(document: &Document) -> Result<Findings, Error> {
     let mut findings = match document.format {
         Format::Dicom => dicom::analyze(document)?,
+        Format::Caption => text::analyze(document)?,
         _ => photo::analyze(document)?,
     };
     let read = text::identifiers_read(&findings.items);
@@ -80,6 +82,7 @@ pub fn apply(document: &Document, plan: &Plan) -> Result<Output, Error> {
     }
     match document.format {
         Format::Dicom => dicom::apply(document, plan),
+        Format::Caption => text::apply(document, plan),
         _ => photo::apply(document, plan),
     }
 }
@@ -88,6 +91,7 @@ pub fn apply(document: &Document, plan: &Plan) -> Result<Output, Error> {
 pub fn verify(output: &Output) -> Result<Findings, Error> {
     match output.format {
         Format::Dicom => dicom::verify(output),
+        Format::Caption => text::verify(output),
         _ => photo::verify(output),
     }
 }

@@ -79,6 +79,7 @@ pub fn post(
         source: document.source.clone(),
         format: applied.format,
         bytes: applied.bytes,
+        known: Vec::new(),
     };
     let shown = picture(&cleaned)?.render(frame, window).into_owned();
     let bytes = crate::photo::encode_plain(shown, format)?;
@@ -96,5 +97,8 @@ pub fn post(
         // A post is a rendering in its own window, not the frame the analysis read: it is read
         // whole.
         before_redaction: None,
+        known: Vec::new(),
+        kept: Vec::new(),
+        written: Vec::new(),
     })
 }

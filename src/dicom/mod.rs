@@ -689,6 +689,9 @@ pub fn apply(document: &Document, plan: &Plan) -> Result<Output, Error> {
         must_not_contain,
         read_in_pixels,
         before_redaction,
+        known: Vec::new(),
+        kept: Vec::new(),
+        written: Vec::new(),
     })
 }
 

@@ -13,11 +13,11 @@ use sha2::{Digest, Sha256};
 
 use crate::batch::{self, Found};
 use crate::document::FileReport;
-use crate::text::{self, Known, Lang, Replacement};
+use crate::text::{self, Known, Lang};
 use crate::view::Picture;
 use crate::{
-    Action, Category, DicomOptions, Document, Finding, Findings, Format, Location, Plan, Profile,
-    Redaction, Region, Window,
+    Action, Category, DicomOptions, Document, Error, Finding, Findings, Format, KnownIdentifier,
+    Location, Plan, Profile, Redaction, Region, Window,
 };
 
 use super::settings::Settings;
@@ -156,7 +156,8 @@ pub enum Task {
 /// The cleaned caption to write beside an export, or why it may not be written where asked.
 pub struct CaptionOut {
     pub destination: Result<PathBuf, String>,
-    pub text: String,
+    pub document: Document,
+    pub plan: Plan,
 }
 
 /// One file to write and how.
@@ -243,23 +244,76 @@ pub struct State {
 /// frame by each panel that needs them, that was four searches a frame.
 pub struct CaptionView {
     /// What it was made from: the caption, the spans kept, every known value.
-    made_from: (String, Vec<String>, Vec<String>),
+    made_from: (String, Vec<String>, Vec<KnownIdentifier>),
     pub known: Known,
     pub spans: Vec<text::Span>,
-    pub cleaned: text::Redacted,
+    pub cleaned: CleanedCaption,
+}
+
+/// The caption as it will be posted, made by the pipeline as the command line makes it, and
+/// what reading it again still found.
+pub struct CleanedCaption {
+    pub text: String,
+    pub remaining: Findings,
+}
+
+impl CleanedCaption {
+    pub fn is_clean(&self) -> bool {
+        self.remaining.is_clean()
+    }
 }
 
 impl CaptionView {
-    fn of(made_from: (String, Vec<String>, Vec<String>), known: Known) -> CaptionView {
-        let (caption, kept, _) = &made_from;
+    fn of(made_from: (String, Vec<String>, Vec<KnownIdentifier>)) -> CaptionView {
+        let (caption, kept, known) = &made_from;
+        let document = Document::caption("caption".into(), caption.clone(), known.clone());
+        let cleaned = cleaned(&document, kept);
+        let known = text::known_from(known);
         let spans = text::find(caption, &known);
-        let cleaned = text::redact_caption_keeping(caption, None, &known, Replacement::Tag, kept);
         CaptionView {
             made_from,
             known,
             spans,
             cleaned,
         }
+    }
+}
+
+/// The caption's plan: every identifier found removed, except what the user unticked.
+fn caption_plan(document: &Document, kept: &[String]) -> Result<Plan, Error> {
+    let mut findings = crate::analyze(document)?;
+    for finding in &mut findings.items {
+        if kept.contains(&finding.value) {
+            finding.action = Action::Keep;
+        }
+    }
+    Ok(Plan::default_for(&findings))
+}
+
+/// The caption through apply and verify, not written. A caption is always UTF-8 text, so the
+/// pipeline cannot refuse it; if it ever did, nothing would be offered to post.
+fn cleaned(document: &Document, kept: &[String]) -> CleanedCaption {
+    let result = caption_plan(document, kept).and_then(|plan| {
+        let output = crate::apply(document, &plan)?;
+        let remaining = crate::verify(&output)?;
+        Ok((output, remaining))
+    });
+    match result {
+        Ok((output, remaining)) => CleanedCaption {
+            text: String::from_utf8(output.bytes).unwrap_or_default(),
+            remaining,
+        },
+        Err(error) => CleanedCaption {
+            text: String::new(),
+            remaining: Findings::new(vec![Finding {
+                category: Category::Unknown,
+                location: Location::Caption { start: 0, end: 0 },
+                value: String::new(),
+                explanation: error.to_string(),
+                confidence: 1.0,
+                action: Action::Unresolved,
+            }]),
+        },
     }
 }
 
@@ -285,32 +339,20 @@ impl State {
             walking: 0,
             inputs: Vec::new(),
             settings_path,
-            caption_view: RefCell::new(CaptionView::of(Default::default(), Known::default())),
+            caption_view: RefCell::new(CaptionView::of(Default::default())),
         }
     }
 
     /// The caption's identifiers and its cleaned text, made again when the caption, the spans
     /// kept or the known identifiers changed since last asked.
     pub fn caption_view(&self) -> Ref<'_, CaptionView> {
-        let known_values: Vec<String> = self
-            .files
-            .iter()
-            .filter_map(|f| f.plan.as_ref())
-            .flat_map(|plan| {
-                plan.findings
-                    .known
-                    .iter()
-                    .map(|k| format!("{:?} {}", k.category, k.value))
-            })
-            .chain(self.mine.iter().cloned())
-            .collect();
         let made_from = (
             self.caption.clone(),
             self.caption_kept.clone(),
-            known_values,
+            self.known_identifiers(),
         );
         if self.caption_view.borrow().made_from != made_from {
-            let view = CaptionView::of(made_from, self.known());
+            let view = CaptionView::of(made_from);
             *self.caption_view.borrow_mut() = view;
         }
         self.caption_view.borrow()
@@ -334,19 +376,18 @@ impl State {
     }
 
     /// Known identifiers from every file and the user's own, for the caption.
+    /// What the files opened revealed and what the user typed as their own: the caption and
+    /// the pixels are searched for all of it.
+    pub fn known_identifiers(&self) -> Vec<KnownIdentifier> {
+        (self.files.iter())
+            .filter_map(|f| f.plan.as_ref())
+            .flat_map(|plan| plan.findings.known.iter().cloned())
+            .chain(self.mine.iter().map(|value| text::typed(value)))
+            .collect()
+    }
+
     pub fn known(&self) -> Known {
-        let mut known = text::known_from(
-            &self
-                .files
-                .iter()
-                .filter_map(|f| f.plan.as_ref())
-                .flat_map(|plan| plan.findings.known.iter().cloned())
-                .collect::<Vec<_>>(),
-        );
-        for value in &self.mine {
-            known.add_typed(value);
-        }
-        known
+        text::known_from(&self.known_identifiers())
     }
 
     /// Whether the user can choose to keep a finding of the selected file. Text in the pixels,
@@ -370,14 +411,16 @@ impl State {
         }
     }
 
-    /// The caption as it will be posted, and whether it checked clean.
-    pub fn cleaned_caption(&self) -> text::Redacted {
-        text::redact_caption_keeping(
-            &self.caption,
-            None,
-            &self.known(),
-            Replacement::Tag,
-            &self.caption_kept,
+    /// The caption as it will be posted, and what reading it again found.
+    pub fn cleaned_caption(&self) -> CleanedCaption {
+        cleaned(&self.caption_document(), &self.caption_kept)
+    }
+
+    fn caption_document(&self) -> Document {
+        Document::caption(
+            "caption".into(),
+            self.caption.clone(),
+            self.known_identifiers(),
         )
     }
 
@@ -899,13 +942,12 @@ impl State {
         if self.caption.trim().is_empty() {
             return None;
         }
-        let cleaned = self.cleaned_caption();
-        if !cleaned.is_clean() {
-            return None;
-        }
+        let document = self.caption_document();
+        let plan = caption_plan(&document, &self.caption_kept).ok()?;
         Some(CaptionOut {
             destination,
-            text: cleaned.text,
+            document,
+            plan,
         })
     }
 

@@ -77,6 +77,7 @@ impl Worker {
                                 source: document.source.clone(),
                                 format: output.format,
                                 bytes: output.bytes,
+                                known: Vec::new(),
                             })
                         })
                         .map(Arc::new)
@@ -190,11 +191,16 @@ fn export_all(exports: Vec<Export>, refused: Vec<(usize, String)>, send: &impl F
     });
 }
 
+/// The caption written as the command line writes it: applied, read again, and written only
+/// if nothing identifying is left.
 fn write_caption(caption: CaptionOut) -> Result<PathBuf, String> {
     let destination = caption.destination?;
-    crate::batch::write_atomically(&destination, caption.text.as_bytes())
-        .map(|()| destination)
-        .map_err(|error| error.to_string())
+    let report = crate::batch::export(&caption.document, &caption.plan, &destination);
+    match (report.output, report.error) {
+        (Some(written), _) => Ok(written),
+        (None, Some(error)) => Err(error),
+        (None, None) => Err("it still looks identifying after redaction; not written".into()),
+    }
 }
 
 /// Write one file, verified; the verdict says plainly what happened.

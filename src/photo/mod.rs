@@ -132,7 +132,7 @@ fn strip(format: Format, bytes: &[u8], keep: Keep, done: &mut Vec<Done>) -> Resu
         Format::Tiff => tiff::strip(bytes, keep, done),
         Format::Gif => gif::strip(bytes, keep, done),
         Format::Heic | Format::Avif => heif::strip(bytes, format, keep, done),
-        Format::Dicom => Err(not_a_photo()),
+        Format::Dicom | Format::Caption => Err(not_a_photo()),
     }
 }
 
@@ -155,7 +155,7 @@ fn inspect(format: Format, bytes: &[u8]) -> Result<Findings, Error> {
         Format::Tiff => tiff::inspect(bytes, &mut found)?,
         Format::Gif => gif::inspect(bytes, &mut found)?,
         Format::Heic | Format::Avif => heif::inspect(bytes, format, &mut found)?,
-        Format::Dicom => return Err(not_a_photo()),
+        Format::Dicom | Format::Caption => return Err(not_a_photo()),
     }
     Ok(Findings::new(found.findings))
 }
@@ -182,6 +182,9 @@ pub fn apply(document: &Document, plan: &Plan) -> Result<Output, Error> {
         must_not_contain: Vec::new(),
         read_in_pixels: Vec::new(),
         before_redaction: None,
+        known: Vec::new(),
+        kept: Vec::new(),
+        written: Vec::new(),
     })
 }
 
@@ -204,6 +207,9 @@ fn redact(document: &Document, plan: &Plan, regions: &[Patch]) -> Result<Output,
                     must_not_contain: read_in_pixels.clone(),
                     read_in_pixels,
                     before_redaction: Some(before_redaction),
+                    known: Vec::new(),
+                    kept: Vec::new(),
+                    written: Vec::new(),
                 });
             }
             Err(reason) => {
@@ -251,6 +257,9 @@ fn redact(document: &Document, plan: &Plan, regions: &[Patch]) -> Result<Output,
         must_not_contain: read_in_pixels.clone(),
         read_in_pixels,
         before_redaction: Some(before_redaction),
+        known: Vec::new(),
+        kept: Vec::new(),
+        written: Vec::new(),
     })
 }
 

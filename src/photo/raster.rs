@@ -361,10 +361,10 @@ impl Decoded {
                     "a {format} picture with text blurred is saved as JPEG or PNG"
                 )));
             }
-            Format::Dicom => {
-                return Err(Error::Refused(
-                    "DICOM pixels are written by the DICOM part".into(),
-                ));
+            Format::Dicom | Format::Caption => {
+                return Err(Error::Refused(format!(
+                    "a {format} is not written as a picture"
+                )));
             }
         }
         Ok(bytes)

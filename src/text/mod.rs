@@ -25,10 +25,15 @@ use std::sync::LazyLock;
 
 use serde::Serialize;
 
-use crate::document::{Action, Category, Finding, Findings, KnownIdentifier, Location};
+use crate::document::{
+    Action, Category, Document, Done, Error, Finding, Findings, Format, KnownIdentifier, Location,
+    Output, Plan,
+};
 
 pub use fold::fold;
-pub use known::{Known, close_to_a_name, date_spellings, in_a_row, name_spellings, plain_words};
+pub use known::{
+    Known, close_to_a_name, date_spellings, in_a_row, name_spellings, plain_words, typed,
+};
 use lists::{StaticWords, static_words};
 pub use readings::{Verdict, judge_reading, reads_as_texture};
 
@@ -449,6 +454,8 @@ pub struct Redacted {
     pub lang: Lang,
     pub spans: Vec<Span>,
     pub text: String,
+    /// Where in `text` each replacement was written.
+    pub written: Vec<(usize, usize)>,
     pub remaining: Vec<Span>,
 }
 
@@ -477,55 +484,131 @@ pub fn redact_caption_keeping(
     replacement: Replacement,
     kept: &[String],
 ) -> Redacted {
-    let is_kept =
-        |span: &Span, within: &str| kept.iter().any(|k| *k == within[span.start..span.end]);
     let words = tokens::tokenize(text);
     let lang = lang.unwrap_or_else(|| lang_of(&words));
     let mut spans = find_in(text, &words, known);
-    spans.retain(|span| !is_kept(span, text));
+    spans.retain(|span| !is_kept(span, text, kept));
     if spans.is_empty() {
         // Nothing replaced: the text is the one just searched, and the search is deterministic.
         return Redacted {
             lang,
             spans,
             text: text.to_string(),
+            written: Vec::new(),
             remaining: Vec::new(),
         };
     }
     let (redacted, written) = replace(text, &spans, lang, replacement);
-    // The check reads the result with Caviar's own replacements blanked out, so that `[IBAN]`
-    // or `Personne A` is not taken for what it replaced, nor changes how its neighbours read.
-    let mut blanked = redacted.clone();
-    for &(start, end) in written.iter().rev() {
-        blanked.replace_range(start..end, &" ".repeat(end - start));
-    }
-    let mut remaining = find(&blanked, known);
-    remaining.retain(|span| !is_kept(span, &blanked));
+    let remaining = left_in(&redacted, &written, known, kept);
     Redacted {
         lang,
         spans,
         text: redacted,
+        written,
         remaining,
     }
 }
 
-/// The caption's spans as findings, for reports and the GUI's list; each is to be removed.
-pub fn analyze(text: &str, known: &Known) -> Findings {
-    let items = find(text, known)
-        .into_iter()
+fn is_kept(span: &Span, within: &str, kept: &[String]) -> bool {
+    kept.iter().any(|k| *k == within[span.start..span.end])
+}
+
+/// What the recognizers still find in a redacted caption, read with Caviar's own replacements
+/// (`written`) blanked out, so that `[IBAN]` or `Personne A` is not taken for what it replaced,
+/// nor changes how its neighbours read; what the user kept does not count.
+fn left_in(
+    redacted: &str,
+    written: &[(usize, usize)],
+    known: &Known,
+    kept: &[String],
+) -> Vec<Span> {
+    let mut blanked = redacted.to_string();
+    for &(start, end) in written.iter().rev() {
+        if blanked.is_char_boundary(start) && blanked.is_char_boundary(end) && start <= end {
+            blanked.replace_range(start..end, &" ".repeat(end - start));
+        }
+    }
+    let mut remaining = find(&blanked, known);
+    remaining.retain(|span| !is_kept(span, &blanked, kept));
+    remaining
+}
+
+/// A span of `text` as a finding, for reports and the GUI's list; each is to be removed.
+fn finding(text: &str, span: &Span) -> Finding {
+    let (start, end) = span.chars(text);
+    Finding {
+        category: span.kind.category(),
+        location: Location::Caption { start, end },
+        value: text[span.start..span.end].to_string(),
+        explanation: span.kind.explanation().to_string(),
+        confidence: span.confidence,
+        action: Action::Remove,
+    }
+}
+
+fn caption_text(bytes: &[u8]) -> Result<&str, Error> {
+    std::str::from_utf8(bytes).map_err(|_| {
+        Error::malformed(
+            Format::Caption,
+            "not UTF-8 text; save it as UTF-8 and try again",
+        )
+    })
+}
+
+/// The caption as a medium of the pipeline: what in it identifies someone, searched with what
+/// the files beside it revealed.
+pub fn analyze(document: &Document) -> Result<Findings, Error> {
+    let text = caption_text(&document.bytes)?;
+    let known = known_from(&document.known);
+    Ok(Findings::new(
+        find(text, &known)
+            .iter()
+            .map(|span| finding(text, span))
+            .collect(),
+    ))
+}
+
+/// The caption with every identifier replaced by a tag in its language (`[nom]`, `[date]`),
+/// except what the plan keeps. What the plan does not list is replaced all the same: a plan
+/// can only keep what was shown to the user.
+pub fn apply(document: &Document, plan: &Plan) -> Result<Output, Error> {
+    let text = caption_text(&document.bytes)?;
+    let kept: Vec<String> = (plan.findings.items.iter())
+        .filter(|f| f.action == Action::Keep && matches!(f.location, Location::Caption { .. }))
+        .map(|f| f.value.clone())
+        .collect();
+    let known = known_from(&document.known);
+    let redacted = redact_caption_keeping(text, None, &known, Replacement::Tag, &kept);
+    let done = (redacted.spans.iter())
         .map(|span| {
-            let (start, end) = span.chars(text);
-            Finding {
-                category: span.kind.category(),
-                location: Location::Caption { start, end },
-                value: text[span.start..span.end].to_string(),
-                explanation: span.kind.explanation().to_string(),
-                confidence: span.confidence,
-                action: Action::Remove,
-            }
+            Done::removed(format!(
+                "{} replaced by {}",
+                span.kind.explanation(),
+                span.kind.tag(redacted.lang)
+            ))
         })
         .collect();
-    Findings::new(items)
+    Ok(Output {
+        format: Format::Caption,
+        bytes: redacted.text.into_bytes(),
+        done,
+        must_not_contain: Vec::new(),
+        read_in_pixels: Vec::new(),
+        before_redaction: None,
+        known: document.known.clone(),
+        kept,
+        written: redacted.written,
+    })
+}
+
+/// The redacted caption read again by every recognizer, with the same known identifiers.
+pub fn verify(output: &Output) -> Result<Findings, Error> {
+    let text = caption_text(&output.bytes)?;
+    let known = known_from(&output.known);
+    let left = left_in(text, &output.written, &known, &output.kept);
+    Ok(Findings::new(
+        left.iter().map(|span| finding(text, span)).collect(),
+    ))
 }
 
 /// The identifiers in text read from pixels, as known identifiers for the other media. Only
@@ -611,7 +694,7 @@ mod tests {
     #[test]
     fn findings_locate_caption_spans_in_characters() {
         let caption = "Émilie 🎉 : IRM le 12/03/2024 au CHU de Rennes";
-        let findings = analyze(caption, &Known::default());
+        let findings = analyze(&Document::caption("c".into(), caption.into(), Vec::new())).unwrap();
         let located: Vec<(Category, Location)> = findings
             .items
             .iter()
@@ -626,6 +709,50 @@ mod tests {
             ]
         );
         assert!(findings.items.iter().all(|f| f.action == Action::Remove));
+    }
+
+    #[test]
+    fn a_caption_goes_through_the_pipeline_keeping_only_what_the_plan_keeps() {
+        // `benard` is no name to the rules; the film beside the caption said it was.
+        let known = vec![KnownIdentifier {
+            category: Category::Person,
+            value: "Zoé BÉNARD".into(),
+        }];
+        let caption = "merci benard, appelez le 06 12 34 56 78 ou écrivez à ma.soeur@example.org";
+        let document = Document::caption("caption.txt".into(), caption.into(), known);
+        let findings = analyze(&document).unwrap();
+        let values: Vec<&str> = findings.items.iter().map(|f| f.value.as_str()).collect();
+        assert_eq!(values, ["benard", "06 12 34 56 78", "ma.soeur@example.org"]);
+        let mut plan = Plan::default_for(&findings);
+        plan.findings.items[1].action = Action::Keep;
+        // A finding the plan does not list is replaced all the same.
+        plan.findings.items.remove(2);
+        let output = apply(&document, &plan).unwrap();
+        let text = String::from_utf8(output.bytes.clone()).unwrap();
+        assert_eq!(
+            text,
+            "merci [nom], appelez le 06 12 34 56 78 ou écrivez à [e-mail]"
+        );
+        assert_eq!(output.done.len(), 2);
+        assert!(
+            verify(&output).unwrap().is_clean(),
+            "the kept number is no leftover"
+        );
+        // Had the name got through anywhere but in Caviar's own tags, reading again would find it.
+        let mut leaked = output.clone();
+        leaked.bytes = format!("{text}, signé Bénard").into_bytes();
+        let left = verify(&leaked).unwrap();
+        assert_eq!(left.items.len(), 1, "{left:?}");
+        assert_eq!(left.items[0].value, "Bénard");
+    }
+
+    #[test]
+    fn a_caption_that_is_not_utf8_is_refused_not_guessed_at() {
+        let document = Document {
+            bytes: vec![b'L', 0xE9, b'a'],
+            ..Document::caption("caption.txt".into(), String::new(), Vec::new())
+        };
+        assert!(matches!(analyze(&document), Err(Error::Malformed { .. })));
     }
 
     #[test]
