@@ -566,6 +566,46 @@ fn rle_with_32_bits_a_sample_is_decoded() {
     );
 }
 
+/// A pydicom-data file scrubbed with the teaching profile into `folder`, which must have
+/// redacted text in its pixels: the file's report and the bytes written.
+fn redacted_copy(corpus: &Path, name: &str, folder: &Path) -> (Json, Vec<u8>) {
+    let input = corpus.join("pydicom-data").join(name);
+    let report = scrub(
+        &input,
+        &folder.join(name.replace('.', "-")),
+        &folder.join("key"),
+        "teaching",
+    );
+    let file = report["reports"][0].clone();
+    assert!(
+        file["done"].to_string().contains("unreadable"),
+        "{name}: no text redacted: {file}"
+    );
+    let output = std::fs::read(file["output"].as_str().expect("written")).unwrap();
+    (file, output)
+}
+
+/// The transfer syntax a Part 10 file says its data set is in.
+fn syntax_of(bytes: &[u8]) -> String {
+    dicom_object::from_reader(std::io::Cursor::new(&bytes[128..]))
+        .expect("a Part 10 file")
+        .meta()
+        .transfer_syntax()
+        .trim_end_matches('\0')
+        .to_string()
+}
+
+/// The first frame as Caviar shows it.
+fn shown(bytes: &[u8], folder: &Path) -> image::RgbImage {
+    let path = folder.join("shown.dcm");
+    std::fs::write(&path, bytes).unwrap();
+    let document = caviar::load(&path).expect("loads");
+    caviar::view::picture(&document)
+        .expect("decodes")
+        .render(0, None)
+        .into_owned()
+}
+
 #[test]
 fn a_redacted_rle_file_stays_rle_and_small() {
     // The Philips screens of pydicom-data carry a date and a time in their banner, so their
@@ -573,47 +613,21 @@ fn a_redacted_rle_file_stays_rle_and_small() {
     // again, and shows the very pixels of the same screen stored uncompressed and redacted.
     let Some(corpus) = corpus() else { return };
     let temp = tempfile::tempdir().unwrap();
-    let key = temp.path().join("key");
-    let written = |name: &str| {
-        let input = corpus.join("pydicom-data").join(name);
-        let out = temp.path().join(name.replace('.', "-"));
-        let report = scrub(&input, &out, &key, "teaching");
-        let file = &report["reports"][0];
-        assert!(
-            file["done"].to_string().contains("unreadable"),
-            "{name}: no text redacted: {file}"
-        );
-        let output = PathBuf::from(file["output"].as_str().expect("written"));
-        (input, std::fs::read(output).unwrap())
-    };
-    let (input, rle) = written("OBXXXX1A_rle.dcm");
-    let object = open(&rle).expect("parses");
-    let syntax = dicom_object::from_reader(std::io::Cursor::new(&rle[128..]))
-        .expect("a Part 10 file")
-        .meta()
-        .transfer_syntax()
-        .trim_end_matches('\0')
-        .to_string();
-    assert_eq!(syntax, "1.2.840.10008.1.2.5");
-    let before = std::fs::metadata(&input).unwrap().len() as f64;
+    let (_, rle) = redacted_copy(&corpus, "OBXXXX1A_rle.dcm", temp.path());
+    assert_eq!(syntax_of(&rle), "1.2.840.10008.1.2.5");
+    let before = std::fs::metadata(corpus.join("pydicom-data/OBXXXX1A_rle.dcm"))
+        .unwrap()
+        .len() as f64;
     assert!(
         rle.len() as f64 <= before * 1.1,
         "{} bytes from {before}",
         rle.len()
     );
+    let object = open(&rle).expect("parses");
     assert!(pixel_data(&object).is_some_and(|fragments| !fragments.is_empty()));
-    let (_, native) = written("OBXXXX1A.dcm");
-    let shown = |bytes: &[u8]| {
-        let path = temp.path().join("shown.dcm");
-        std::fs::write(&path, bytes).unwrap();
-        let document = caviar::load(&path).expect("loads");
-        caviar::view::picture(&document)
-            .expect("decodes")
-            .render(0, None)
-            .into_owned()
-    };
+    let (_, native) = redacted_copy(&corpus, "OBXXXX1A.dcm", temp.path());
     assert!(
-        shown(&rle) == shown(&native),
+        shown(&rle, temp.path()) == shown(&native, temp.path()),
         "other pixels than the same screen redacted"
     );
 }
@@ -625,66 +639,38 @@ fn a_redacted_jpeg_2000_stays_jpeg_2000_its_size_and_shows_what_the_uncompressed
     // from 154 kB to 901 kB; its text frame is now coded again losslessly as JPEG 2000.
     let Some(corpus) = corpus() else { return };
     let temp = tempfile::tempdir().unwrap();
-    let key = temp.path().join("key");
-    let written = |name: &str| {
-        let input = corpus.join("pydicom-data").join(name);
-        let report = scrub(
-            &input,
-            &temp.path().join(name.replace('.', "-")),
-            &key,
-            "teaching",
-        );
-        let file = &report["reports"][0];
-        assert!(
-            file["done"].to_string().contains("unreadable"),
-            "{name}: no text redacted: {file}"
-        );
-        let output = std::fs::read(file["output"].as_str().expect("written")).unwrap();
-        let syntax = dicom_object::from_reader(std::io::Cursor::new(&output[128..]))
-            .expect("a Part 10 file")
-            .meta()
-            .transfer_syntax()
-            .trim_end_matches('\0')
-            .to_string();
-        let grown = output.len() as f64 / std::fs::metadata(&input).unwrap().len() as f64;
-        let done = file["done"].to_string();
-        (open(&output).expect("parses"), syntax, grown, done, output)
-    };
-    let shown = |bytes: &[u8]| {
-        let path = temp.path().join("shown.dcm");
-        std::fs::write(&path, bytes).unwrap();
-        let document = caviar::load(&path).expect("loads");
-        caviar::view::picture(&document)
-            .expect("decodes")
-            .render(0, None)
-            .into_owned()
-    };
     for (compressed, uncompressed, photometric) in [
         ("US1_J2KR.dcm", "US1_UNCR.dcm", "YBR_RCT"),
         ("693_J2KR.dcm", "693_UNCR.dcm", "MONOCHROME2"),
     ] {
-        let (object, syntax, grown, _, bytes) = written(compressed);
-        assert_eq!(syntax, "1.2.840.10008.1.2.4.90", "{compressed}");
+        let (_, bytes) = redacted_copy(&corpus, compressed, temp.path());
+        assert_eq!(syntax_of(&bytes), "1.2.840.10008.1.2.4.90", "{compressed}");
+        let before = std::fs::metadata(corpus.join("pydicom-data").join(compressed))
+            .unwrap()
+            .len() as f64;
+        let grown = bytes.len() as f64 / before;
         assert!(grown <= 1.1, "{compressed} grew {grown:.2} times");
+        let object = open(&bytes).expect("parses");
         assert_eq!(
             value_text(&object, Tag(0x0028, 0x0004)).as_deref(),
             Some(photometric),
             "{compressed}"
         );
-        let (.., native) = written(uncompressed);
+        let (_, native) = redacted_copy(&corpus, uncompressed, temp.path());
         assert!(
-            shown(&bytes) == shown(&native),
+            shown(&bytes, temp.path()) == shown(&native, temp.path()),
             "{compressed} shows other pixels than {uncompressed} redacted"
         );
     }
     // A lossy frame is coded again losslessly: nothing more is lost, and the file still says
     // it was lossy once.
-    let (object, syntax, _, done, _) = written("US1_J2KI.dcm");
-    assert_eq!(syntax, "1.2.840.10008.1.2.4.91");
+    let (file, bytes) = redacted_copy(&corpus, "US1_J2KI.dcm", temp.path());
+    assert_eq!(syntax_of(&bytes), "1.2.840.10008.1.2.4.91");
     assert_eq!(
-        value_text(&object, Tag(0x0028, 0x2110)).as_deref(),
+        value_text(&open(&bytes).expect("parses"), Tag(0x0028, 0x2110)).as_deref(),
         Some("01")
     );
+    let done = file["done"].to_string();
     assert!(done.contains("losslessly"), "{done}");
 }
 
