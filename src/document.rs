@@ -129,6 +129,8 @@ pub enum Category {
     /// Text in the pixels that belongs to the image, not to the patient: a laterality marker, a
     /// scale, a probe or an exposure setting. A teaching case keeps it; it names nobody.
     Annotation,
+    /// A face in the picture: anyone who knows the person recognises them.
+    Face,
 }
 
 impl Category {
@@ -157,6 +159,7 @@ impl Category {
             Category::Orientation => "orientation",
             Category::ColourProfile => "colour profile",
             Category::Annotation => "annotation",
+            Category::Face => "face",
         }
     }
 }
@@ -672,6 +675,9 @@ pub struct Output {
     /// Byte ranges of the output that Caviar wrote in place of what it removed (`[nom]`,
     /// `Personne A`): verification reads them as blanks, not as what they replaced.
     pub written: Vec<(usize, usize)>,
+    /// Faces the user chose to keep (a teaching photo whose lesion is on the face), by frame:
+    /// verification does not hold a face found there against the output.
+    pub faces_kept: Vec<(u32, Region)>,
 }
 
 /// The pixels of an input as its analysis saw them, kept beside an output whose text in the

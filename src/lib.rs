@@ -10,6 +10,7 @@
 pub mod batch;
 pub mod dicom;
 pub mod document;
+pub mod faces;
 pub mod ocr;
 pub mod photo;
 pub mod pixels;

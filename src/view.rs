@@ -100,5 +100,6 @@ pub fn post(
         known: Vec::new(),
         kept: Vec::new(),
         written: Vec::new(),
+        faces_kept: applied.faces_kept,
     })
 }

@@ -746,3 +746,30 @@ fn the_interface_speaks_french_when_asked() {
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+#[test]
+fn a_face_is_listed_and_can_be_kept_like_text() {
+    let folder = tempfile::tempdir().unwrap();
+    let camera = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/no-text/camera.png");
+    let mut harness = open_app(folder.path(), &[camera]);
+    wait(&mut harness, "camera.png to be analysed", ready);
+    let face = || {
+        By::new()
+            .role(Role::CheckBox)
+            .predicate(|node| node.label().is_some_and(|label| label == "a face"))
+    };
+    let face_action = |harness: &Harness<'_, App>| {
+        let plan = harness.state().state.files[0].plan.as_ref().unwrap();
+        plan.findings
+            .items
+            .iter()
+            .find(|f| f.category == caviar::Category::Face)
+            .map(|f| f.action)
+    };
+    assert_eq!(face_action(&harness), Some(caviar::Action::Remove));
+    harness.get(face()).scroll_to_me();
+    harness.run_steps(2);
+    harness.get(face()).click();
+    harness.run_steps(2);
+    assert_eq!(face_action(&harness), Some(caviar::Action::Keep));
+}

@@ -60,6 +60,48 @@ fn same_picture(a: &[u8], b: &[u8]) -> bool {
     a.dimensions() == b.dimensions() && a.as_raw() == b.as_raw()
 }
 
+/// The boxes of the faces a file's report says were found, as (x, y, width, height).
+fn faces_found(file: &Value) -> Vec<(u32, u32, u32, u32)> {
+    file["findings"]["items"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["category"] == "face")
+        .map(|f| {
+            let r = &f["location"]["region"];
+            let n = |k: &str| r[k].as_u64().expect("a number") as u32;
+            (n("x"), n("y"), n("width"), n("height"))
+        })
+        .collect()
+}
+
+/// Whether two pictures show the same, the same way up, but for `hidden` (grown by 32 pixels for
+/// the patch's margin and a JPEG's 16-pixel blocks of colour around it): away from it, no sample
+/// more than 2 apart; inside, some farther (the face is gone).
+fn same_picture_but(a: &[u8], b: &[u8], hidden: (u32, u32, u32, u32)) -> bool {
+    let (a, b) = (displayed(a).to_rgb8(), displayed(b).to_rgb8());
+    if a.dimensions() != b.dimensions() {
+        return false;
+    }
+    let (x, y, w, h) = hidden;
+    let near =
+        |px: u32, py: u32| px + 32 >= x && px < x + w + 32 && py + 32 >= y && py < y + h + 32;
+    let mut changed_inside = false;
+    for (px, py, pixel) in a.enumerate_pixels() {
+        let other = b.get_pixel(px, py);
+        let apart = (0..3)
+            .map(|c| pixel[c].abs_diff(other[c]))
+            .max()
+            .unwrap_or(0);
+        if near(px, py) {
+            changed_inside |= apart > 40;
+        } else if apart > 2 {
+            return false;
+        }
+    }
+    changed_inside
+}
+
 /// Decode with an independent decoder and apply the orientation it reports: what a viewer shows.
 fn displayed(bytes: &[u8]) -> image::DynamicImage {
     let reader = image::ImageReader::new(std::io::Cursor::new(bytes))
@@ -290,7 +332,7 @@ fn orientations_one_to_eight_display_the_same_after_scrubbing() {
         ]
     }) {
         let input = pillow.join(&name);
-        let (temp, run, _) = scrub_to_temp(&[&input]);
+        let (temp, run, report) = scrub_to_temp(&[&input]);
         assert!(
             run.status.success(),
             "{name}: {}",
@@ -298,9 +340,12 @@ fn orientations_one_to_eight_display_the_same_after_scrubbing() {
         );
         let original = std::fs::read(&input).unwrap();
         let output = std::fs::read(temp.path().join("out").join(&name)).unwrap();
+        // Grace Hopper's face, found however the file turns it, is filled where it shows.
+        let faces = faces_found(&report["reports"][0]);
+        assert_eq!(faces.len(), 1, "{name}: {faces:?}");
         assert!(
-            same_picture(&original, &output),
-            "{name} is turned differently"
+            same_picture_but(&original, &output, faces[0]),
+            "{name} is turned differently, or its face still shows"
         );
         checked += 1;
     }
@@ -488,7 +533,9 @@ fn pixels_redacted(report: &Value) -> bool {
 fn photos_without_text_get_no_blur_and_keep_their_coded_pixels() {
     // Fur, bricks, grass, gravel, cells, a fundus, galaxies (fixtures/no-text/README.md),
     // and the face of the pillow corpus: texture once read as `pwn`, `F-0H` or `E` had patches
-    // blurred into it, and the picture was encoded again for them.
+    // blurred into it, and the picture was encoded again for them. None of them holds a face
+    // either (the cat's is not a person's), but the portrait and the cameraman, whose faces
+    // alone are filled.
     let folder = root().join("fixtures/no-text");
     let mut inputs = files_under(&folder);
     inputs.retain(|path| path.extension().is_some_and(|e| e != "md"));
@@ -510,15 +557,27 @@ fn photos_without_text_get_no_blur_and_keep_their_coded_pixels() {
             .as_array()
             .expect("findings")
             .iter()
-            .filter(|f| f["location"]["kind"] == "pixels" && f["action"] == "remove")
+            .filter(|f| {
+                f["location"]["kind"] == "pixels"
+                    && f["action"] == "remove"
+                    && f["category"] != "face"
+            })
             .collect();
         assert!(proposed.is_empty(), "{input}: {proposed:?}");
         let before = std::fs::read(input).expect("input");
         let after = std::fs::read(file["output"].as_str().expect("written")).expect("output");
-        assert!(
-            image_data(&before) == image_data(&after),
-            "{input}: the coded pixels changed"
-        );
+        let faces = faces_found(file);
+        // Grace Hopper, and the man behind the camera.
+        if input.contains("hopper") || input.ends_with("camera.png") {
+            assert_eq!(faces.len(), 1, "{input}: {faces:?}");
+            assert!(same_picture_but(&before, &after, faces[0]), "{input}");
+        } else {
+            assert!(faces.is_empty(), "{input}: a face found in {faces:?}");
+            assert!(
+                image_data(&before) == image_data(&after),
+                "{input}: the coded pixels changed"
+            );
+        }
     }
 }
 
@@ -970,4 +1029,52 @@ fn a_turned_jpeg_is_redacted_in_its_blocks_where_the_text_shows() {
             input.display()
         );
     }
+}
+
+#[test]
+fn a_face_is_found_filled_and_checked_and_a_face_kept_stays() {
+    // The cameraman of scikit-image's `camera.png`, in profile behind his camera.
+    let document = caviar::load(&root().join("fixtures/no-text/camera.png")).unwrap();
+    let findings = caviar::analyze(&document).unwrap();
+    let faces: Vec<&caviar::Finding> = findings
+        .items
+        .iter()
+        .filter(|f| f.category == caviar::Category::Face)
+        .collect();
+    assert_eq!(faces.len(), 1, "{:?}", findings.items);
+    let (_, face) = faces[0].pixels().expect("a box in the picture");
+    assert!(faces[0].confidence > 0.8 && faces[0].action == caviar::Action::Remove);
+
+    let shown = |output: &caviar::Output| displayed(&output.bytes).to_rgb8();
+    let before = displayed(&document.bytes).to_rgb8();
+    let plan = caviar::Plan::default_for(&findings);
+    let output = caviar::apply(&document, &plan).unwrap();
+    assert!(caviar::verify(&output).unwrap().is_clean());
+    let after = shown(&output);
+    // Filled solid, not blurred: one colour over the whole box.
+    let first = after.get_pixel(face.x, face.y);
+    assert!(
+        (face.y..face.bottom())
+            .all(|y| (face.x..face.right()).all(|x| after.get_pixel(x, y) == first)),
+        "the face is not one solid colour"
+    );
+    assert!(caviar::faces::find(&after).unwrap().is_empty());
+
+    // A teaching photo whose lesion is on the face: the user keeps it, and the output is still
+    // called clean, with the face as it was.
+    let mut kept = plan.clone();
+    for finding in &mut kept.findings.items {
+        if finding.category == caviar::Category::Face {
+            finding.action = caviar::Action::Keep;
+        }
+    }
+    let output = caviar::apply(&document, &kept).unwrap();
+    assert!(caviar::verify(&output).unwrap().is_clean());
+    let after = shown(&output);
+    assert!(
+        (face.y..face.bottom()).all(
+            |y| (face.x..face.right()).all(|x| after.get_pixel(x, y) == before.get_pixel(x, y))
+        ),
+        "a kept face changed"
+    );
 }

@@ -692,6 +692,7 @@ pub fn apply(document: &Document, plan: &Plan) -> Result<Output, Error> {
         known: Vec::new(),
         kept: Vec::new(),
         written: Vec::new(),
+        faces_kept: Vec::new(),
     })
 }
 

@@ -1217,7 +1217,11 @@ mod tests {
             width: 90,
             height: 30,
         };
-        let patch = crate::pixels::Patch { text: area, area };
+        let patch = crate::pixels::Patch {
+            text: area,
+            area,
+            face: false,
+        };
         let redacted =
             crate::pixels::jpeg::redact(&frame, &[patch], crate::Redaction::Fill).unwrap();
         let (before, after) = (

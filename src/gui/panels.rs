@@ -9,7 +9,7 @@ use super::canvas::Canvas;
 use super::state::{Command, Stage, State, Verdict, display_name, is_drawn};
 use super::strings::Say;
 use crate::text::{self, Lang};
-use crate::{Action, DicomOptions, Finding, Format, Location, Profile, Redaction};
+use crate::{Action, Category, DicomOptions, Finding, Format, Location, Profile, Redaction};
 
 /// Text typed but not yet handed over (the "my name" field).
 #[derive(Default)]
@@ -222,6 +222,9 @@ fn group<'a>(
             state.say(Say::DrawnByYou).to_string()
         } else if finding.value.is_empty() {
             match finding.location {
+                Location::Pixels { .. } if finding.category == Category::Face => {
+                    state.say(Say::FaceFound).to_string()
+                }
                 Location::Pixels { .. } => state.say(Say::UnreadText).to_string(),
                 _ => finding.location.to_string(),
             }

@@ -112,6 +112,8 @@ table! {
     CatOrientation => "Orientation: how the picture is turned (kept)", "Orientation : le sens de l’image (gardée)";
     CatColourProfile => "Colour profile: how colours are shown (kept)", "Profil de couleurs : le rendu des couleurs (gardé)";
     CatAnnotation => "Annotation: a marker or setting that names nobody (L/R, scale)", "Annotation : un repère ou un réglage qui ne nomme personne (G/D, échelle)";
+    CatFace => "Face: anyone who knows this person recognises them", "Visage : quiconque connaît cette personne la reconnaît";
+    FaceFound => "a face", "un visage";
 }
 
 impl Say {
@@ -148,6 +150,7 @@ impl Say {
             C::Orientation => Say::CatOrientation,
             C::ColourProfile => Say::CatColourProfile,
             C::Annotation => Say::CatAnnotation,
+            C::Face => Say::CatFace,
         }
     }
 }

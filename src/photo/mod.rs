@@ -77,6 +77,9 @@ pub fn analyze(document: &Document) -> Result<Findings, Error> {
         Ok(picture) => {
             let (text, frames) = crate::pixels::find_text(1, |_| raster::displayed(&picture), &[])?;
             findings.items.extend(text);
+            findings
+                .items
+                .extend(crate::faces::findings(&raster::displayed(&picture), 0)?);
             findings.frames = Some(frames);
         }
         Err(error) => findings.items.push(Finding {
@@ -185,6 +188,7 @@ pub fn apply(document: &Document, plan: &Plan) -> Result<Output, Error> {
         known: Vec::new(),
         kept: Vec::new(),
         written: Vec::new(),
+        faces_kept: crate::faces::kept(plan),
     })
 }
 
@@ -210,6 +214,7 @@ fn redact(document: &Document, plan: &Plan, regions: &[Patch]) -> Result<Output,
                     known: Vec::new(),
                     kept: Vec::new(),
                     written: Vec::new(),
+                    faces_kept: crate::faces::kept(plan),
                 });
             }
             Err(reason) => {
@@ -227,9 +232,8 @@ fn redact(document: &Document, plan: &Plan, regions: &[Patch]) -> Result<Output,
     let format = saved_as(document.format, &picture);
     let mut bytes = picture.encode(format, keep_profile)?;
     done.push(Done::removed(format!(
-        "made {} region(s) of text in the picture unreadable and saved it again, turned upright, \
-         with no metadata",
-        regions.len()
+        "made {} unreadable and saved the picture again, turned upright, with no metadata",
+        what_was_hidden(regions)
     )));
     if format != document.format {
         done.push(Done::removed(format!(
@@ -260,6 +264,7 @@ fn redact(document: &Document, plan: &Plan, regions: &[Patch]) -> Result<Output,
         known: Vec::new(),
         kept: Vec::new(),
         written: Vec::new(),
+        faces_kept: crate::faces::kept(plan),
     })
 }
 
@@ -284,6 +289,7 @@ fn redact_jpeg_blocks(
         .map(|patch| Patch {
             text: raster::stored_region(patch.text, turn, width, height),
             area: raster::stored_region(patch.area, turn, width, height),
+            face: patch.face,
         })
         .collect();
     let mut stripped_done = Vec::new();
@@ -292,13 +298,25 @@ fn redact_jpeg_blocks(
     let redacted = crate::pixels::jpeg::redact(&stripped, &stored, plan.redaction)?;
     done.extend(stripped_done);
     done.push(Done::removed(format!(
-        "made {} region(s) of text in the picture unreadable in the JPEG's own blocks: {} of {} \
-         blocks coded again, every other one kept exactly, with no second compression",
-        regions.len(),
+        "made {} unreadable in the JPEG's own blocks: {} of {} blocks coded again, every other \
+         one kept exactly, with no second compression",
+        what_was_hidden(regions),
         redacted.blocks_changed,
         redacted.blocks
     )));
     Ok(redacted.bytes)
+}
+
+/// The patches in words for the report: `2 region(s) of text and 1 face (filled)`.
+fn what_was_hidden(regions: &[Patch]) -> String {
+    let faces = regions.iter().filter(|patch| patch.face).count();
+    match (regions.len() - faces, faces) {
+        (text, 0) => format!("{text} region(s) of text in the picture"),
+        (0, faces) => format!("{faces} face(s) in the picture (filled)"),
+        (text, faces) => {
+            format!("{text} region(s) of text and {faces} face(s) (filled) in the picture")
+        }
+    }
 }
 
 /// The format a picture whose pixels changed is written in: its own, but HEIC and AVIF, for
@@ -330,6 +348,11 @@ pub fn verify(output: &Output) -> Result<Findings, Error> {
         output.before_redaction.as_ref(),
         &output.must_not_contain,
         &output.read_in_pixels,
+    )?);
+    findings.items.extend(crate::faces::left(
+        &raster::displayed(&picture),
+        0,
+        &output.faces_kept,
     )?);
     Ok(findings)
 }

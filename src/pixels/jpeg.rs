@@ -876,7 +876,9 @@ fn redact_component(
     let local = Patch {
         text: shift(text),
         area: shift(area),
+        face: patch.face,
     };
+    let how = patch.redaction(how);
     if how == Redaction::Fill && is_colour_difference(&layout_ids, index) {
         // The darkest surroundings of a colour difference are a colour nobody chose: a fill is
         // neutral in colour, as dark as the brightness component makes it.
@@ -1108,7 +1110,11 @@ mod tests {
             height: 28,
         };
         let area = text.padded(crate::pixels::margin(text), width, height);
-        let patch = Patch { text, area };
+        let patch = Patch {
+            text,
+            area,
+            face: false,
+        };
         for how in [Redaction::Blur, Redaction::Fill] {
             let output = redact(&input, &[patch], how).unwrap();
             assert!(output.blocks_changed > 0 && output.blocks_changed < output.blocks / 4);
@@ -1170,7 +1176,11 @@ mod tests {
             width: 40,
             height: 12,
         };
-        let patch = Patch { text: area, area };
+        let patch = Patch {
+            text: area,
+            area,
+            face: false,
+        };
         for cut in [0, 2, 100, 600, input.len() / 2, input.len() - 2] {
             let _ = redact(&input[..cut], &[patch], Redaction::Blur);
         }

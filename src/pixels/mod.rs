@@ -12,7 +12,7 @@ mod text;
 
 pub use text::{before_redaction, find_text, text_left};
 
-use crate::document::{Action, Finding, Plan, Redaction, Region};
+use crate::document::{Action, Category, Finding, Plan, Redaction, Region};
 
 /// A stored sample type. Values go through `f32`, exact for every 16-bit value and close enough
 /// for 32-bit ones in a region that is being destroyed anyway.
@@ -74,6 +74,8 @@ pub struct Patch {
     /// The box padded by [`margin`], except towards a kept annotation: the margin stops at its
     /// edge, so that a removal never damages a kept neighbour.
     pub area: Region,
+    /// Whether `text` is a face's box rather than text's.
+    pub face: bool,
 }
 
 /// The patches of pixels to redact, by frame: the text the plan removes, and the annotations it
@@ -88,18 +90,26 @@ pub fn regions_to_redact(plan: &Plan) -> Vec<(u32, Patch)> {
         .collect();
     (0..items.len())
         .filter(|&i| removed(i))
-        .filter_map(|i| items[i].pixels())
-        .map(|(frame, text)| {
+        .filter_map(|i| Some((items[i].pixels()?, items[i].category == Category::Face)))
+        .map(|((frame, text), face)| {
             let spared = kept
                 .iter()
                 .filter(|(kept_frame, _)| *kept_frame == frame)
                 .map(|&(_, region)| region);
-            (frame, Patch::around(text, spared))
+            let patch = Patch::around(text, spared);
+            (frame, Patch { face, ..patch })
         })
         .collect()
 }
 
 impl Patch {
+    /// How this patch is made unreadable when the plan asks for `asked`: a face is always
+    /// filled solid, since a blurred face can sometimes be recognised, and blurs of faces
+    /// undone.
+    pub fn redaction(&self, asked: Redaction) -> Redaction {
+        if self.face { Redaction::Fill } else { asked }
+    }
+
     /// `text` padded by its margin, the margin cut back wherever it would enter one of `spared`
     /// — but never into `text` itself: boxes found around lines stacked close together often
     /// share a few rows of their own margins, and the ink of the text removed must all go.
@@ -127,6 +137,7 @@ impl Patch {
                 width: right - left,
                 height: bottom - top,
             },
+            face: false,
         }
     }
 }
@@ -172,7 +183,7 @@ impl<T: Sample> Plane<'_, T> {
         if area.area() == 0 {
             return;
         }
-        match how {
+        match patch.redaction(how) {
             _ if self.indexed => self.fill_with_commonest(area),
             Redaction::Fill => self.fill(area),
             Redaction::Blur => self.blur(area, patch.text.height),

@@ -598,6 +598,7 @@ pub fn apply(document: &Document, plan: &Plan) -> Result<Output, Error> {
         known: document.known.clone(),
         kept,
         written: redacted.written,
+        faces_kept: Vec::new(),
     })
 }
 

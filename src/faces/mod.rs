@@ -1,0 +1,331 @@
+//! Faces in pictures. A face identifies more surely than any name, and no metadata tool sees
+//! one: a small bundled detector (RetinaFace with a MobileNet-0.25 backbone, ONNX, run by rten
+//! like the OCR) finds them, and each becomes a finding of its own, shown, switched and filled
+//! like text.
+
+use std::borrow::Cow;
+use std::sync::OnceLock;
+
+use image::{RgbImage, imageops};
+use rten::Model;
+use rten_tensor::NdTensor;
+use rten_tensor::prelude::*;
+
+use crate::document::{Action, Category, Error, Finding, Location, Plan, Region};
+
+const MODEL: &[u8] = include_bytes!("../../assets/faces/retinaface_mobilenet.onnx");
+
+/// The picture is looked at with its longer side at most this many pixels: a 12-megapixel photo
+/// costs what a screenshot does, and a face still 16 pixels tall there (about 80 in a 4,000-pixel
+/// photo) is found.
+const LONGEST_SIDE: u32 = 800;
+/// The longer side of the picture when it is looked at turned. At 512, a third of the turned
+/// faces 24 to 32 pixels high were missed in scripts/bench-faces.py's set; at 640, one in eight
+/// of the 24-pixel ones, for a third more time on a 12-megapixel photo.
+const TURNED_LONGEST_SIDE: u32 = 640;
+/// The model's confidence above which a box is a face. Lower, skin folds and textured fabric
+/// start to look like faces; higher, faces half turned away or under a mask are missed.
+const THRESHOLD: f32 = 0.8;
+/// Two boxes overlapping more than this (intersection over union) are one face.
+const SAME_FACE: f32 = 0.4;
+/// What the model was trained to subtract from each channel, in its order (blue, green, red).
+const MEAN_BGR: [f32; 3] = [104.0, 117.0, 127.0];
+/// The model's anchors: for each stride of its three feature maps, the sizes of face it looks
+/// for at every cell.
+const ANCHORS: [(u32, [f32; 2]); 3] =
+    [(8, [16.0, 32.0]), (16, [64.0, 128.0]), (32, [256.0, 512.0])];
+
+/// Why a face is removed, as the report and the desktop app say it.
+pub const EXPLANATION: &str = "a face: anyone who knows this person recognises them";
+
+/// A face and how sure the model is of it (0 to 1).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Face {
+    pub region: Region,
+    pub confidence: f32,
+}
+
+/// The model, loaded on first use and kept; an error is kept too, since bytes compiled into
+/// the binary cannot get better on a second try.
+fn model() -> Result<&'static Model, Error> {
+    static LOADED: OnceLock<Result<Model, String>> = OnceLock::new();
+    LOADED
+        .get_or_init(|| Model::load_static_slice(MODEL).map_err(|error| error.to_string()))
+        .as_ref()
+        .map_err(|reason| Error::Refused(format!("the face detector cannot be used: {reason}")))
+}
+
+/// Every face in the picture, most certain first. The model finds faces the right way up; a
+/// patient lying in bed, a photo taken sideways or a film hung upside down shows them turned,
+/// so the picture is also looked at turned each quarter, smaller (a turned face in a clinical
+/// photo is rarely a small one).
+pub fn find(image: &RgbImage) -> Result<Vec<Face>, Error> {
+    let (width, height) = image.dimensions();
+    if width < 16 || height < 16 {
+        return Ok(Vec::new());
+    }
+    let (seen, scale) = shrunk(image, LONGEST_SIDE);
+    let mut faces = detect(&seen)?;
+    let (small, smaller) = shrunk(&seen, TURNED_LONGEST_SIDE);
+    let (w, h) = (small.width() as f32, small.height() as f32);
+    for turn in [Turn::Quarter, Turn::Half, Turn::ThreeQuarters] {
+        let turned = match turn {
+            Turn::Quarter => imageops::rotate90(small.as_ref()),
+            Turn::Half => imageops::rotate180(small.as_ref()),
+            Turn::ThreeQuarters => imageops::rotate270(small.as_ref()),
+        };
+        for (found, confidence) in detect(&turned)? {
+            let upright = turned_back(found, turn, (w, h));
+            faces.push((upright.map(|v| v / smaller), confidence));
+        }
+    }
+    faces.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let mut kept: Vec<([f32; 4], f32)> = Vec::new();
+    for face in faces {
+        if kept
+            .iter()
+            .all(|other| overlap(&other.0, &face.0) <= SAME_FACE)
+        {
+            kept.push(face);
+        }
+    }
+    Ok(kept
+        .into_iter()
+        .filter_map(|([left, top, right, bottom], confidence)| {
+            let to_picture = |v: f32, most: u32| (v / scale).clamp(0.0, most as f32);
+            let (left, top) = (to_picture(left, width), to_picture(top, height));
+            let (right, bottom) = (to_picture(right, width), to_picture(bottom, height));
+            let region = Region {
+                x: left.floor() as u32,
+                y: top.floor() as u32,
+                width: (right.ceil() - left.floor()) as u32,
+                height: (bottom.ceil() - top.floor()) as u32,
+            };
+            (region.area() > 0).then_some(Face { region, confidence })
+        })
+        .collect())
+}
+
+/// A quarter turn clockwise, and so on.
+#[derive(Clone, Copy)]
+enum Turn {
+    Quarter,
+    Half,
+    ThreeQuarters,
+}
+
+/// A box found in the picture turned by `turn` where it lies in the upright picture of
+/// `width` × `height`.
+fn turned_back(found: [f32; 4], turn: Turn, (width, height): (f32, f32)) -> [f32; 4] {
+    let [left, top, right, bottom] = found;
+    match turn {
+        Turn::Quarter => [top, height - right, bottom, height - left],
+        Turn::Half => [width - right, height - bottom, width - left, height - top],
+        Turn::ThreeQuarters => [width - bottom, left, width - top, right],
+    }
+}
+
+/// The picture with its longer side at most `longest`, and the scale it was shrunk by.
+fn shrunk(image: &RgbImage, longest: u32) -> (Cow<'_, RgbImage>, f32) {
+    let (width, height) = image.dimensions();
+    let scale = (longest as f32 / width.max(height) as f32).min(1.0);
+    if scale < 1.0 {
+        let side = |n: u32| ((n as f32 * scale).round() as u32).max(1);
+        (
+            Cow::Owned(imageops::thumbnail(image, side(width), side(height))),
+            scale,
+        )
+    } else {
+        (Cow::Borrowed(image), 1.0)
+    }
+}
+
+/// The model run once: boxes (left, top, right, bottom, in the picture's pixels) with their
+/// confidence, above the threshold, overlapping ones not yet merged.
+fn detect(seen: &RgbImage) -> Result<Vec<([f32; 4], f32)>, Error> {
+    // The feature maps halve five times: padded to a multiple of 32, every one comes out the
+    // size the anchors assume. The padding is the mean colour, zero once subtracted.
+    let (input_width, input_height) = (
+        seen.width().next_multiple_of(32),
+        seen.height().next_multiple_of(32),
+    );
+    let mut input = NdTensor::<f32, 4>::zeros([1, 3, input_height as usize, input_width as usize]);
+    for (x, y, pixel) in seen.enumerate_pixels() {
+        for (channel, mean) in MEAN_BGR.iter().enumerate() {
+            input[[0, channel, y as usize, x as usize]] = f32::from(pixel[2 - channel]) - mean;
+        }
+    }
+    let model = model()?;
+    let output = |name: &str| {
+        model
+            .find_node(name)
+            .ok_or_else(|| Error::Refused(format!("the face detector has no output {name}")))
+    };
+    let (input_id, boxes_id, scores_id) = (model.input_ids()[0], output("loc")?, output("conf")?);
+    let failed = |error: &dyn std::fmt::Display| {
+        Error::Refused(format!("the face detector failed on this picture: {error}"))
+    };
+    let mut outputs = model
+        .run(vec![(input_id, input.into())], &[boxes_id, scores_id], None)
+        .map_err(|e| failed(&e))?
+        .into_iter();
+    let mut next = || -> Result<NdTensor<f32, 3>, Error> {
+        outputs
+            .next()
+            .ok_or_else(|| failed(&"an output is missing"))?
+            .try_into()
+            .map_err(|e| failed(&format!("{e:?}")))
+    };
+    let (boxes, scores) = (next()?, next()?);
+    let anchors = anchors(input_width, input_height);
+    if boxes.size(1) != anchors.len() || scores.size(1) != anchors.len() || scores.size(2) != 2 {
+        return Err(failed(&format!(
+            "{} boxes for {} anchors",
+            boxes.size(1),
+            anchors.len()
+        )));
+    }
+    Ok(anchors
+        .iter()
+        .enumerate()
+        .filter(|&(k, _)| scores[[0, k, 1]] > THRESHOLD)
+        .map(|(k, &(centre_x, centre_y, size))| {
+            // Offsets from the anchor's centre in tenths of its size, and the box's sides as the
+            // anchor's scaled by e to a fifth of the output (the model's training encoding).
+            let x = centre_x + boxes[[0, k, 0]] * 0.1 * size;
+            let y = centre_y + boxes[[0, k, 1]] * 0.1 * size;
+            let w = size * (boxes[[0, k, 2]] * 0.2).exp();
+            let h = size * (boxes[[0, k, 3]] * 0.2).exp();
+            (
+                [x - w / 2.0, y - h / 2.0, x + w / 2.0, y + h / 2.0],
+                scores[[0, k, 1]],
+            )
+        })
+        .collect())
+}
+
+/// The anchors' centres and sizes in the model's order: feature map by feature map, cells row by
+/// row, the two sizes of a cell one after the other.
+fn anchors(width: u32, height: u32) -> Vec<(f32, f32, f32)> {
+    let mut anchors = Vec::new();
+    for (stride, sizes) in ANCHORS {
+        for y in 0..height.div_ceil(stride) {
+            for x in 0..width.div_ceil(stride) {
+                for size in sizes {
+                    let centre = |cell: u32| (cell as f32 + 0.5) * stride as f32;
+                    anchors.push((centre(x), centre(y), size));
+                }
+            }
+        }
+    }
+    anchors
+}
+
+/// Intersection over union of two boxes given as left, top, right, bottom.
+fn overlap(a: &[f32; 4], b: &[f32; 4]) -> f32 {
+    let width = (a[2].min(b[2]) - a[0].max(b[0])).max(0.0);
+    let height = (a[3].min(b[3]) - a[1].max(b[1])).max(0.0);
+    let common = width * height;
+    let area = |r: &[f32; 4]| (r[2] - r[0]) * (r[3] - r[1]);
+    common / (area(a) + area(b) - common).max(f32::MIN_POSITIVE)
+}
+
+/// The faces of one frame as findings, each to be removed.
+pub fn findings(image: &RgbImage, frame: u32) -> Result<Vec<Finding>, Error> {
+    Ok(find(image)?
+        .into_iter()
+        .map(|face| Finding {
+            category: Category::Face,
+            location: Location::Pixels {
+                frame,
+                region: face.region,
+            },
+            value: String::new(),
+            explanation: EXPLANATION.to_string(),
+            confidence: face.confidence,
+            action: Action::Remove,
+        })
+        .collect())
+}
+
+/// The faces the plan keeps, by frame, for verification to leave alone.
+pub fn kept(plan: &Plan) -> Vec<(u32, Region)> {
+    (plan.findings.items.iter())
+        .filter(|f| f.category == Category::Face && f.action == Action::Keep)
+        .filter_map(Finding::pixels)
+        .collect()
+}
+
+/// The faces verification finds in one frame of an output, but those the user kept: a face
+/// whose centre lies in a kept one's box is that face.
+pub fn left(image: &RgbImage, frame: u32, kept: &[(u32, Region)]) -> Result<Vec<Finding>, Error> {
+    let mut found = findings(image, frame)?;
+    found.retain(|finding| {
+        let Some((_, region)) = finding.pixels() else {
+            return true;
+        };
+        let (x, y) = (region.x + region.width / 2, region.y + region.height / 2);
+        !kept.iter().any(|&(kept_frame, box_)| {
+            kept_frame == frame
+                && (box_.x..box_.right()).contains(&x)
+                && (box_.y..box_.bottom()).contains(&y)
+        })
+    });
+    Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bundled_model_is_the_one_documented() {
+        use sha2::Digest;
+        let digest: String = sha2::Sha256::digest(MODEL)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(
+            digest,
+            "b7a7acab55e104dce6f32cdfff929bd83946da5cd869b9e2e9bdffafd1b7e4a5"
+        );
+        let readme = include_str!("../../assets/README.md");
+        assert!(
+            readme.contains(&digest),
+            "assets/README.md does not list it"
+        );
+    }
+
+    #[test]
+    fn plain_and_odd_sized_pictures_have_no_face_and_no_error() {
+        for (width, height) in [(640, 480), (333, 77), (16, 900), (15, 15)] {
+            let grey = RgbImage::from_pixel(width, height, image::Rgb([128, 128, 128]));
+            assert!(find(&grey).unwrap().is_empty(), "{width}×{height}");
+        }
+    }
+
+    #[test]
+    fn a_box_found_turned_comes_back_where_it_is_upright() {
+        // One marked pixel, turned with the image crate as `find` turns pictures: the box around
+        // where it lands in each turned picture must come back to the box around it upright.
+        let (width, height) = (9, 6);
+        let mut upright = RgbImage::new(width, height);
+        upright.put_pixel(2, 1, image::Rgb([255, 255, 255]));
+        let around = |picture: &RgbImage| {
+            let (x, y, _) = picture
+                .enumerate_pixels()
+                .find(|(_, _, p)| p[0] == 255)
+                .expect("the marked pixel");
+            [x as f32, y as f32, x as f32 + 1.0, y as f32 + 1.0]
+        };
+        let expected = around(&upright);
+        for (turn, turned) in [
+            (Turn::Quarter, imageops::rotate90(&upright)),
+            (Turn::Half, imageops::rotate180(&upright)),
+            (Turn::ThreeQuarters, imageops::rotate270(&upright)),
+        ] {
+            let size = (width as f32, height as f32);
+            assert_eq!(turned_back(around(&turned), turn, size), expected);
+        }
+    }
+}
