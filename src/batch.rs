@@ -295,13 +295,14 @@ impl KeySource {
     }
 }
 
-/// What the user chose for a run: the profile, its DICOM options, how text is made unreadable,
-/// and the key.
+/// What the user chose for a run: the profile, its DICOM options, how text and faces are made
+/// unreadable, and the key.
 pub struct Choices {
     pub profile: Profile,
     /// The profile's options, with any the user switched one by one.
     pub dicom: DicomOptions,
     pub redaction: Redaction,
+    pub faces: Redaction,
     pub key: KeySource,
 }
 
@@ -311,6 +312,7 @@ impl Choices {
             profile,
             dicom: DicomOptions::for_profile(profile),
             redaction: Redaction::default(),
+            faces: Redaction::Fill,
             key,
         }
     }
@@ -323,6 +325,7 @@ impl Choices {
         };
         Ok(Plan {
             redaction: self.redaction,
+            faces: self.faces,
             ..plan
         })
     }

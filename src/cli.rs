@@ -59,6 +59,10 @@ enum Command {
         /// How text burned into the pictures is made unreadable: a soft blur or a solid fill.
         #[arg(long, default_value = "blur", value_parser = clap::builder::PossibleValuesParser::new(["blur", "fill"]).map(|name| name.parse::<Redaction>().expect("a listed redaction")))]
         redaction: Redaction,
+        /// How faces in the pictures are hidden: a solid fill, or a blur (which can sometimes
+        /// still be recognised).
+        #[arg(long, default_value = "fill", value_parser = clap::builder::PossibleValuesParser::new(["fill", "blur"]).map(|name| name.parse::<Redaction>().expect("a listed redaction")))]
+        faces: Redaction,
     },
     /// Read a caption on standard input and print it with its identifiers replaced.
     Text {
@@ -115,9 +119,11 @@ pub fn run() -> ExitCode {
             options_off,
             caption,
             redaction,
+            faces,
         } => {
             let mut choices = batch::Choices::new(profile, batch::KeySource::new(key_file));
             choices.redaction = redaction;
+            choices.faces = faces;
             let switches = options_on.iter().map(|name| (name, true));
             for (name, on) in switches.chain(options_off.iter().map(|name| (name, false))) {
                 if let Err(message) = choices.dicom.set(name, on) {

@@ -405,6 +405,9 @@ pub struct Plan {
     pub dicom: DicomOptions,
     /// How text in the pixels is made unreadable.
     pub redaction: Redaction,
+    /// How faces are hidden: filled solid unless the user asks for a blur, since a blurred face
+    /// can sometimes be recognised.
+    pub faces: Redaction,
     /// The user's secret for remapping UIDs and shifting dates; never written to a report.
     #[serde(skip)]
     pub key: Option<Key>,
@@ -442,6 +445,7 @@ impl Plan {
             profile: Profile::Patient,
             dicom: DicomOptions::for_profile(Profile::Patient),
             redaction: Redaction::default(),
+            faces: Redaction::Fill,
             key: None,
         }
     }

@@ -826,3 +826,74 @@ fn vendor_screens_keep_their_settings_and_lose_their_patient() {
         "identifiers tesseract still reads after scrubbing"
     );
 }
+
+/// A VL Photographic Image of `picture` (explicit VR little endian, RGB), naming a patient.
+fn vl_photograph(picture: &image::RgbImage) -> Vec<u8> {
+    use common::element;
+    let us = |number: u16, value: u16| element(0x28, number, b"US", &value.to_le_bytes());
+    let class = b"1.2.840.10008.5.1.4.1.1.77.1.4\0";
+    let mut data = vec![
+        element(8, 0x16, b"UI", class),
+        element(8, 0x18, b"UI", b"1.2.3.4.5\0"),
+        element(8, 0x60, b"CS", b"XC"),
+        element(0x10, 0x10, b"PN", b"MOREAU^ANNE "),
+        element(0x10, 0x20, b"LO", b"99887766"),
+        us(2, 3),
+        element(0x28, 4, b"CS", b"RGB "),
+        us(6, 0),
+        us(0x10, picture.height() as u16),
+        us(0x11, picture.width() as u16),
+        us(0x100, 8),
+        us(0x101, 8),
+        us(0x102, 7),
+        us(0x103, 0),
+    ];
+    data.push(element(0x7FE0, 0x10, b"OB", picture.as_raw()));
+    common::dicom_file(b"1.2.840.10008.1.2.1\0", class, &data.concat())
+}
+
+#[test]
+fn a_face_in_a_clinical_photograph_stored_as_dicom_is_filled_and_checked() {
+    // Dermatology and wound photos reach archives as VL Photographic Images: the cameraman of
+    // scikit-image's `camera.png` stands in for the patient.
+    let camera = image::open(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/no-text/camera.png"),
+    )
+    .unwrap()
+    .to_rgb8();
+    let document =
+        caviar::load_bytes(std::path::Path::new("photo.dcm"), vl_photograph(&camera)).unwrap();
+    let findings = caviar::analyze(&document).unwrap();
+    let faces: Vec<caviar::Region> = findings
+        .items
+        .iter()
+        .filter(|f| f.category == caviar::Category::Face)
+        .filter_map(|f| f.pixels().map(|(_, region)| region))
+        .collect();
+    assert_eq!(faces.len(), 1, "{:?}", findings.items);
+    let plan = caviar::Plan::for_dicom(
+        &findings,
+        caviar::Profile::Teaching,
+        caviar::DicomOptions::for_profile(caviar::Profile::Teaching),
+        caviar::Key::from_hex(&"33".repeat(32)).unwrap(),
+    );
+    let output = caviar::apply(&document, &plan).unwrap();
+    let remaining = caviar::verify(&output).unwrap();
+    assert!(remaining.is_clean(), "{:?}", remaining.items);
+    let written = caviar::Document {
+        bytes: output.bytes.clone(),
+        ..document.clone()
+    };
+    let shown = caviar::view::picture(&written)
+        .unwrap()
+        .render(0, None)
+        .into_owned();
+    let face = faces[0];
+    let first = shown.get_pixel(face.x, face.y);
+    assert!(
+        (face.y..face.bottom())
+            .all(|y| (face.x..face.right()).all(|x| shown.get_pixel(x, y) == first)),
+        "the face is not filled solid"
+    );
+    assert!(caviar::faces::find(&shown).unwrap().is_empty());
+}

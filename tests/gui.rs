@@ -767,6 +767,14 @@ fn a_face_is_listed_and_can_be_kept_like_text() {
             .map(|f| f.action)
     };
     assert_eq!(face_action(&harness), Some(caviar::Action::Remove));
+    let faces_hidden =
+        |harness: &Harness<'_, App>| harness.state().state.files[0].plan.as_ref().unwrap().faces;
+    assert_eq!(faces_hidden(&harness), caviar::Redaction::Fill);
+    harness
+        .state_mut()
+        .perform(Command::SetFaceRedaction(caviar::Redaction::Blur));
+    harness.run_steps(2);
+    assert_eq!(faces_hidden(&harness), caviar::Redaction::Blur);
     harness.get(face()).scroll_to_me();
     harness.run_steps(2);
     harness.get(face()).click();

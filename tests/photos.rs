@@ -1060,6 +1060,21 @@ fn a_face_is_found_filled_and_checked_and_a_face_kept_stays() {
     );
     assert!(caviar::faces::find(&after).unwrap().is_empty());
 
+    // Asked for, a blur hides it too: softer, never a face again.
+    let blurred = caviar::Plan {
+        faces: caviar::Redaction::Blur,
+        ..plan.clone()
+    };
+    let output = caviar::apply(&document, &blurred).unwrap();
+    assert!(caviar::verify(&output).unwrap().is_clean());
+    let after = shown(&output);
+    assert!(caviar::faces::find(&after).unwrap().is_empty());
+    assert!(
+        (face.y..face.bottom())
+            .any(|y| (face.x..face.right()).any(|x| after.get_pixel(x, y) != first)),
+        "the blur is a fill"
+    );
+
     // A teaching photo whose lesion is on the face: the user keeps it, and the output is still
     // called clean, with the face as it was.
     let mut kept = plan.clone();

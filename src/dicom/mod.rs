@@ -34,7 +34,7 @@ pub use view::{Stack, stack};
 
 use crate::document::{
     Action, Category, DicomOptions, Document, Done, Error, Finding, Findings, Format, FrameCounts,
-    KnownIdentifier, Location, Output, Plan,
+    KnownIdentifier, Location, Output, Plan, Region,
 };
 pub use key::Key;
 
@@ -303,6 +303,7 @@ pub fn analyze(document: &Document) -> Result<Findings, Error> {
     }
     let known = known_identifiers(&file);
     let risk = burned_in_risk(&file, &document.bytes);
+    let faces = may_show_faces(&file);
     let changes = deidentify(
         &mut file,
         &DicomOptions::for_profile(crate::Profile::Patient),
@@ -317,7 +318,7 @@ pub fn analyze(document: &Document) -> Result<Findings, Error> {
             explain(Category::Unknown),
         ));
     }
-    let (text, frames) = text_in_pixels(&document.bytes, &known, risk)?;
+    let (text, frames) = text_in_pixels(&document.bytes, &known, risk, faces)?;
     items.extend(text);
     Ok(Findings {
         items,
@@ -326,19 +327,46 @@ pub fn analyze(document: &Document) -> Result<Findings, Error> {
     })
 }
 
-/// Text read in every frame and how the frames were looked at, or, when the pixels cannot be
-/// decoded while text is likely, why the file cannot be called clean.
+/// Whether faces are looked for in the pixels: in colour pictures — VL photographic,
+/// external-camera, endoscopic and slide images, secondary captures of photos and screens — but
+/// not in grey-level radiology, where a detector has no face to find and only time to lose, nor
+/// in ultrasound, whose colour is Doppler and whose renders of a fetus identify nobody.
+fn may_show_faces(file: &InMemDicomObject) -> bool {
+    text_of(file, Tag(0x0028, 0x0002)).as_deref() == Some("3")
+        && text_of(file, Tag(0x0008, 0x0060)).as_deref() != Some("US")
+}
+
+/// The faces in every frame, found or left over: those the user kept, by frame, are not
+/// counted.
+fn faces_in(pixels: &pixels::Pixels, kept: &[(u32, Region)]) -> Result<Vec<Finding>, Error> {
+    let mut found = Vec::new();
+    for frame in 0..pixels.frames {
+        found.extend(crate::faces::left(&pixels.display(frame), frame, kept)?);
+    }
+    Ok(found)
+}
+
+/// Text read in every frame, faces when the picture may show some, and how the frames were
+/// looked at; or, when the pixels cannot be decoded while text is likely, why the file cannot be
+/// called clean.
 fn text_in_pixels(
     bytes: &[u8],
     known: &[KnownIdentifier],
     risk: Option<String>,
+    faces: bool,
 ) -> Result<(Vec<Finding>, Option<FrameCounts>), Error> {
     if !has_pixel_data(bytes) {
         return Ok((Vec::new(), None));
     }
     match decode(bytes) {
-        Ok(pixels) => crate::pixels::find_text(pixels.frames, |f| pixels.display(f), known)
-            .map(|(text, frames)| (text, Some(frames))),
+        Ok(pixels) => {
+            let (mut found, frames) =
+                crate::pixels::find_text(pixels.frames, |f| pixels.display(f), known)?;
+            if faces {
+                found.extend(faces_in(&pixels, &[])?);
+            }
+            Ok((found, Some(frames)))
+        }
         Err(reason) => Ok((
             risk.map(|risk| unreadable_pixels(&reason, &risk))
                 .into_iter()
@@ -692,7 +720,7 @@ pub fn apply(document: &Document, plan: &Plan) -> Result<Output, Error> {
         known: Vec::new(),
         kept: Vec::new(),
         written: Vec::new(),
-        faces_kept: Vec::new(),
+        faces_kept: crate::faces::kept(plan),
     })
 }
 
@@ -794,13 +822,18 @@ pub fn verify(output: &Output) -> Result<Findings, Error> {
     }
     if has_pixel_data(&output.bytes) {
         match decode(&output.bytes) {
-            Ok(pixels) => items.extend(crate::pixels::text_left(
-                pixels.frames,
-                |f| pixels.display(f),
-                output.before_redaction.as_ref(),
-                &output.must_not_contain,
-                &output.read_in_pixels,
-            )?),
+            Ok(pixels) => {
+                items.extend(crate::pixels::text_left(
+                    pixels.frames,
+                    |f| pixels.display(f),
+                    output.before_redaction.as_ref(),
+                    &output.must_not_contain,
+                    &output.read_in_pixels,
+                )?);
+                if may_show_faces(&file) {
+                    items.extend(faces_in(&pixels, &output.faces_kept)?);
+                }
+            }
             Err(reason) => {
                 if let Some(risk) = burned_in_risk(&file, &output.bytes) {
                     items.push(unreadable_pixels(&reason, &risk));

@@ -1220,7 +1220,7 @@ mod tests {
         let patch = crate::pixels::Patch {
             text: area,
             area,
-            face: false,
+            face: None,
         };
         let redacted =
             crate::pixels::jpeg::redact(&frame, &[patch], crate::Redaction::Fill).unwrap();

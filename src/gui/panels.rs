@@ -86,6 +86,17 @@ pub fn top(ui: &mut egui::Ui, state: &State, actions: &mut Vec<Command>) {
             }
         }
         ui.separator();
+        ui.label(state.say(Say::FaceRedaction));
+        for (redaction, say) in [(Redaction::Fill, Say::Fill), (Redaction::Blur, Say::Blur)] {
+            if ui
+                .selectable_label(state.choices.faces == redaction, state.say(say))
+                .clicked()
+                && state.choices.faces != redaction
+            {
+                actions.push(Command::SetFaceRedaction(redaction));
+            }
+        }
+        ui.separator();
         ui.menu_button(state.say(Say::Advanced), |ui| advanced(ui, state, actions));
         ui.separator();
         for (lang, name) in [(Lang::Fr, "Français"), (Lang::En, "English")] {

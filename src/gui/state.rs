@@ -111,6 +111,7 @@ pub enum Command {
     SetProfile(Profile),
     SetDicomOption(&'static str, bool),
     SetRedaction(Redaction),
+    SetFaceRedaction(Redaction),
     SetCaption(String),
     /// Keep or remove a stretch of the caption, by its text.
     ToggleCaptionSpan(String),
@@ -512,6 +513,10 @@ impl State {
             },
             Command::SetRedaction(redaction) => {
                 self.choices.redaction = redaction;
+                self.replan();
+            }
+            Command::SetFaceRedaction(redaction) => {
+                self.choices.faces = redaction;
                 self.replan();
             }
             Command::SetCaption(caption) => self.caption = caption,

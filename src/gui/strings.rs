@@ -47,6 +47,7 @@ table! {
     TeachingCase => "Teaching case", "Cas d’enseignement";
     Advanced => "Advanced (DICOM options)", "Avancé (options DICOM)";
     Redaction => "Text in the image:", "Texte dans l’image :";
+    FaceRedaction => "Faces:", "Visages :";
     Blur => "Blur", "Flouter";
     Fill => "Fill", "Masquer";
     Language => "Language", "Langue";

@@ -309,13 +309,11 @@ fn redact_jpeg_blocks(
 
 /// The patches in words for the report: `2 region(s) of text and 1 face (filled)`.
 fn what_was_hidden(regions: &[Patch]) -> String {
-    let faces = regions.iter().filter(|patch| patch.face).count();
+    let faces = regions.iter().filter(|patch| patch.face.is_some()).count();
     match (regions.len() - faces, faces) {
         (text, 0) => format!("{text} region(s) of text in the picture"),
-        (0, faces) => format!("{faces} face(s) in the picture (filled)"),
-        (text, faces) => {
-            format!("{text} region(s) of text and {faces} face(s) (filled) in the picture")
-        }
+        (0, faces) => format!("{faces} face(s) in the picture"),
+        (text, faces) => format!("{text} region(s) of text and {faces} face(s) in the picture"),
     }
 }
 

@@ -1113,7 +1113,7 @@ mod tests {
         let patch = Patch {
             text,
             area,
-            face: false,
+            face: None,
         };
         for how in [Redaction::Blur, Redaction::Fill] {
             let output = redact(&input, &[patch], how).unwrap();
@@ -1179,7 +1179,7 @@ mod tests {
         let patch = Patch {
             text: area,
             area,
-            face: false,
+            face: None,
         };
         for cut in [0, 2, 100, 600, input.len() / 2, input.len() - 2] {
             let _ = redact(&input[..cut], &[patch], Redaction::Blur);

@@ -74,8 +74,8 @@ pub struct Patch {
     /// The box padded by [`margin`], except towards a kept annotation: the margin stops at its
     /// edge, so that a removal never damages a kept neighbour.
     pub area: Region,
-    /// Whether `text` is a face's box rather than text's.
-    pub face: bool,
+    /// For a face's box rather than text's, how the plan hides faces.
+    pub face: Option<Redaction>,
 }
 
 /// The patches of pixels to redact, by frame: the text the plan removes, and the annotations it
@@ -90,7 +90,10 @@ pub fn regions_to_redact(plan: &Plan) -> Vec<(u32, Patch)> {
         .collect();
     (0..items.len())
         .filter(|&i| removed(i))
-        .filter_map(|i| Some((items[i].pixels()?, items[i].category == Category::Face)))
+        .filter_map(|i| {
+            let face = (items[i].category == Category::Face).then_some(plan.faces);
+            Some((items[i].pixels()?, face))
+        })
         .map(|((frame, text), face)| {
             let spared = kept
                 .iter()
@@ -103,11 +106,10 @@ pub fn regions_to_redact(plan: &Plan) -> Vec<(u32, Patch)> {
 }
 
 impl Patch {
-    /// How this patch is made unreadable when the plan asks for `asked`: a face is always
-    /// filled solid, since a blurred face can sometimes be recognised, and blurs of faces
-    /// undone.
+    /// How this patch is made unreadable when the plan asks for `asked` for text: a face as
+    /// the plan says faces are.
     pub fn redaction(&self, asked: Redaction) -> Redaction {
-        if self.face { Redaction::Fill } else { asked }
+        self.face.unwrap_or(asked)
     }
 
     /// `text` padded by its margin, the margin cut back wherever it would enter one of `spared`
@@ -137,7 +139,7 @@ impl Patch {
                 width: right - left,
                 height: bottom - top,
             },
-            face: false,
+            face: None,
         }
     }
 }
