@@ -9,8 +9,9 @@ The labelled set is generated, its origin written here:
   Hopper (`hopper_orientation_1..8.jpg` of ../shared/corpus/photos/pillow, turned upright);
   boxes checked by eye;
 - each face scaled to 24, 32, 48, 96 and 192 pixels high, pasted on a 640×480 crop of a
-  face-free texture of fixtures/no-text (bricks, grass, gravel), and the whole turned by 0, 90,
-  180 and 270 degrees: 60 pictures with one face each;
+  face-free texture of fixtures/no-text (bricks, grass, gravel), bare or with a pale blue
+  surgical mask drawn from below the eyes to the chin, and the whole turned by 0, 90, 180 and 270
+  degrees: 120 pictures with one face each;
 - face-free pictures: fixtures/no-text but the camera (fur, a cat, cells, a fundus, galaxies,
   coffee, a horse, a rocket), and the pillow corpus's photos that are not Grace Hopper.
 
@@ -73,7 +74,7 @@ def astronaut(work):
 
 
 def labelled_set(work):
-    from PIL import Image, ImageOps
+    from PIL import Image, ImageDraw, ImageOps
 
     faces = [(Image.open(astronaut(work)).convert("RGB"), (175, 58, 100, 122)),
              (Image.open(ROOT / "fixtures/no-text/camera.png").convert("RGB"), (185, 110, 70, 86))]
@@ -100,15 +101,22 @@ def labelled_set(work):
             canvas.paste(piece, (20, 20))
             box = (20 + round(fx * scale) - left, 20 + round(fy * scale) - top,
                    round(fw * scale), round(fh * scale))
-            for turn in TURNS:
-                turned = canvas.rotate(-turn, expand=True)
+            masked = canvas.copy()
+            x, y, bw, bh = box
+            ImageDraw.Draw(masked).polygon(
+                [(x + 0.05 * bw, y + 0.55 * bh), (x + 0.95 * bw, y + 0.55 * bh),
+                 (x + 0.85 * bw, y + 0.95 * bh), (x + 0.15 * bw, y + 0.95 * bh)],
+                fill=(170, 200, 225))
+            for turn, (mask, picture) in ((t, m) for t in TURNS for m in (("bare", canvas), ("masked", masked))):
+                canvas_turned = picture
+                turned = canvas_turned.rotate(-turn, expand=True)
                 w, h = canvas.size
                 x, y, bw, bh = box
                 label = {0: (x, y, bw, bh), 90: (h - y - bh, x, bh, bw),
                          180: (w - x - bw, h - y - bh, bw, bh), 270: (y, w - x - bw, bh, bw)}[turn]
-                path = work / f"face{face_index}_{height}px_{turn}.png"
+                path = work / f"face{face_index}_{height}px_{turn}_{mask}.png"
                 turned.save(path)
-                pictures.append((path, [label], height, turn))
+                pictures.append((path, [label], height, turn, mask))
             n += 1
     free = [p for p in sorted((ROOT / "fixtures/no-text").iterdir())
             if p.suffix in (".png", ".jpg") and p.name != "camera.png"]
@@ -176,10 +184,11 @@ def main():
             print(f"deface not run: {error}", file=sys.stderr)
         print(f"{len(pictures)} pictures with a face, {len(free)} without")
         for name, results in tools.items():
-            by_height, by_turn = {}, {}
-            for path, labels, height, turn in pictures:
+            by_height, by_turn, by_mask = {}, {}, {}
+            for path, labels, height, turn, mask in pictures:
                 _, boxes = results[str(path)]
-                for hits in (by_height.setdefault(height, [0, 0]), by_turn.setdefault(turn, [0, 0])):
+                for hits in (by_height.setdefault(height, [0, 0]), by_turn.setdefault(turn, [0, 0]),
+                             by_mask.setdefault(mask, [0, 0])):
                     hits[0] += sum(found(boxes, label) for label in labels)
                     hits[1] += len(labels)
             total = [sum(v[0] for v in by_height.values()), sum(v[1] for v in by_height.values())]
@@ -188,7 +197,8 @@ def main():
             times = results[str(big)][0]
             print(f"{name}: recall {total[0]}/{total[1]} = {total[0] / total[1]:.2f} "
                   f"({', '.join(f'{h} px {v[0]}/{v[1]}' for h, v in sorted(by_height.items()))}; "
-                  f"{', '.join(f'turned {t}° {v[0]}/{v[1]}' for t, v in sorted(by_turn.items()))}); "
+                  f"{', '.join(f'turned {t}° {v[0]}/{v[1]}' for t, v in sorted(by_turn.items()))}; "
+                  f"{', '.join(f'{m} {v[0]}/{v[1]}' for m, v in sorted(by_mask.items()))}); "
                   f"boxes in face-free pictures: {false} {where}; "
                   f"12 MP photo: {statistics.median(times):.0f} ms")
         if "deface" in tools:
