@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
 
 use crate::document::{
-    DicomOptions, Document, Done, Error, FileReport, Finding, Findings, Format, Key,
+    DicomOptions, Document, Done, Error, FaceCover, FileReport, Finding, Findings, Format, Key,
     KnownIdentifier, Plan, Profile, Redaction,
 };
 
@@ -302,7 +302,7 @@ pub struct Choices {
     /// The profile's options, with any the user switched one by one.
     pub dicom: DicomOptions,
     pub redaction: Redaction,
-    pub faces: Redaction,
+    pub faces: FaceCover,
     pub key: KeySource,
 }
 
@@ -312,7 +312,7 @@ impl Choices {
             profile,
             dicom: DicomOptions::for_profile(profile),
             redaction: Redaction::default(),
-            faces: Redaction::Fill,
+            faces: FaceCover::Fill,
             key,
         }
     }

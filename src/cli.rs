@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use caviar::{Action, DicomOptions, FileReport, Findings, Format, Profile, Redaction};
+use caviar::{Action, DicomOptions, FaceCover, FileReport, Findings, Format, Profile, Redaction};
 use caviar::{batch, text};
 use clap::builder::TypedValueParser;
 use clap::{Parser, Subcommand};
@@ -59,10 +59,10 @@ enum Command {
         /// How text burned into the pictures is made unreadable: a soft blur or a solid fill.
         #[arg(long, default_value = "blur", value_parser = clap::builder::PossibleValuesParser::new(["blur", "fill"]).map(|name| name.parse::<Redaction>().expect("a listed redaction")))]
         redaction: Redaction,
-        /// How faces in the pictures are hidden: a solid fill, or a blur (which can sometimes
-        /// still be recognised).
-        #[arg(long, default_value = "fill", value_parser = clap::builder::PossibleValuesParser::new(["fill", "blur"]).map(|name| name.parse::<Redaction>().expect("a listed redaction")))]
-        faces: Redaction,
+        /// How faces in the pictures are hidden: a solid fill, a blur (which can sometimes still
+        /// be recognised), or a band across the eyes as journals print them.
+        #[arg(long, default_value = "fill", value_parser = clap::builder::PossibleValuesParser::new(["fill", "blur", "eyes"]).map(|name| name.parse::<FaceCover>().expect("a listed cover")))]
+        faces: FaceCover,
     },
     /// Read a caption on standard input and print it with its identifiers replaced.
     Text {

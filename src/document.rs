@@ -405,9 +405,9 @@ pub struct Plan {
     pub dicom: DicomOptions,
     /// How text in the pixels is made unreadable.
     pub redaction: Redaction,
-    /// How faces are hidden: filled solid unless the user asks for a blur, since a blurred face
+    /// How faces are hidden: filled solid unless the user asks otherwise, since a blurred face
     /// can sometimes be recognised.
-    pub faces: Redaction,
+    pub faces: FaceCover,
     /// The user's secret for remapping UIDs and shifting dates; never written to a report.
     #[serde(skip)]
     pub key: Option<Key>,
@@ -422,6 +422,46 @@ pub enum Redaction {
     Blur,
     /// A solid patch of the surrounding background's darkest colour.
     Fill,
+}
+
+/// How a face is hidden.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FaceCover {
+    /// The whole face filled solid: nothing of it is left to recognise.
+    #[default]
+    Fill,
+    /// The whole face blurred into a soft patch.
+    Blur,
+    /// A solid band across the eyes, as medical journals print faces: the rest of the face, and
+    /// a lesion on it, stay. The face stays recognisable to those who know the person well, so
+    /// verification does not count it.
+    Eyes,
+}
+
+impl FaceCover {
+    /// How the face's own patch is made unreadable: the band over the eyes is a fill.
+    pub fn redaction(self) -> Redaction {
+        match self {
+            FaceCover::Blur => Redaction::Blur,
+            FaceCover::Fill | FaceCover::Eyes => Redaction::Fill,
+        }
+    }
+}
+
+impl std::str::FromStr for FaceCover {
+    type Err = String;
+
+    fn from_str(name: &str) -> Result<FaceCover, String> {
+        match name {
+            "fill" => Ok(FaceCover::Fill),
+            "blur" => Ok(FaceCover::Blur),
+            "eyes" => Ok(FaceCover::Eyes),
+            other => Err(format!(
+                "unknown face cover {other:?}: use fill, blur or eyes"
+            )),
+        }
+    }
 }
 
 impl std::str::FromStr for Redaction {
@@ -445,7 +485,7 @@ impl Plan {
             profile: Profile::Patient,
             dicom: DicomOptions::for_profile(Profile::Patient),
             redaction: Redaction::default(),
-            faces: Redaction::Fill,
+            faces: FaceCover::Fill,
             key: None,
         }
     }

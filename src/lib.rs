@@ -26,8 +26,9 @@ pub mod gui;
 use std::path::Path;
 
 pub use document::{
-    Action, Category, DicomOptions, Document, Done, Error, FileReport, Finding, Findings, Format,
-    FrameCounts, Key, KnownIdentifier, Location, Output, Plan, Profile, Redaction, Region, Window,
+    Action, Category, DicomOptions, Document, Done, Error, FaceCover, FileReport, Finding,
+    Findings, Format, FrameCounts, Key, KnownIdentifier, Location, Output, Plan, Profile,
+    Redaction, Region, Window,
 };
 
 /// Read a file and recognise its format from its content, whatever its name says.

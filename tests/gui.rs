@@ -769,12 +769,11 @@ fn a_face_is_listed_and_can_be_kept_like_text() {
     assert_eq!(face_action(&harness), Some(caviar::Action::Remove));
     let faces_hidden =
         |harness: &Harness<'_, App>| harness.state().state.files[0].plan.as_ref().unwrap().faces;
-    assert_eq!(faces_hidden(&harness), caviar::Redaction::Fill);
-    harness
-        .state_mut()
-        .perform(Command::SetFaceRedaction(caviar::Redaction::Blur));
+    assert_eq!(faces_hidden(&harness), caviar::FaceCover::Fill);
+    // The toolbar's choice: a band across the eyes, as journals print faces.
+    harness.get_by_label("Eyes only").click();
     harness.run_steps(2);
-    assert_eq!(faces_hidden(&harness), caviar::Redaction::Blur);
+    assert_eq!(faces_hidden(&harness), caviar::FaceCover::Eyes);
     harness.get(face()).scroll_to_me();
     harness.run_steps(2);
     harness.get(face()).click();

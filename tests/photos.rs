@@ -1062,7 +1062,7 @@ fn a_face_is_found_filled_and_checked_and_a_face_kept_stays() {
 
     // Asked for, a blur hides it too: softer, never a face again.
     let blurred = caviar::Plan {
-        faces: caviar::Redaction::Blur,
+        faces: caviar::FaceCover::Blur,
         ..plan.clone()
     };
     let output = caviar::apply(&document, &blurred).unwrap();
@@ -1091,5 +1091,46 @@ fn a_face_is_found_filled_and_checked_and_a_face_kept_stays() {
             |y| (face.x..face.right()).all(|x| after.get_pixel(x, y) == before.get_pixel(x, y))
         ),
         "a kept face changed"
+    );
+}
+
+#[test]
+fn asked_for_only_the_eyes_are_covered_as_journals_print_faces() {
+    let document = caviar::load(&root().join("fixtures/no-text/camera.png")).unwrap();
+    let findings = caviar::analyze(&document).unwrap();
+    let face = findings
+        .items
+        .iter()
+        .find(|f| f.category == caviar::Category::Face)
+        .and_then(caviar::Finding::pixels)
+        .map(|(_, region)| region)
+        .expect("the cameraman's face");
+    let plan = caviar::Plan {
+        faces: caviar::FaceCover::Eyes,
+        ..caviar::Plan::default_for(&findings)
+    };
+    let output = caviar::apply(&document, &plan).unwrap();
+    // The face stays a face by choice: verification does not hold it against the output.
+    assert!(caviar::verify(&output).unwrap().is_clean());
+    let (before, after) = (
+        displayed(&document.bytes).to_rgb8(),
+        displayed(&output.bytes).to_rgb8(),
+    );
+    let changed: Vec<(u32, u32)> = (face.y..face.bottom())
+        .flat_map(|y| (face.x..face.right()).map(move |x| (x, y)))
+        .filter(|&(x, y)| before.get_pixel(x, y) != after.get_pixel(x, y))
+        .collect();
+    assert!(!changed.is_empty(), "nothing covered");
+    assert!(
+        changed.len() < face.area() as usize / 2,
+        "{} of {} pixels of the face covered: more than a band",
+        changed.len(),
+        face.area()
+    );
+    // The mouth and chin, the lower third of the face, are as they were.
+    let chin = face.y + face.height * 2 / 3;
+    assert!(
+        changed.iter().all(|&(_, y)| y < chin),
+        "the band reaches the mouth"
     );
 }

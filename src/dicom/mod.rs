@@ -533,7 +533,7 @@ pub fn apply(document: &Document, plan: &Plan) -> Result<Output, Error> {
     // Where the file is explicit VR little endian (nearly all are, compressed ones included), the
     // header alone is parsed and rewritten and the pixel data element is appended exactly as it
     // was read: bit for bit by construction, and without decoding the bulk of the file.
-    let regions = crate::pixels::regions_to_redact(plan);
+    let mut regions = crate::pixels::regions_to_redact(plan);
     let mut redacted = None;
     // The frames as stored, when their compression can be kept: RLE and JPEG baseline.
     let mut stored = None;
@@ -555,6 +555,7 @@ pub fn apply(document: &Document, plan: &Plan) -> Result<Output, Error> {
             before_redaction = Some(crate::pixels::before_redaction(decoded.frames, |f| {
                 decoded.display(f)
             }));
+            regions = crate::faces::narrowed_to_eyes(regions, plan.faces, |f| decoded.display(f))?;
             for &(frame, patch) in &regions {
                 decoded.redact(frame, patch, plan.redaction);
             }

@@ -11,7 +11,8 @@ use rten::Model;
 use rten_tensor::NdTensor;
 use rten_tensor::prelude::*;
 
-use crate::document::{Action, Category, Error, Finding, Location, Plan, Region};
+use crate::document::{Action, Category, Error, FaceCover, Finding, Location, Plan, Region};
+use crate::pixels::Patch;
 
 const MODEL: &[u8] = include_bytes!("../../assets/faces/retinaface_mobilenet.onnx");
 
@@ -39,12 +40,17 @@ const ANCHORS: [(u32, [f32; 2]); 3] =
 /// Why a face is removed, as the report and the desktop app say it.
 pub const EXPLANATION: &str = "a face: anyone who knows this person recognises them";
 
-/// A face and how sure the model is of it (0 to 1).
+/// A face, how sure the model is of it (0 to 1), and where its eyes are.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Face {
     pub region: Region,
     pub confidence: f32,
+    pub eyes: [(f32, f32); 2],
 }
+
+/// A box (left, top, right, bottom), its confidence and its two eyes, in the pixels of the
+/// picture the model saw.
+type Detection = ([f32; 4], f32, [(f32, f32); 2]);
 
 /// The model, loaded on first use and kept; an error is kept too, since bytes compiled into
 /// the binary cannot get better on a second try.
@@ -68,6 +74,7 @@ pub fn find(image: &RgbImage) -> Result<Vec<Face>, Error> {
     let (seen, scale) = shrunk(image, LONGEST_SIDE);
     let mut faces = detect(&seen)?;
     let (small, smaller) = shrunk(&seen, TURNED_LONGEST_SIDE);
+    let to_seen = |v: f32| v / smaller;
     let (w, h) = (small.width() as f32, small.height() as f32);
     for turn in [Turn::Quarter, Turn::Half, Turn::ThreeQuarters] {
         let turned = match turn {
@@ -75,13 +82,17 @@ pub fn find(image: &RgbImage) -> Result<Vec<Face>, Error> {
             Turn::Half => imageops::rotate180(small.as_ref()),
             Turn::ThreeQuarters => imageops::rotate270(small.as_ref()),
         };
-        for (found, confidence) in detect(&turned)? {
+        for (found, confidence, eyes) in detect(&turned)? {
             let upright = turned_back(found, turn, (w, h));
-            faces.push((upright.map(|v| v / smaller), confidence));
+            let eyes = eyes.map(|(x, y)| {
+                let [x, y, ..] = turned_back([x, y, x, y], turn, (w, h));
+                (to_seen(x), to_seen(y))
+            });
+            faces.push((upright.map(to_seen), confidence, eyes));
         }
     }
     faces.sort_by(|a, b| b.1.total_cmp(&a.1));
-    let mut kept: Vec<([f32; 4], f32)> = Vec::new();
+    let mut kept: Vec<Detection> = Vec::new();
     for face in faces {
         if kept
             .iter()
@@ -92,7 +103,7 @@ pub fn find(image: &RgbImage) -> Result<Vec<Face>, Error> {
     }
     Ok(kept
         .into_iter()
-        .filter_map(|([left, top, right, bottom], confidence)| {
+        .filter_map(|([left, top, right, bottom], confidence, eyes)| {
             let to_picture = |v: f32, most: u32| (v / scale).clamp(0.0, most as f32);
             let (left, top) = (to_picture(left, width), to_picture(top, height));
             let (right, bottom) = (to_picture(right, width), to_picture(bottom, height));
@@ -102,7 +113,12 @@ pub fn find(image: &RgbImage) -> Result<Vec<Face>, Error> {
                 width: (right.ceil() - left.floor()) as u32,
                 height: (bottom.ceil() - top.floor()) as u32,
             };
-            (region.area() > 0).then_some(Face { region, confidence })
+            let eyes = eyes.map(|(x, y)| (x / scale, y / scale));
+            (region.area() > 0).then_some(Face {
+                region,
+                confidence,
+                eyes,
+            })
         })
         .collect())
 }
@@ -141,9 +157,8 @@ fn shrunk(image: &RgbImage, longest: u32) -> (Cow<'_, RgbImage>, f32) {
     }
 }
 
-/// The model run once: boxes (left, top, right, bottom, in the picture's pixels) with their
-/// confidence, above the threshold, overlapping ones not yet merged.
-fn detect(seen: &RgbImage) -> Result<Vec<([f32; 4], f32)>, Error> {
+/// The model run once: the faces above the threshold, overlapping ones not yet merged.
+fn detect(seen: &RgbImage) -> Result<Vec<Detection>, Error> {
     // The feature maps halve five times: padded to a multiple of 32, every one comes out the
     // size the anchors assume. The padding is the mean colour, zero once subtracted.
     let (input_width, input_height) = (
@@ -162,12 +177,21 @@ fn detect(seen: &RgbImage) -> Result<Vec<([f32; 4], f32)>, Error> {
             .find_node(name)
             .ok_or_else(|| Error::Refused(format!("the face detector has no output {name}")))
     };
-    let (input_id, boxes_id, scores_id) = (model.input_ids()[0], output("loc")?, output("conf")?);
+    let (input_id, boxes_id, scores_id, points_id) = (
+        model.input_ids()[0],
+        output("loc")?,
+        output("conf")?,
+        output("landmarks")?,
+    );
     let failed = |error: &dyn std::fmt::Display| {
         Error::Refused(format!("the face detector failed on this picture: {error}"))
     };
     let mut outputs = model
-        .run(vec![(input_id, input.into())], &[boxes_id, scores_id], None)
+        .run(
+            vec![(input_id, input.into())],
+            &[boxes_id, scores_id, points_id],
+            None,
+        )
         .map_err(|e| failed(&e))?
         .into_iter();
     let mut next = || -> Result<NdTensor<f32, 3>, Error> {
@@ -177,9 +201,14 @@ fn detect(seen: &RgbImage) -> Result<Vec<([f32; 4], f32)>, Error> {
             .try_into()
             .map_err(|e| failed(&format!("{e:?}")))
     };
-    let (boxes, scores) = (next()?, next()?);
+    let (boxes, scores, points) = (next()?, next()?, next()?);
     let anchors = anchors(input_width, input_height);
-    if boxes.size(1) != anchors.len() || scores.size(1) != anchors.len() || scores.size(2) != 2 {
+    if boxes.size(1) != anchors.len()
+        || scores.size(1) != anchors.len()
+        || scores.size(2) != 2
+        || points.size(1) != anchors.len()
+        || points.size(2) != 10
+    {
         return Err(failed(&format!(
             "{} boxes for {} anchors",
             boxes.size(1),
@@ -197,9 +226,18 @@ fn detect(seen: &RgbImage) -> Result<Vec<([f32; 4], f32)>, Error> {
             let y = centre_y + boxes[[0, k, 1]] * 0.1 * size;
             let w = size * (boxes[[0, k, 2]] * 0.2).exp();
             let h = size * (boxes[[0, k, 3]] * 0.2).exp();
+            // The first two of the five landmarks are the eyes, offset from the anchor's centre
+            // as the box is.
+            let point = |i: usize| {
+                (
+                    centre_x + points[[0, k, 2 * i]] * 0.1 * size,
+                    centre_y + points[[0, k, 2 * i + 1]] * 0.1 * size,
+                )
+            };
             (
                 [x - w / 2.0, y - h / 2.0, x + w / 2.0, y + h / 2.0],
                 scores[[0, k, 1]],
+                [point(0), point(1)],
             )
         })
         .collect())
@@ -249,12 +287,85 @@ pub fn findings(image: &RgbImage, frame: u32) -> Result<Vec<Finding>, Error> {
         .collect())
 }
 
-/// The faces the plan keeps, by frame, for verification to leave alone.
+/// The faces the plan keeps, by frame, for verification to leave alone: those the user kept,
+/// and every face when only the eyes are covered.
 pub fn kept(plan: &Plan) -> Vec<(u32, Region)> {
     (plan.findings.items.iter())
-        .filter(|f| f.category == Category::Face && f.action == Action::Keep)
+        .filter(|f| f.category == Category::Face)
+        .filter(|f| f.action == Action::Keep || plan.faces == FaceCover::Eyes)
         .filter_map(Finding::pixels)
         .collect()
+}
+
+/// The band across a face's eyes: as long as the eyes are apart plus half that on each side,
+/// as tall as six tenths of it, along the line of the eyes, whichever way the face is turned.
+pub fn eye_band(face: &Face) -> Region {
+    let [(x1, y1), (x2, y2)] = face.eyes;
+    let apart = ((x2 - x1).powi(2) + (y2 - y1).powi(2)).sqrt().max(4.0);
+    let (along, across) = (apart * 0.5, apart * 0.3);
+    let ((left, right), (top, bottom)) = if (x2 - x1).abs() >= (y2 - y1).abs() {
+        let centre = (y1 + y2) / 2.0;
+        (
+            (x1.min(x2) - along, x1.max(x2) + along),
+            (centre - across, centre + across),
+        )
+    } else {
+        let centre = (x1 + x2) / 2.0;
+        (
+            (centre - across, centre + across),
+            (y1.min(y2) - along, y1.max(y2) + along),
+        )
+    };
+    let (left, top) = (left.max(0.0).floor() as u32, top.max(0.0).floor() as u32);
+    Region {
+        x: left,
+        y: top,
+        width: (right.max(0.0).ceil() as u32).saturating_sub(left).max(1),
+        height: (bottom.max(0.0).ceil() as u32).saturating_sub(top).max(1),
+    }
+}
+
+/// With only the eyes to cover, each face's patch becomes the band across its eyes, found again
+/// in the frame (`picture`) the patch is in. A face whose eyes cannot be found again is filled
+/// whole, as it was planned.
+pub fn narrowed_to_eyes(
+    patches: Vec<(u32, Patch)>,
+    cover: FaceCover,
+    picture: impl Fn(u32) -> RgbImage,
+) -> Result<Vec<(u32, Patch)>, Error> {
+    if cover != FaceCover::Eyes || patches.iter().all(|(_, patch)| patch.face.is_none()) {
+        return Ok(patches);
+    }
+    let mut seen: Vec<(u32, Vec<Face>)> = Vec::new();
+    let mut narrowed = Vec::with_capacity(patches.len());
+    for (frame, patch) in patches {
+        if patch.face.is_none() {
+            narrowed.push((frame, patch));
+            continue;
+        }
+        if !seen.iter().any(|(f, _)| *f == frame) {
+            seen.push((frame, find(&picture(frame))?));
+        }
+        let planned = patch.text;
+        let same = (seen.iter())
+            .filter(|(f, _)| *f == frame)
+            .flat_map(|(_, faces)| faces)
+            .find(|face| {
+                let x = face.region.x + face.region.width / 2;
+                let y = face.region.y + face.region.height / 2;
+                (planned.x..planned.right()).contains(&x)
+                    && (planned.y..planned.bottom()).contains(&y)
+            });
+        let narrowed_patch = match same {
+            Some(face) => Patch {
+                face: patch.face,
+                ..Patch::around(eye_band(face), std::iter::empty())
+            },
+            None => patch,
+        };
+        narrowed.push((frame, narrowed_patch));
+    }
+    Ok(narrowed)
 }
 
 /// The faces verification finds in one frame of an output, but those the user kept: a face

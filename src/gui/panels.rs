@@ -9,7 +9,9 @@ use super::canvas::Canvas;
 use super::state::{Command, Stage, State, Verdict, display_name, is_drawn};
 use super::strings::Say;
 use crate::text::{self, Lang};
-use crate::{Action, Category, DicomOptions, Finding, Format, Location, Profile, Redaction};
+use crate::{
+    Action, Category, DicomOptions, FaceCover, Finding, Format, Location, Profile, Redaction,
+};
 
 /// Text typed but not yet handed over (the "my name" field).
 #[derive(Default)]
@@ -85,15 +87,21 @@ pub fn top(ui: &mut egui::Ui, state: &State, actions: &mut Vec<Command>) {
                 actions.push(Command::SetRedaction(redaction));
             }
         }
-        ui.separator();
+        // The faces' choice starts the second row, so that its label is never left at the end of
+        // the first one, away from its buttons.
+        ui.end_row();
         ui.label(state.say(Say::FaceRedaction));
-        for (redaction, say) in [(Redaction::Fill, Say::Fill), (Redaction::Blur, Say::Blur)] {
+        for (cover, say) in [
+            (FaceCover::Fill, Say::Fill),
+            (FaceCover::Blur, Say::Blur),
+            (FaceCover::Eyes, Say::EyesOnly),
+        ] {
             if ui
-                .selectable_label(state.choices.faces == redaction, state.say(say))
+                .selectable_label(state.choices.faces == cover, state.say(say))
                 .clicked()
-                && state.choices.faces != redaction
+                && state.choices.faces != cover
             {
-                actions.push(Command::SetFaceRedaction(redaction));
+                actions.push(Command::SetFaceCover(cover));
             }
         }
         ui.separator();

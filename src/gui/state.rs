@@ -16,8 +16,8 @@ use crate::document::FileReport;
 use crate::text::{self, Known, Lang};
 use crate::view::Picture;
 use crate::{
-    Action, Category, DicomOptions, Document, Error, Finding, Findings, Format, KnownIdentifier,
-    Location, Plan, Profile, Redaction, Region, Window,
+    Action, Category, DicomOptions, Document, Error, FaceCover, Finding, Findings, Format,
+    KnownIdentifier, Location, Plan, Profile, Redaction, Region, Window,
 };
 
 use super::settings::Settings;
@@ -111,7 +111,7 @@ pub enum Command {
     SetProfile(Profile),
     SetDicomOption(&'static str, bool),
     SetRedaction(Redaction),
-    SetFaceRedaction(Redaction),
+    SetFaceCover(FaceCover),
     SetCaption(String),
     /// Keep or remove a stretch of the caption, by its text.
     ToggleCaptionSpan(String),
@@ -515,8 +515,8 @@ impl State {
                 self.choices.redaction = redaction;
                 self.replan();
             }
-            Command::SetFaceRedaction(redaction) => {
-                self.choices.faces = redaction;
+            Command::SetFaceCover(cover) => {
+                self.choices.faces = cover;
                 self.replan();
             }
             Command::SetCaption(caption) => self.caption = caption,

@@ -48,6 +48,7 @@ table! {
     Advanced => "Advanced (DICOM options)", "Avancé (options DICOM)";
     Redaction => "Text in the image:", "Texte dans l’image :";
     FaceRedaction => "Faces:", "Visages :";
+    EyesOnly => "Eyes only", "Yeux seulement";
     Blur => "Blur", "Flouter";
     Fill => "Fill", "Masquer";
     Language => "Language", "Langue";

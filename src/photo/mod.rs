@@ -22,7 +22,8 @@ mod xmp;
 
 use crate::document::size;
 use crate::document::{
-    Action, Category, Document, Done, Error, Finding, Findings, Format, Location, Output, Plan,
+    Action, Category, Document, Done, Error, FaceCover, Finding, Findings, Format, Location,
+    Output, Plan,
 };
 use crate::pixels::Patch;
 
@@ -199,6 +200,13 @@ pub fn apply(document: &Document, plan: &Plan) -> Result<Output, Error> {
 fn redact(document: &Document, plan: &Plan, regions: &[Patch]) -> Result<Output, Error> {
     let mut picture = picture(document)?;
     let before_redaction = crate::pixels::before_redaction(1, |_| raster::displayed(&picture));
+    let framed = regions.iter().map(|&patch| (0, patch)).collect();
+    let regions: Vec<Patch> =
+        crate::faces::narrowed_to_eyes(framed, plan.faces, |_| raster::displayed(&picture))?
+            .into_iter()
+            .map(|(_, patch)| patch)
+            .collect();
+    let regions = regions.as_slice();
     let read_in_pixels = plan.identifiers_in_pixels();
     let mut done = Vec::new();
     if document.format == Format::Jpeg {
@@ -233,7 +241,7 @@ fn redact(document: &Document, plan: &Plan, regions: &[Patch]) -> Result<Output,
     let mut bytes = picture.encode(format, keep_profile)?;
     done.push(Done::removed(format!(
         "made {} unreadable and saved the picture again, turned upright, with no metadata",
-        what_was_hidden(regions)
+        what_was_hidden(regions, plan.faces)
     )));
     if format != document.format {
         done.push(Done::removed(format!(
@@ -300,20 +308,25 @@ fn redact_jpeg_blocks(
     done.push(Done::removed(format!(
         "made {} unreadable in the JPEG's own blocks: {} of {} blocks coded again, every other \
          one kept exactly, with no second compression",
-        what_was_hidden(regions),
+        what_was_hidden(regions, plan.faces),
         redacted.blocks_changed,
         redacted.blocks
     )));
     Ok(redacted.bytes)
 }
 
-/// The patches in words for the report: `2 region(s) of text and 1 face (filled)`.
-fn what_was_hidden(regions: &[Patch]) -> String {
+/// The patches in words for the report: `2 region(s) of text and the eyes of 1 face(s)`.
+fn what_was_hidden(regions: &[Patch], cover: FaceCover) -> String {
     let faces = regions.iter().filter(|patch| patch.face.is_some()).count();
-    match (regions.len() - faces, faces) {
+    let text = regions.len() - faces;
+    let faces_said = match cover {
+        FaceCover::Eyes => format!("the eyes of {faces} face(s)"),
+        _ => format!("{faces} face(s)"),
+    };
+    match (text, faces) {
         (text, 0) => format!("{text} region(s) of text in the picture"),
-        (0, faces) => format!("{faces} face(s) in the picture"),
-        (text, faces) => format!("{text} region(s) of text and {faces} face(s) in the picture"),
+        (0, _) => format!("{faces_said} in the picture"),
+        (text, _) => format!("{text} region(s) of text and {faces_said} in the picture"),
     }
 }
 

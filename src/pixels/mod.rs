@@ -91,7 +91,7 @@ pub fn regions_to_redact(plan: &Plan) -> Vec<(u32, Patch)> {
     (0..items.len())
         .filter(|&i| removed(i))
         .filter_map(|i| {
-            let face = (items[i].category == Category::Face).then_some(plan.faces);
+            let face = (items[i].category == Category::Face).then_some(plan.faces.redaction());
             Some((items[i].pixels()?, face))
         })
         .map(|((frame, text), face)| {
@@ -115,7 +115,7 @@ impl Patch {
     /// `text` padded by its margin, the margin cut back wherever it would enter one of `spared`
     /// — but never into `text` itself: boxes found around lines stacked close together often
     /// share a few rows of their own margins, and the ink of the text removed must all go.
-    fn around(text: Region, spared: impl Iterator<Item = Region>) -> Patch {
+    pub fn around(text: Region, spared: impl Iterator<Item = Region>) -> Patch {
         let pad = margin(text);
         let (mut left, mut top) = (text.x.saturating_sub(pad), text.y.saturating_sub(pad));
         let (mut right, mut bottom) = (text.right() + pad, text.bottom() + pad);
