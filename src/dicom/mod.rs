@@ -700,7 +700,14 @@ pub fn apply(document: &Document, plan: &Plan) -> Result<Output, Error> {
     let mut bytes = Vec::with_capacity(document.bytes.len());
     file.write_all(&mut bytes)
         .map_err(|error| Error::Refused(format!("cannot write the cleaned DICOM: {error}")))?;
-    let mut done = summarize(&changes, regions.len(), &pixels_written);
+    let hidden = (!regions.is_empty()).then(|| {
+        crate::pixels::hidden_in_words(
+            regions.iter().map(|(_, patch)| patch),
+            plan.faces,
+            "the pixels",
+        )
+    });
+    let mut done = summarize(&changes, hidden, &pixels_written);
     if let Some(span) = pixels {
         if span.end < document.bytes.len() {
             done.push(Done::removed(format!(
@@ -784,7 +791,7 @@ fn redact_jpeg_frames(
 }
 
 /// One line per kind of change, with a count, for the report.
-fn summarize(changes: &[deid::Change], regions: usize, pixels_written: &str) -> Vec<Done> {
+fn summarize(changes: &[deid::Change], hidden: Option<String>, pixels_written: &str) -> Vec<Done> {
     let mut counts: Vec<(&str, usize)> = Vec::new();
     for change in changes {
         match counts.iter_mut().find(|(what, _)| *what == change.what) {
@@ -796,12 +803,11 @@ fn summarize(changes: &[deid::Change], regions: usize, pixels_written: &str) -> 
         .into_iter()
         .map(|(what, count)| Done::removed(format!("{what}: {count} attribute(s)")))
         .collect();
-    if regions == 0 {
-        done.push(Done::kept("kept the pixel data bit for bit"));
-    } else {
-        done.push(Done::removed(format!(
-            "made {regions} region(s) of text in the pixels unreadable; {pixels_written}"
-        )));
+    match hidden {
+        None => done.push(Done::kept("kept the pixel data bit for bit")),
+        Some(hidden) => done.push(Done::removed(format!(
+            "made {hidden} unreadable; {pixels_written}"
+        ))),
     }
     done
 }

@@ -22,8 +22,7 @@ mod xmp;
 
 use crate::document::size;
 use crate::document::{
-    Action, Category, Document, Done, Error, FaceCover, Finding, Findings, Format, Location,
-    Output, Plan,
+    Action, Category, Document, Done, Error, Finding, Findings, Format, Location, Output, Plan,
 };
 use crate::pixels::Patch;
 
@@ -241,7 +240,7 @@ fn redact(document: &Document, plan: &Plan, regions: &[Patch]) -> Result<Output,
     let mut bytes = picture.encode(format, keep_profile)?;
     done.push(Done::removed(format!(
         "made {} unreadable and saved the picture again, turned upright, with no metadata",
-        what_was_hidden(regions, plan.faces)
+        crate::pixels::hidden_in_words(regions.iter(), plan.faces, "the picture")
     )));
     if format != document.format {
         done.push(Done::removed(format!(
@@ -308,26 +307,11 @@ fn redact_jpeg_blocks(
     done.push(Done::removed(format!(
         "made {} unreadable in the JPEG's own blocks: {} of {} blocks coded again, every other \
          one kept exactly, with no second compression",
-        what_was_hidden(regions, plan.faces),
+        crate::pixels::hidden_in_words(regions.iter(), plan.faces, "the picture"),
         redacted.blocks_changed,
         redacted.blocks
     )));
     Ok(redacted.bytes)
-}
-
-/// The patches in words for the report: `2 region(s) of text and the eyes of 1 face(s)`.
-fn what_was_hidden(regions: &[Patch], cover: FaceCover) -> String {
-    let faces = regions.iter().filter(|patch| patch.face.is_some()).count();
-    let text = regions.len() - faces;
-    let faces_said = match cover {
-        FaceCover::Eyes => format!("the eyes of {faces} face(s)"),
-        _ => format!("{faces} face(s)"),
-    };
-    match (text, faces) {
-        (text, 0) => format!("{text} region(s) of text in the picture"),
-        (0, _) => format!("{faces_said} in the picture"),
-        (text, _) => format!("{text} region(s) of text and {faces_said} in the picture"),
-    }
 }
 
 /// The format a picture whose pixels changed is written in: its own, but HEIC and AVIF, for

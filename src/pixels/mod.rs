@@ -12,7 +12,7 @@ mod text;
 
 pub use text::{before_redaction, find_text, text_left};
 
-use crate::document::{Action, Category, Finding, Plan, Redaction, Region};
+use crate::document::{Action, Category, FaceCover, Finding, Plan, Redaction, Region};
 
 /// A stored sample type. Values go through `f32`, exact for every 16-bit value and close enough
 /// for 32-bit ones in a region that is being destroyed anyway.
@@ -58,6 +58,31 @@ pub struct Plane<'a, T> {
     /// written back losslessly would pay for every grainy value (a JPEG 2000 or JPEG-LS frame
     /// grew by a fifth or more), and a radiologist expects a plain patch anyway.
     pub grain: bool,
+}
+
+/// The patches in words for the report: `2 region(s) of text and the eyes of 1 face(s) in the
+/// picture`.
+pub fn hidden_in_words<'a>(
+    patches: impl Iterator<Item = &'a Patch>,
+    cover: FaceCover,
+    place: &str,
+) -> String {
+    let (mut text, mut faces) = (0, 0);
+    for patch in patches {
+        match patch.face {
+            Some(_) => faces += 1,
+            None => text += 1,
+        }
+    }
+    let faces_said = match cover {
+        FaceCover::Eyes => format!("the eyes of {faces} face(s)"),
+        _ => format!("{faces} face(s)"),
+    };
+    match (text, faces) {
+        (text, 0) => format!("{text} region(s) of text in {place}"),
+        (0, _) => format!("{faces_said} in {place}"),
+        (text, _) => format!("{text} region(s) of text and {faces_said} in {place}"),
+    }
 }
 
 /// Margin added around every region before redaction: a box drawn around the ink of a letter
@@ -392,6 +417,30 @@ impl Noise {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_report_says_what_was_hidden_faces_apart() {
+        let text = patch(Region {
+            x: 0,
+            y: 0,
+            width: 20,
+            height: 10,
+        });
+        let face = Patch {
+            face: Some(Redaction::Fill),
+            ..text
+        };
+        let said = |patches: &[Patch], cover| hidden_in_words(patches.iter(), cover, "the picture");
+        assert_eq!(
+            said(&[text, text], FaceCover::Fill),
+            "2 region(s) of text in the picture"
+        );
+        assert_eq!(
+            said(&[text, face], FaceCover::Eyes),
+            "1 region(s) of text and the eyes of 1 face(s) in the picture"
+        );
+        assert_eq!(said(&[face], FaceCover::Blur), "1 face(s) in the picture");
+    }
     use crate::document::{Category, Findings, Location};
 
     fn region(x: u32, y: u32, width: u32, height: u32) -> Region {
