@@ -560,7 +560,7 @@ pub fn apply(document: &Document, plan: &Plan) -> Result<Output, Error> {
                 decoded.redact(frame, patch, plan.redaction);
             }
             let syntax = file.meta().transfer_syntax().trim_end_matches(['\0', ' ']);
-            stored = (frame_coding(syntax, "").is_some() || JPEG_DCT.contains(&syntax))
+            stored = (codes_frames_again(syntax) || JPEG_DCT.contains(&syntax))
                 .then(|| pixels::encapsulated_frames(&file, decoded.frames).ok())
                 .flatten();
             redacted = Some(decoded);
@@ -730,6 +730,13 @@ pub fn apply(document: &Document, plan: &Plan) -> Result<Output, Error> {
         written: Vec::new(),
         faces_kept: crate::faces::kept(plan),
     })
+}
+
+/// Whether frames whose pixels changed are coded again in their own syntax (see
+/// [`frame_coding`]), so the stored frames are worth keeping for those that did not change. The
+/// photometric interpretation only tunes how JPEG 2000 frames are coded, not whether.
+fn codes_frames_again(syntax: &str) -> bool {
+    frame_coding(syntax, "").is_some()
 }
 
 /// How frames of a lossless syntax whose pixels changed are coded again, and its name. A lossy

@@ -252,15 +252,15 @@ pub struct CaptionView {
 }
 
 /// The caption as it will be posted, made by the pipeline as the command line makes it, and
-/// what reading it again still found.
+/// whether reading it again found nothing left.
 pub struct CleanedCaption {
     pub text: String,
-    pub remaining: Findings,
+    clean: bool,
 }
 
 impl CleanedCaption {
     pub fn is_clean(&self) -> bool {
-        self.remaining.is_clean()
+        self.clean
     }
 }
 
@@ -296,24 +296,17 @@ fn caption_plan(document: &Document, kept: &[String]) -> Result<Plan, Error> {
 fn cleaned(document: &Document, kept: &[String]) -> CleanedCaption {
     let result = caption_plan(document, kept).and_then(|plan| {
         let output = crate::apply(document, &plan)?;
-        let remaining = crate::verify(&output)?;
-        Ok((output, remaining))
+        let clean = crate::verify(&output)?.is_clean();
+        Ok((output, clean))
     });
     match result {
-        Ok((output, remaining)) => CleanedCaption {
+        Ok((output, clean)) => CleanedCaption {
             text: String::from_utf8(output.bytes).unwrap_or_default(),
-            remaining,
+            clean,
         },
-        Err(error) => CleanedCaption {
+        Err(_) => CleanedCaption {
             text: String::new(),
-            remaining: Findings::new(vec![Finding {
-                category: Category::Unknown,
-                location: Location::Caption { start: 0, end: 0 },
-                value: String::new(),
-                explanation: error.to_string(),
-                confidence: 1.0,
-                action: Action::Unresolved,
-            }]),
+            clean: false,
         },
     }
 }

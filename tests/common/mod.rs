@@ -91,3 +91,10 @@ pub fn accuracy(expected: &str, read: &str) -> f32 {
     let distance = row.into_iter().min().unwrap_or(expected.len());
     1.0 - distance as f32 / expected.len().max(1) as f32
 }
+
+/// Whether every pixel of `region` has one colour: a face filled solid, not blurred.
+pub fn one_colour(picture: &image::RgbImage, region: caviar::Region) -> bool {
+    let first = picture.get_pixel(region.x, region.y);
+    (region.y..region.bottom())
+        .all(|y| (region.x..region.right()).all(|x| picture.get_pixel(x, y) == first))
+}
