@@ -17,17 +17,28 @@ use crate::pixels::Patch;
 const MODEL: &[u8] = include_bytes!("../../assets/faces/retinaface_mobilenet.onnx");
 
 /// The picture is looked at with its longer side at most this many pixels: a 12-megapixel photo
-/// costs what a screenshot does, and a face still 16 pixels tall there (about 80 in a 4,000-pixel
-/// photo) is found.
+/// costs what a screenshot does, and a face 16 pixels tall there (80 in a 4,000-pixel photo)
+/// is still a candidate for a closer look at full resolution.
 const LONGEST_SIDE: u32 = 800;
-/// The longer side of the picture when it is looked at turned. At 512, a third of the turned
-/// faces 24 to 32 pixels high were missed in scripts/bench-faces.py's set; at 640, one in eight
-/// of the 24-pixel ones, for a third more time on a 12-megapixel photo.
+/// The longer side of the picture when it is looked at turned. At 512, even with the closer
+/// look, a quarter of the turned faces 24 to 32 pixels high of scripts/bench-faces.py's set
+/// were missed; at 400, a third; at 640, none but masked ones in profile.
 const TURNED_LONGEST_SIDE: u32 = 640;
 /// The model's confidence above which a box is a face. On scripts/bench-faces.py's set, 0.8
 /// missed a third of the faces 32 pixels high and masked ones most; 0.65 finds every face from
 /// 32 pixels, masked or turned; 0.5 put a face in gravel.
 const THRESHOLD: f32 = 0.65;
+/// Below the threshold, the confidence from which a small box is looked at again, enlarged. On
+/// scripts/bench-faces.py's set, taken as faces, boxes from 0.2 found all but 4 of the 24
+/// faces 24 pixels high, and 20 bits of gravel; looked at again, the faces stay and the gravel
+/// goes. From 0.1, no more faces, and gravel took 0.7 s instead of 0.3.
+const CANDIDATE: f32 = 0.2;
+/// How high a box is, at most, to be looked at again: every face from 48 pixels scores above
+/// the threshold.
+const SMALL_FACE: f32 = 48.0;
+/// How high a small box is made for its second look: at 64 pixels the model scores a face
+/// surely; at 96, bits of gravel started to pass.
+const ENLARGED: f32 = 64.0;
 /// Two boxes overlapping more than this (intersection over union) are one face.
 const SAME_FACE: f32 = 0.4;
 /// What the model was trained to subtract from each channel, in its order (blue, green, red).
@@ -71,26 +82,58 @@ pub fn find(image: &RgbImage) -> Result<Vec<Face>, Error> {
     if width < 16 || height < 16 {
         return Ok(Vec::new());
     }
-    let (seen, scale) = shrunk(image, LONGEST_SIDE);
-    let mut faces = detect(&seen)?;
-    let (small, smaller) = shrunk(&seen, TURNED_LONGEST_SIDE);
-    let to_seen = |v: f32| v / smaller;
-    let (w, h) = (small.width() as f32, small.height() as f32);
-    for turn in [Turn::Quarter, Turn::Half, Turn::ThreeQuarters] {
-        let turned = match turn {
-            Turn::Quarter => imageops::rotate90(small.as_ref()),
-            Turn::Half => imageops::rotate180(small.as_ref()),
-            Turn::ThreeQuarters => imageops::rotate270(small.as_ref()),
+    let upright = shrunk(image, LONGEST_SIDE);
+    let smaller = shrunk(&upright, TURNED_LONGEST_SIDE);
+    let mut faces = Vec::new();
+    for turn in [Turn::None, Turn::Quarter, Turn::Half, Turn::ThreeQuarters] {
+        let seen = if turn == Turn::None {
+            &upright
+        } else {
+            &smaller
         };
-        for (found, confidence, eyes) in detect(&turned)? {
-            let upright = turned_back(found, turn, (w, h));
+        let scale = seen.width() as f32 / width as f32;
+        let turned = turn.apply(seen);
+        let (seen_width, seen_height) = (seen.width() as f32, seen.height() as f32);
+        for (found, confidence, eyes) in merged(detect(&turned, CANDIDATE)?) {
+            // Back in the picture: turned upright, then scaled to its pixels.
+            let [left, top, right, bottom] = turn
+                .back(found, (seen_width, seen_height))
+                .map(|v| v / scale);
             let eyes = eyes.map(|(x, y)| {
-                let [x, y, ..] = turned_back([x, y, x, y], turn, (w, h));
-                (to_seen(x), to_seen(y))
+                let [x, y, ..] = turn.back([x, y, x, y], (seen_width, seen_height));
+                (x / scale, y / scale)
             });
-            faces.push((upright.map(to_seen), confidence, eyes));
+            let face = ([left, top, right, bottom], confidence, eyes);
+            if confidence > THRESHOLD {
+                faces.push(face);
+            } else if found[3] - found[1] < SMALL_FACE {
+                faces.extend(closer_look(image, &face, turn)?);
+            }
         }
     }
+    Ok(merged(faces)
+        .into_iter()
+        .filter_map(|([left, top, right, bottom], confidence, eyes)| {
+            let within = |v: f32, most: u32| v.clamp(0.0, most as f32);
+            let (left, top) = (within(left, width), within(top, height));
+            let (right, bottom) = (within(right, width), within(bottom, height));
+            let region = Region {
+                x: left.floor() as u32,
+                y: top.floor() as u32,
+                width: (right.ceil() - left.floor()) as u32,
+                height: (bottom.ceil() - top.floor()) as u32,
+            };
+            (region.area() > 0).then_some(Face {
+                region,
+                confidence,
+                eyes,
+            })
+        })
+        .collect())
+}
+
+/// Overlapping boxes as one face, the surest kept.
+fn merged(mut faces: Vec<Detection>) -> Vec<Detection> {
     faces.sort_by(|a, b| b.1.total_cmp(&a.1));
     let mut kept: Vec<Detection> = Vec::new();
     for face in faces {
@@ -101,64 +144,113 @@ pub fn find(image: &RgbImage) -> Result<Vec<Face>, Error> {
             kept.push(face);
         }
     }
-    Ok(kept
-        .into_iter()
-        .filter_map(|([left, top, right, bottom], confidence, eyes)| {
-            let to_picture = |v: f32, most: u32| (v / scale).clamp(0.0, most as f32);
-            let (left, top) = (to_picture(left, width), to_picture(top, height));
-            let (right, bottom) = (to_picture(right, width), to_picture(bottom, height));
-            let region = Region {
-                x: left.floor() as u32,
-                y: top.floor() as u32,
-                width: (right.ceil() - left.floor()) as u32,
-                height: (bottom.ceil() - top.floor()) as u32,
-            };
-            let eyes = eyes.map(|(x, y)| (x / scale, y / scale));
-            (region.area() > 0).then_some(Face {
-                region,
-                confidence,
-                eyes,
-            })
-        })
-        .collect())
+    kept
 }
 
-/// A quarter turn clockwise, and so on.
-#[derive(Clone, Copy)]
+/// A small face is seen by few of the model's cells and scores low, as bits of texture do. A
+/// small box the model is unsure of (`candidate`, in the picture's pixels, found turned by
+/// `turn`) is looked at again: the picture around it, at full resolution, turned the same way
+/// and scaled so the box is `ENLARGED` pixels high. A face there scores high, texture does not.
+fn closer_look(
+    image: &RgbImage,
+    candidate: &Detection,
+    turn: Turn,
+) -> Result<Option<Detection>, Error> {
+    let [left, top, right, bottom] = candidate.0;
+    let side = (right - left).max(bottom - top).max(1.0);
+    let (centre_x, centre_y) = ((left + right) / 2.0, (top + bottom) / 2.0);
+    let within = |v: f32, most: u32| v.clamp(0.0, most as f32) as u32;
+    let (x0, y0) = (
+        within(centre_x - 1.5 * side, image.width()),
+        within(centre_y - 1.5 * side, image.height()),
+    );
+    let (x1, y1) = (
+        within(centre_x + 1.5 * side, image.width()),
+        within(centre_y + 1.5 * side, image.height()),
+    );
+    if x1 <= x0 || y1 <= y0 {
+        return Ok(None);
+    }
+    let zoom = ENLARGED / side;
+    let around = imageops::crop_imm(image, x0, y0, x1 - x0, y1 - y0).to_image();
+    let scaled = |n: u32| ((n as f32 * zoom).round() as u32).max(1);
+    let enlarged = imageops::resize(
+        &around,
+        scaled(around.width()),
+        scaled(around.height()),
+        imageops::FilterType::Triangle,
+    );
+    let (width, height) = (enlarged.width() as f32, enlarged.height() as f32);
+    let back = |(x, y): (f32, f32)| {
+        let [x, y, ..] = turn.back([x, y, x, y], (width, height));
+        (x / zoom + x0 as f32, y / zoom + y0 as f32)
+    };
+    Ok(merged(detect(&turn.apply(&enlarged), THRESHOLD)?)
+        .into_iter()
+        .map(|(found, confidence, eyes)| {
+            let (left, top) = back((found[0], found[1]));
+            let (right, bottom) = back((found[2], found[3]));
+            let box_ = [
+                left.min(right),
+                top.min(bottom),
+                left.max(right),
+                top.max(bottom),
+            ];
+            (box_, confidence, eyes.map(back))
+        })
+        .find(|(found, _, _)| {
+            let (x, y) = ((found[0] + found[2]) / 2.0, (found[1] + found[3]) / 2.0);
+            (left..=right).contains(&x) && (top..=bottom).contains(&y)
+        }))
+}
+
+/// How the picture is turned before the model sees it: not at all, a quarter clockwise, and so
+/// on.
+#[derive(Clone, Copy, PartialEq)]
 enum Turn {
+    None,
     Quarter,
     Half,
     ThreeQuarters,
 }
 
-/// A box found in the picture turned by `turn` where it lies in the upright picture of
-/// `width` × `height`.
-fn turned_back(found: [f32; 4], turn: Turn, (width, height): (f32, f32)) -> [f32; 4] {
-    let [left, top, right, bottom] = found;
-    match turn {
-        Turn::Quarter => [top, height - right, bottom, height - left],
-        Turn::Half => [width - right, height - bottom, width - left, height - top],
-        Turn::ThreeQuarters => [width - bottom, left, width - top, right],
+impl Turn {
+    fn apply<'a>(self, picture: &'a RgbImage) -> Cow<'a, RgbImage> {
+        match self {
+            Turn::None => Cow::Borrowed(picture),
+            Turn::Quarter => Cow::Owned(imageops::rotate90(picture)),
+            Turn::Half => Cow::Owned(imageops::rotate180(picture)),
+            Turn::ThreeQuarters => Cow::Owned(imageops::rotate270(picture)),
+        }
+    }
+
+    /// A box (left, top, right, bottom) found in a picture of `width` × `height` turned this
+    /// way, where it lies in that picture upright.
+    fn back(self, found: [f32; 4], (width, height): (f32, f32)) -> [f32; 4] {
+        let [left, top, right, bottom] = found;
+        match self {
+            Turn::None => found,
+            Turn::Quarter => [top, height - right, bottom, height - left],
+            Turn::Half => [width - right, height - bottom, width - left, height - top],
+            Turn::ThreeQuarters => [width - bottom, left, width - top, right],
+        }
     }
 }
 
-/// The picture with its longer side at most `longest`, and the scale it was shrunk by.
-fn shrunk(image: &RgbImage, longest: u32) -> (Cow<'_, RgbImage>, f32) {
+/// The picture with its longer side at most `longest`, averaged over areas: faster than a
+/// filter on a big photo, and as good for shrinking.
+fn shrunk(image: &RgbImage, longest: u32) -> Cow<'_, RgbImage> {
     let (width, height) = image.dimensions();
-    let scale = (longest as f32 / width.max(height) as f32).min(1.0);
-    if scale < 1.0 {
-        let side = |n: u32| ((n as f32 * scale).round() as u32).max(1);
-        (
-            Cow::Owned(imageops::thumbnail(image, side(width), side(height))),
-            scale,
-        )
-    } else {
-        (Cow::Borrowed(image), 1.0)
+    let scale = longest as f32 / width.max(height) as f32;
+    if scale >= 1.0 {
+        return Cow::Borrowed(image);
     }
+    let side = |n: u32| ((n as f32 * scale).round() as u32).max(1);
+    Cow::Owned(crate::pixels::shrunk(image, side(width), side(height)))
 }
 
 /// The model run once: the faces above the threshold, overlapping ones not yet merged.
-fn detect(seen: &RgbImage) -> Result<Vec<Detection>, Error> {
+fn detect(seen: &RgbImage, floor: f32) -> Result<Vec<Detection>, Error> {
     // The feature maps halve five times: padded to a multiple of 32, every one comes out the
     // size the anchors assume. The padding is the mean colour, zero once subtracted.
     let (input_width, input_height) = (
@@ -218,7 +310,7 @@ fn detect(seen: &RgbImage) -> Result<Vec<Detection>, Error> {
     Ok(anchors
         .iter()
         .enumerate()
-        .filter(|&(k, _)| scores[[0, k, 1]] > THRESHOLD)
+        .filter(|&(k, _)| scores[[0, k, 1]] > floor)
         .map(|(k, &(centre_x, centre_y, size))| {
             // Offsets from the anchor's centre in tenths of its size, and the box's sides as the
             // anchor's scaled by e to a fifth of the output (the model's training encoding).
@@ -416,6 +508,69 @@ mod tests {
         }
     }
 
+    /// The cameraman of fixtures/no-text/camera.png, his face (86 pixels high at 185, 110)
+    /// shrunk to `face_height` pixels, on grass, the whole turned by `turn`; and where the
+    /// centre of his face lands.
+    fn small_cameraman(face_height: f32, turn: Turn) -> (RgbImage, (u32, u32)) {
+        let fixture = |name: &str| {
+            image::open(format!(
+                "{}/fixtures/no-text/{name}",
+                env!("CARGO_MANIFEST_DIR")
+            ))
+            .expect("a fixture")
+            .to_rgb8()
+        };
+        let scale = face_height / 86.0;
+        let camera = fixture("camera.png");
+        let side = (camera.width() as f32 * scale).round() as u32;
+        let small = imageops::resize(&camera, side, side, imageops::FilterType::Lanczos3);
+        let mut picture = imageops::resize(
+            &fixture("grass.png"),
+            640,
+            480,
+            imageops::FilterType::Triangle,
+        );
+        imageops::overlay(&mut picture, &small, 300, 200);
+        let centre = [
+            300.0 + 220.0 * scale,
+            200.0 + 153.0 * scale,
+            300.0 + 220.0 * scale,
+            200.0 + 153.0 * scale,
+        ];
+        let turned = turn.apply(&picture).into_owned();
+        // Where the centre lands in the turned picture: the inverse of `back`.
+        let (width, height) = (640.0, 480.0);
+        let [x, y, ..] = match turn {
+            Turn::None | Turn::Half => {
+                let [x, y, ..] = turn.back(centre, (width, height));
+                [x, y, x, y]
+            }
+            Turn::Quarter => Turn::ThreeQuarters.back(centre, (height, width)),
+            Turn::ThreeQuarters => Turn::Quarter.back(centre, (height, width)),
+        };
+        (turned, (x as u32, y as u32))
+    }
+
+    #[test]
+    fn a_face_24_pixels_high_is_found_upright_and_turned() {
+        // The model scores a face this small below its threshold; the closer look finds it.
+        for turn in [Turn::None, Turn::Quarter, Turn::Half, Turn::ThreeQuarters] {
+            let (picture, (x, y)) = small_cameraman(24.0, turn);
+            let faces = find(&picture).unwrap();
+            assert!(
+                faces.iter().any(|face| {
+                    let r = face.region;
+                    (r.x..r.right()).contains(&x)
+                        && (r.y..r.bottom()).contains(&y)
+                        && r.width.max(r.height) < 60
+                }),
+                "turned {:?}: {faces:?}",
+                turn as u8
+            );
+            assert_eq!(faces.len(), 1, "turned {:?}: {faces:?}", turn as u8);
+        }
+    }
+
     #[test]
     fn a_box_found_turned_comes_back_where_it_is_upright() {
         // One marked pixel, turned with the image crate as `find` turns pictures: the box around
@@ -437,7 +592,7 @@ mod tests {
             (Turn::ThreeQuarters, imageops::rotate270(&upright)),
         ] {
             let size = (width as f32, height as f32);
-            assert_eq!(turned_back(around(&turned), turn, size), expected);
+            assert_eq!(turn.back(around(&turned), size), expected);
         }
     }
 }

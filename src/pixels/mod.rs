@@ -8,8 +8,10 @@
 //! in a photograph, adds a faint grain) so it reads as a soft patch; *fill* paints it one colour.
 
 pub mod jpeg;
+mod scale;
 mod text;
 
+pub use scale::shrunk;
 pub use text::{before_redaction, find_text, text_left};
 
 use crate::document::{Action, Category, FaceCover, Finding, Plan, Redaction, Region};
