@@ -21,9 +21,10 @@ SHA-256, or is in this repository or ../shared/corpus):
   one cut by the frame). Boxes: the four the Situation Room file names in its own XMP face
   regions and Obama's in `sample2.jpg`'s, the others drawn here and checked by eye;
 - face-free pictures: fixtures/no-text but the camera (fur, a cat, cells, a fundus, galaxies,
-  coffee, a horse, a rocket), the pillow corpus's photos that are not Grace Hopper, and the grey
-  DICOM pictures of ../shared/corpus/dicom that pydicom decodes, shown as a screen or a film
-  photo shows them (radiographs, CT, MR, ultrasound).
+  coffee, a horse, a rocket), the pillow corpus's photos that are not Grace Hopper, the pictures
+  of fixtures/burned-in (a phone photo of a chest film, a screenshot, a social-media post), and
+  the grey DICOM pictures of ../shared/corpus/dicom that pydicom decodes, shown as a screen
+  shows them (radiographs, CT, MR, ultrasound).
 
 A face counts as found when a box's centre lies in its labelled box and the box is no more than
 twice its size; a box that finds no face in a labelled picture, or any box in a face-free one,
@@ -233,6 +234,7 @@ def labelled_set(work):
             if p.suffix in (".png", ".jpg") and p.name != "camera.png"]
     if pillow.is_dir():
         free += [p for p in sorted(pillow.iterdir()) if "hopper" not in p.name]
+    free += sorted(p for p in (ROOT / "fixtures/burned-in").iterdir() if p.suffix in (".png", ".jpg"))
     free += dicom_pictures(work)
     return pictures, free
 
