@@ -237,11 +237,31 @@ fn redact(document: &Document, plan: &Plan, regions: &[Patch]) -> Result<Output,
     }
     let keep_profile = plan.keeps(Category::ColourProfile);
     let format = saved_as(document.format, &picture);
+    let size = (picture.image.width(), picture.image.height());
     let mut bytes = picture.encode(format, keep_profile)?;
+    let mut turn_kept = None;
+    if document.format == Format::WebP
+        && format == Format::WebP
+        && plan.keeps(Category::Orientation)
+        && raster::stored_size_and_turn(&document.bytes, Format::WebP)?.2
+            == image::metadata::Orientation::NoTransforms
+    {
+        (bytes, turn_kept) = webp::with_unapplied_orientation(&bytes, &document.bytes, size)?;
+    }
     done.push(Done::removed(format!(
-        "made {} unreadable and saved the picture again, turned upright, with no metadata",
-        crate::pixels::hidden_in_words(regions.iter(), plan.faces, "the picture")
+        "made {} unreadable and saved the picture again, {}",
+        crate::pixels::hidden_in_words(regions.iter(), plan.faces, "the picture"),
+        match turn_kept {
+            Some(_) => "stored as it was, with its orientation alone",
+            None => "turned upright, with no metadata",
+        }
     )));
+    if let Some(orientation) = turn_kept {
+        done.push(Done::kept(format!(
+            "kept orientation only ({}), for the viewers that turn the picture by it",
+            exif::orientation_text(orientation).unwrap_or_default()
+        )));
+    }
     if format != document.format {
         done.push(Done::removed(format!(
             "saved as {format}: a {} picture cannot be written again here once its pixels change",

@@ -266,6 +266,56 @@ pub(super) fn strip(bytes: &[u8], keep: Keep, done: &mut Vec<Done>) -> Result<Ve
     Ok(out)
 }
 
+/// `encoded`, a WebP the encoder wrote from the picture of `original` as it is stored (its
+/// orientation not applied), with the orientation of `original` carried over. Such an
+/// orientation is an EXIF payload behind `Exif\0\0`: some viewers turn the picture by it and
+/// others (the decoder here among them) do not, so the copy shows the way the original shows in
+/// each only if it is stored the same way with the same orientation. Also the orientation
+/// carried.
+pub(super) fn with_unapplied_orientation(
+    encoded: &[u8],
+    original: &[u8],
+    (width, height): (u32, u32),
+) -> Result<(Vec<u8>, Option<u16>), Error> {
+    let original = parse(original)?;
+    let kept = (original.chunks.first())
+        .filter(|c| &c.fourcc == b"VP8X")
+        .and_then(|_| original.chunks.iter().find(|c| &c.fourcc == b"EXIF"))
+        .and_then(|c| exif::orientation_kept(c.data));
+    let Some((orientation, payload)) = kept else {
+        return Ok((encoded.to_vec(), None));
+    };
+    let written = parse(encoded)?;
+    let mut out = Vec::with_capacity(encoded.len() + payload.len() + 32);
+    out.extend_from_slice(b"RIFF\0\0\0\0WEBP");
+    let mut header = [0u8; 10];
+    header[0] = FLAG_EXIF;
+    if written.chunks.iter().any(|c| {
+        &c.fourcc == b"ALPH"
+            || (&c.fourcc == b"VP8L" && c.data.get(4).is_some_and(|b| b & 0x10 != 0))
+    }) {
+        header[0] |= FLAG_ALPHA;
+    }
+    let profile = written.chunks.iter().find(|c| &c.fourcc == b"ICCP");
+    if profile.is_some() {
+        header[0] |= FLAG_ICC;
+    }
+    let canvas = |side: u32| side.saturating_sub(1).to_le_bytes();
+    header[4..7].copy_from_slice(&canvas(width)[..3]);
+    header[7..10].copy_from_slice(&canvas(height)[..3]);
+    put(&mut out, b"VP8X", &header)?;
+    if let Some(profile) = profile {
+        put(&mut out, b"ICCP", profile.data)?;
+    }
+    for chunk in written.chunks.iter().filter(|c| c.is_picture(false)) {
+        put(&mut out, &chunk.fourcc, chunk.data)?;
+    }
+    put(&mut out, b"EXIF", &payload)?;
+    let riff_size = u32::try_from(out.len() - 8).map_err(|_| too_large())?;
+    out[4..8].copy_from_slice(&riff_size.to_le_bytes());
+    Ok((out, Some(orientation)))
+}
+
 fn put(out: &mut Vec<u8>, fourcc: &[u8; 4], data: &[u8]) -> Result<(), Error> {
     let len = u32::try_from(data.len()).map_err(|_| too_large())?;
     out.extend_from_slice(fourcc);
@@ -397,6 +447,32 @@ mod tests {
     fn assert_riff_size(bytes: &[u8]) {
         let declared = u32::from_le_bytes(bytes[4..8].try_into().unwrap()) as usize;
         assert_eq!(declared + 8, bytes.len());
+    }
+
+    #[test]
+    fn a_picture_written_again_as_stored_keeps_the_orientation_it_was_shown_with() {
+        // `loaded` has a prefixed orientation (6) and a profile, EXIF, XMP and junk; the
+        // encoder's file is a simple one holding the 3×2 picture with transparency.
+        let encoded = riff(&[chunk(b"VP8L", &vp8l())]);
+        let (out, kept) = with_unapplied_orientation(&encoded, &loaded(), (3, 2)).unwrap();
+        assert_eq!(kept, Some(6));
+        assert_eq!(fourccs(&out), ["VP8X", "VP8L", "EXIF"]);
+        let chunks = parse(&out).unwrap().chunks;
+        assert_eq!(
+            chunks[0].data,
+            [FLAG_EXIF | FLAG_ALPHA, 0, 0, 0, 2, 0, 0, 1, 0, 0]
+        );
+        assert_eq!(
+            chunks[2].data,
+            [&b"Exif\0\0"[..], &exif::orientation_only(6)].concat()
+        );
+        assert!(!contains(&out, b"Jane Doe"));
+        assert_eq!(pixels(&out), pixels(&encoded));
+        assert_riff_size(&out);
+        // Nothing to carry from a file without an orientation.
+        let plain = riff(&[chunk(b"VP8L", &vp8l())]);
+        let (same, none) = with_unapplied_orientation(&encoded, &plain, (3, 2)).unwrap();
+        assert_eq!((same, none), (encoded, None));
     }
 
     #[test]
