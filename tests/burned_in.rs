@@ -856,11 +856,7 @@ fn vl_photograph(picture: &image::RgbImage) -> Vec<u8> {
 fn a_face_in_a_clinical_photograph_stored_as_dicom_is_filled_and_checked() {
     // Dermatology and wound photos reach archives as VL Photographic Images: the cameraman of
     // scikit-image's `camera.png` stands in for the patient.
-    let camera = image::open(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/no-text/camera.png"),
-    )
-    .unwrap()
-    .to_rgb8();
+    let camera = common::fixture_picture("no-text/camera.png");
     let document =
         caviar::load_bytes(std::path::Path::new("photo.dcm"), vl_photograph(&camera)).unwrap();
     let findings = caviar::analyze(&document).unwrap();

@@ -763,11 +763,7 @@ fn text_written_up_or_down_the_picture_is_found_and_read() {
     // A screenshot turned a quarter either way, as a film's label photographed sideways or a
     // picture with a wrong orientation tag shows it: the name, the ID and the birth date were
     // left unread (4 stray boxes), since the detector follows rows only.
-    let screenshot = image::open(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/burned-in/screenshot.png"),
-    )
-    .unwrap()
-    .to_rgb8();
+    let screenshot = common::fixture_picture("burned-in/screenshot.png");
     for turned in [
         image::imageops::rotate90(&screenshot),
         image::imageops::rotate270(&screenshot),

@@ -705,9 +705,7 @@ fn a_png_blurred_and_saved_again_shows_the_same_colours_size_and_turn() {
 
 #[test]
 fn an_opaque_webp_blurred_and_saved_again_gets_no_alpha_and_stays_small() {
-    let screenshot = image::open(root().join("fixtures/burned-in/screenshot.png"))
-        .unwrap()
-        .to_rgb8();
+    let screenshot = common::fixture_picture("burned-in/screenshot.png");
     let mut input = Vec::new();
     image::codecs::webp::WebPEncoder::new_lossless(&mut input)
         .encode(
@@ -1004,9 +1002,7 @@ fn a_turned_jpeg_is_redacted_in_its_blocks_where_the_text_shows() {
     // The film's label (fixtures/burned-in/gold.json: "LEBRUN Paul" at 493,109 142×28 as
     // shown), stored turned four ways: the blocks under the name change, wherever the stored
     // picture holds them, and nothing away from the label does.
-    let film = image::open(root().join("fixtures/burned-in/photo_film.jpg"))
-        .unwrap()
-        .to_rgb8();
+    let film = common::fixture_picture("burned-in/photo_film.jpg");
     let temp = tempfile::tempdir().unwrap();
     let inputs: Vec<PathBuf> = [3u8, 5, 6, 8]
         .iter()

@@ -77,7 +77,16 @@ fn model() -> Result<&'static Model, Error> {
 /// patient lying in bed, a photo taken sideways or a film hung upside down shows them turned,
 /// so the picture is also looked at turned each quarter, smaller (a turned face in a clinical
 /// photo is rarely a small one).
+///
+/// A picture searched once is not searched again in this process: an output whose pixels did
+/// not change, and a frame whose eyes are to be covered, take what its analysis found.
 pub fn find(image: &RgbImage) -> Result<Vec<Face>, Error> {
+    static FOUND: crate::pixels::Remembered<Vec<Face>> = crate::pixels::Remembered::new();
+    FOUND.get_or(image, search)
+}
+
+/// Every face in the picture, searched for afresh (see [`find`]).
+fn search(image: &RgbImage) -> Result<Vec<Face>, Error> {
     let (width, height) = image.dimensions();
     if width < 16 || height < 16 {
         return Ok(Vec::new());

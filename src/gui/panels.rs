@@ -63,47 +63,48 @@ pub fn top(ui: &mut egui::Ui, state: &State, actions: &mut Vec<Command>) {
             ui.spinner();
         }
         ui.separator();
-        ui.label(state.say(Say::Profile));
-        for (profile, say) in [
+        let choices = &state.choices;
+        let profiles = [
             (Profile::Patient, Say::PatientPost),
             (Profile::Teaching, Say::TeachingCase),
-        ] {
-            if ui
-                .selectable_label(state.choices.profile == profile, state.say(say))
-                .clicked()
-                && state.choices.profile != profile
-            {
-                actions.push(Command::SetProfile(profile));
-            }
-        }
+        ];
+        choice(
+            ui,
+            state,
+            Say::Profile,
+            &profiles,
+            choices.profile,
+            actions,
+            Command::SetProfile,
+        );
         ui.separator();
-        ui.label(state.say(Say::Redaction));
-        for (redaction, say) in [(Redaction::Blur, Say::Blur), (Redaction::Fill, Say::Fill)] {
-            if ui
-                .selectable_label(state.choices.redaction == redaction, state.say(say))
-                .clicked()
-                && state.choices.redaction != redaction
-            {
-                actions.push(Command::SetRedaction(redaction));
-            }
-        }
+        let redactions = [(Redaction::Blur, Say::Blur), (Redaction::Fill, Say::Fill)];
+        choice(
+            ui,
+            state,
+            Say::Redaction,
+            &redactions,
+            choices.redaction,
+            actions,
+            Command::SetRedaction,
+        );
         // The faces' choice starts the second row, so that its label is never left at the end of
         // the first one, away from its buttons.
         ui.end_row();
-        ui.label(state.say(Say::FaceRedaction));
-        for (cover, say) in [
+        let covers = [
             (FaceCover::Fill, Say::Fill),
             (FaceCover::Blur, Say::Blur),
             (FaceCover::Eyes, Say::EyesOnly),
-        ] {
-            if ui
-                .selectable_label(state.choices.faces == cover, state.say(say))
-                .clicked()
-                && state.choices.faces != cover
-            {
-                actions.push(Command::SetFaceCover(cover));
-            }
-        }
+        ];
+        choice(
+            ui,
+            state,
+            Say::FaceRedaction,
+            &covers,
+            choices.faces,
+            actions,
+            Command::SetFaceCover,
+        );
         ui.separator();
         ui.menu_button(state.say(Say::Advanced), |ui| advanced(ui, state, actions));
         ui.separator();
@@ -116,6 +117,29 @@ pub fn top(ui: &mut egui::Ui, state: &State, actions: &mut Vec<Command>) {
 }
 
 /// The PS3.15 options, for those who know them.
+/// One of the toolbar's choices: its label, then a button per option, the current one selected;
+/// choosing another asks for `command`.
+fn choice<T: Copy + PartialEq>(
+    ui: &mut egui::Ui,
+    state: &State,
+    label: Say,
+    options: &[(T, Say)],
+    current: T,
+    actions: &mut Vec<Command>,
+    command: impl Fn(T) -> Command,
+) {
+    ui.label(state.say(label));
+    for &(option, say) in options {
+        if ui
+            .selectable_label(current == option, state.say(say))
+            .clicked()
+            && current != option
+        {
+            actions.push(command(option));
+        }
+    }
+}
+
 fn advanced(ui: &mut egui::Ui, state: &State, actions: &mut Vec<Command>) {
     let options = state.choices.dicom;
     let values = [

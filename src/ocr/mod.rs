@@ -58,51 +58,8 @@ const TEXTURE: f32 = 0.01;
 /// is verified against what its input's analysis read, exactly as a second reading would have
 /// found, at the cost of hashing the picture.
 pub fn read(image: &RgbImage) -> Result<Vec<TextBox>, Error> {
-    let key = fingerprint(image);
-    if let Some(boxes) = already_read(&key) {
-        return Ok(boxes);
-    }
-    let boxes = read_afresh(image)?;
-    remember(key, &boxes);
-    Ok(boxes)
-}
-
-/// How many pictures' readings are remembered: more than the frames of the files a batch has in
-/// flight between their analysis and their verification, and a few kilobytes each.
-const REMEMBERED: usize = 1024;
-
-type Fingerprint = [u8; 32];
-
-/// Readings by the SHA-256 of the picture's size and pixels, oldest first.
-static READ: std::sync::Mutex<std::collections::VecDeque<(Fingerprint, Vec<TextBox>)>> =
-    std::sync::Mutex::new(std::collections::VecDeque::new());
-
-fn fingerprint(image: &RgbImage) -> Fingerprint {
-    use sha2::{Digest, Sha256};
-    let mut hash = Sha256::new();
-    hash.update(image.width().to_le_bytes());
-    hash.update(image.height().to_le_bytes());
-    hash.update(image.as_raw());
-    hash.finalize().into()
-}
-
-fn already_read(key: &Fingerprint) -> Option<Vec<TextBox>> {
-    let read = READ
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    read.iter()
-        .find(|(seen, _)| seen == key)
-        .map(|(_, boxes)| boxes.clone())
-}
-
-fn remember(key: Fingerprint, boxes: &[TextBox]) {
-    let mut read = READ
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    if read.len() == REMEMBERED {
-        read.pop_front();
-    }
-    read.push_back((key, boxes.to_vec()));
+    static READ: crate::pixels::Remembered<Vec<TextBox>> = crate::pixels::Remembered::new();
+    READ.get_or(image, read_afresh)
 }
 
 /// Every piece of text in the picture, read whether or not the same pixels were read before:

@@ -11,6 +11,8 @@ const FLAG_ICC: u8 = 0x20;
 const FLAG_ALPHA: u8 = 0x10;
 const FLAG_EXIF: u8 = 0x08;
 const FLAG_ANIMATION: u8 = 0x02;
+/// In a VP8L bitstream's fifth byte, the bit that says the picture uses transparency.
+const VP8L_ALPHA_USED: u8 = 0x10;
 
 /// An animation frame starts with its position, size, duration and blending, before its chunks.
 const FRAME_HEADER: usize = 16;
@@ -292,7 +294,7 @@ pub(super) fn with_unapplied_orientation(
     header[0] = FLAG_EXIF;
     if written.chunks.iter().any(|c| {
         &c.fourcc == b"ALPH"
-            || (&c.fourcc == b"VP8L" && c.data.get(4).is_some_and(|b| b & 0x10 != 0))
+            || (&c.fourcc == b"VP8L" && c.data.get(4).is_some_and(|b| b & VP8L_ALPHA_USED != 0))
     }) {
         header[0] |= FLAG_ALPHA;
     }

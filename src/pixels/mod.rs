@@ -8,9 +8,11 @@
 //! in a photograph, adds a faint grain) so it reads as a soft patch; *fill* paints it one colour.
 
 pub mod jpeg;
+mod remembered;
 mod scale;
 mod text;
 
+pub use remembered::Remembered;
 pub use scale::shrunk;
 pub use text::{before_redaction, find_text, text_left};
 
@@ -420,6 +422,8 @@ impl Noise {
 mod tests {
     use super::*;
 
+    use crate::document::{Category, Findings, Location};
+
     #[test]
     fn the_report_says_what_was_hidden_faces_apart() {
         let text = patch(Region {
@@ -443,7 +447,6 @@ mod tests {
         );
         assert_eq!(said(&[face], FaceCover::Blur), "1 face(s) in the picture");
     }
-    use crate::document::{Category, Findings, Location};
 
     fn region(x: u32, y: u32, width: u32, height: u32) -> Region {
         Region {

@@ -98,3 +98,13 @@ pub fn one_colour(picture: &image::RgbImage, region: caviar::Region) -> bool {
     (region.y..region.bottom())
         .all(|y| (region.x..region.right()).all(|x| picture.get_pixel(x, y) == first))
 }
+
+/// A picture of the repository's `fixtures/` folder (`path` inside it), in RGB.
+pub fn fixture_picture(path: &str) -> image::RgbImage {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(path);
+    image::open(&file)
+        .unwrap_or_else(|error| panic!("{}: {error}", file.display()))
+        .to_rgb8()
+}
